@@ -1,0 +1,224 @@
+#pragma once
+/// The canonical model of a coded qualitative project.
+///
+/// Every importer fills a Project and every exporter writes one. Entities keep
+/// the ids they were read with; references between entities are ids.
+/// Dates are kept as the ISO 8601 text they were read with (empty = unknown).
+/// Whatever a format carries that the model cannot name goes into `ext`, a bag
+/// of namespaced keys (`refi:…`, `maxqda:…`) to JSON values.
+
+#include "qdx/Blob.h"
+#include "qdx/Json.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace qdx {
+
+/// The model's schema version, written into canonical JSON as "qdx".
+inline constexpr const char* kModelVersion = "1.0";
+
+/// Extension bag: namespaced key -> JSON value. Ordered for stable output.
+using Extensions = std::map<std::string, Json>;
+
+/// Who created or last changed an entity, and when.
+struct Audit {
+    std::string creator;   ///< user id
+    std::string created;   ///< ISO 8601 date-time
+    std::string modifier;  ///< user id
+    std::string modified;  ///< ISO 8601 date-time
+    bool empty() const { return creator.empty() && created.empty() && modifier.empty() && modified.empty(); }
+};
+
+struct User {
+    std::string id;
+    std::string name;
+    Extensions ext;
+};
+
+/// A code of the codebook. The tree is given by `parent` (empty = top level);
+/// siblings keep the order of Project::themes.
+struct Theme {
+    std::string id;
+    std::string name;
+    std::string parent;
+    std::string color;        ///< "#RRGGBB" upper case, or empty
+    std::string description;
+    bool codable = true;
+    Audit audit;
+    Extensions ext;
+};
+
+enum class AttributeType { Text, Boolean, Integer, Float, Date, DateTime };
+const char* toString(AttributeType t);
+std::optional<AttributeType> attributeTypeFromString(const std::string& s);
+
+/// A variable that sources and cases can carry values of.
+struct Attribute {
+    std::string id;
+    std::string name;
+    AttributeType type = AttributeType::Text;
+    std::string description;
+    Extensions ext;
+};
+
+/// A value of an attribute, in the canonical lexical form of its type
+/// (true/false, decimal integer, decimal float, YYYY-MM-DD, ISO date-time).
+struct AttributeValue {
+    std::string attribute;  ///< Attribute id
+    std::string value;
+    bool operator==(const AttributeValue& o) const { return attribute == o.attribute && value == o.value; }
+};
+
+enum class SourceKind { Text, Pdf, Picture, Audio, Video };
+const char* toString(SourceKind k);
+std::optional<SourceKind> sourceKindFromString(const std::string& s);
+
+/// A point of a transcript where text position and media time meet.
+struct SyncPoint {
+    std::string id;
+    std::int64_t timeMs = 0;
+    std::int64_t position = 0;  ///< code points into the transcript text
+    Extensions ext;
+};
+
+/// The transcript of an audio or video source.
+struct Transcript {
+    std::string id;
+    std::string name;
+    std::string text;
+    std::vector<SyncPoint> syncPoints;
+    Audit audit;
+    Extensions ext;
+};
+
+struct Source {
+    std::string id;
+    std::string name;
+    SourceKind kind = SourceKind::Text;
+    std::string description;
+    /// Plain text: the document of a text source, the text representation of
+    /// a PDF. Code points, BOM removed, line endings as stored.
+    std::optional<std::string> text;
+    /// The original document (PDF, image, audio, video, rich text); opened lazily.
+    std::shared_ptr<Blob> content;
+    std::string mediaType;  ///< e.g. "application/pdf"; empty when unknown
+    std::string path;       ///< where the producing format kept the content (informative)
+    std::vector<AttributeValue> values;
+    std::vector<Transcript> transcripts;
+    Audit audit;
+    Extensions ext;
+};
+
+/// Anchors: where in its source an excerpt lies.
+struct TextSpan {            ///< code points, end-exclusive, over Source::text
+    std::int64_t start = 0;
+    std::int64_t end = 0;
+};
+struct PdfRegion {           ///< page (as the format numbers it) and box in PDF points
+    std::int64_t page = 0;
+    std::int64_t x1 = 0, y1 = 0, x2 = 0, y2 = 0;
+};
+struct ImageRegion {         ///< box in pixels, upper-left and lower-right
+    std::int64_t x1 = 0, y1 = 0, x2 = 0, y2 = 0;
+};
+struct TimeSpan {            ///< milliseconds
+    std::int64_t begin = 0;
+    std::int64_t end = 0;
+};
+struct TranscriptSpan {      ///< a span of a transcript, between two sync points
+    std::string transcript;  ///< Transcript id
+    std::string fromSyncPoint;
+    std::string toSyncPoint;
+};
+/// monostate = the whole source (a coding of the source itself).
+using Anchor = std::variant<std::monostate, TextSpan, PdfRegion, ImageRegion, TimeSpan, TranscriptSpan>;
+const char* anchorTypeName(const Anchor& a);
+
+/// The application of a theme to an excerpt.
+struct Coding {
+    std::string id;     ///< may be empty where the format has none
+    std::string theme;  ///< Theme id
+    std::string creator;
+    std::string created;
+    Extensions ext;
+};
+
+struct Excerpt {
+    std::string id;
+    std::string source;  ///< Source id
+    std::string name;
+    Anchor anchor;
+    std::optional<std::string> quote;  ///< the text of the span as a format gave it
+    std::string description;
+    std::vector<Coding> codings;
+    Audit audit;
+    Extensions ext;
+};
+
+/// A note. `targets` are the ids of whatever it is attached to (none = free memo).
+struct Memo {
+    std::string id;
+    std::string name;
+    std::string text;
+    std::vector<std::string> targets;
+    Audit audit;
+    Extensions ext;
+};
+
+struct Case {
+    std::string id;
+    std::string name;
+    std::string description;
+    std::vector<AttributeValue> values;
+    std::vector<std::string> themes;    ///< codes that characterise the case
+    std::vector<std::string> sources;   ///< member sources
+    std::vector<std::string> excerpts;  ///< member excerpts
+    Extensions ext;
+};
+
+struct Set {
+    std::string id;
+    std::string name;
+    std::string description;
+    std::vector<std::string> themes;
+    std::vector<std::string> sources;
+    std::vector<std::string> memos;
+    Extensions ext;
+};
+
+struct Project {
+    std::string name;
+    std::string description;
+    std::string origin;   ///< producing tool, e.g. "NVivo 12.6"
+    std::string basePath;
+    Audit audit;
+    std::vector<User> users;
+    std::vector<Theme> themes;
+    std::vector<Attribute> attributes;
+    std::vector<Source> sources;
+    std::vector<Excerpt> excerpts;
+    std::vector<Memo> memos;
+    std::vector<Case> cases;
+    std::vector<Set> sets;
+    Extensions ext;
+
+    std::size_t codingCount() const;
+};
+
+/// Ids compare without braces and case-insensitively ("{ABC-…}" == "abc-…").
+std::string normalizeId(const std::string& id);
+
+/// A new random RFC 4122 version 4 UUID, upper case, without braces.
+std::string newUuid();
+
+/// Theme path from the root, e.g. {"Macrosystem", "Tightening legislation"}.
+/// Stops at a cycle or a dangling parent.
+std::vector<std::string> themePath(const Project& p, const std::string& themeId);
+
+} // namespace qdx
