@@ -598,12 +598,13 @@ def build():
     for m in LEVEL_MEMOS:
         project["memos"].append({"id": uid(m["key"]), "name": m["name"], "text": m["text"],
                                  "targets": [theme_id[m["level"]]], "audit": audit()})
-    flagged = [q for q in QUOTES if q["key"] in ("q02", "q03", "q04", "q11", "q14", "q15")]
+    flagged = [q for q in QUOTES if q["key"] in ("q01", "q02", "q03", "q04", "q05", "q11", "q14", "q15")]
     project["memos"].append({
-        "id": uid("memo:citations"), "name": "Citation mismatches in the paper",
+        "id": uid("memo:citations"), "name": "Inconsistencies in the paper's citations and quotes",
         "text": "\n\n".join(
-            ["Quotes whose printed citation does not name a Table 1 row exactly, or whose "
-             "context disagrees with Table 1, and how this sample maps them:"]
+            ["Quotes whose printed citation does not name a Table 1 row or reference exactly, "
+             "whose context disagrees with Table 1, or that the paper prints twice, and how this "
+             "sample maps them:"]
             + ["%s -> %s: %s" % (q["cite"], source_by_key[q["source"]]["cite"], q["note"])
                for q in flagged]),
         "targets": [excerpt_id[q["key"]] for q in flagged]
