@@ -1072,7 +1072,7 @@ const Fields<Document>& documentFields() {
         f.push_back(version);
         Field<Document> project{"project", "object", {}, {}, {}, false};
         project.object = [](Parser&, Document& d) -> std::unique_ptr<Frame> {
-            return std::make_unique<ObjectFrame<Project>>(*d.project, projectFields(), &d.project->ext, std::string());
+            return std::make_unique<ObjectFrame<Project>>(*d.project, projectFields(), &d.project->ext, "project.");
         };
         f.push_back(project);
         auto list = [&f](const char* name, auto member, auto fields, const char* expected) {

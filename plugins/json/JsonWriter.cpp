@@ -9,7 +9,6 @@
 
 #include "qdx/Errors.h"
 
-#include <rapidjson/prettywriter.h>
 #include <rapidjson/writer.h>
 
 #include <cctype>
@@ -50,28 +49,100 @@ void FileSink::close() {
 namespace {
 
 /// The output stream of the rapidjson Writer: a buffer in front of the sink.
+/// With `pretty`, it indents the compact text as it passes (two spaces per
+/// level, "key": value, empty containers kept as {} and []); PrettyWriter of
+/// RapidJSON 1.1 cannot be combined with kWriteValidateEncodingFlag.
 class OutBuffer {
 public:
     typedef char Ch;
-    explicit OutBuffer(OutputSink& sink) : _sink(sink) { _buffer.reserve(kSize); }
+    OutBuffer(OutputSink& sink, bool pretty) : _sink(sink), _pretty(pretty) { _buffer.reserve(kSize + 1024); }
     void Put(Ch c) {
-        _buffer.push_back(c);
-        if (_buffer.size() >= kSize) Flush();
+        if (_pretty) {
+            indent(c);
+        } else {
+            raw(c);
+        }
     }
     void Flush() {
         if (!_buffer.empty()) _sink.write(_buffer.data(), _buffer.size());
         _buffer.clear();
     }
-    /// Bytes that bypass the Writer (the base64 text of content).
-    void append(const std::string& s) {
+    /// Bytes inside a string that bypass the Writer (the base64 text of content).
+    void appendInString(const std::string& s) {
         _buffer.append(s);
         if (_buffer.size() >= kSize) Flush();
     }
 
 private:
+    void raw(Ch c) {
+        _buffer.push_back(c);
+        if (_buffer.size() >= kSize) Flush();
+    }
+    void newline() {
+        raw('\n');
+        for (std::size_t i = 0; i < _depth; ++i) {
+            raw(' ');
+            raw(' ');
+        }
+    }
+    void indent(Ch c) {
+        if (_inString) {
+            raw(c);
+            if (_escape) {
+                _escape = false;
+            } else if (c == '\\') {
+                _escape = true;
+            } else if (c == '"') {
+                _inString = false;
+            }
+            return;
+        }
+        if (_justOpened) {
+            _justOpened = false;
+            if (c == '}' || c == ']') {
+                --_depth;
+                raw(c);
+                return;
+            }
+            newline();
+        }
+        switch (c) {
+        case '{':
+        case '[':
+            raw(c);
+            ++_depth;
+            _justOpened = true;
+            break;
+        case '}':
+        case ']':
+            --_depth;
+            newline();
+            raw(c);
+            break;
+        case ',':
+            raw(c);
+            newline();
+            break;
+        case ':':
+            raw(c);
+            raw(' ');
+            break;
+        case '"':
+            raw(c);
+            _inString = true;
+            break;
+        default: raw(c);
+        }
+    }
+
     static constexpr std::size_t kSize = 64 * 1024;
     OutputSink& _sink;
     std::string _buffer;
+    bool _pretty;
+    bool _inString = false;
+    bool _escape = false;
+    bool _justOpened = false;
+    std::size_t _depth = 0;
 };
 
 /// Discards everything (dry runs).
@@ -410,7 +481,7 @@ private:
                 // Full reads are a multiple of 3 (kChunk is), so chunks encode as one text.
                 encoded.clear();
                 base64::encode(std::string_view(buf.data(), got), encoded);
-                _out.append(encoded);
+                _out.appendInString(encoded);
                 total += got;
                 if (got % 3 != 0) break;
             }
@@ -483,24 +554,17 @@ private:
     std::string _id;
 };
 
-constexpr unsigned kWriteFlags = rapidjson::kWriteValidateEncodingFlag;
-using CompactWriter = rapidjson::Writer<OutBuffer, rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::CrtAllocator, kWriteFlags>;
-using IndentWriter =
-    rapidjson::PrettyWriter<OutBuffer, rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::CrtAllocator, kWriteFlags>;
+/// UTF-8 in, UTF-8 out, every string validated.
+using JsonWriter = rapidjson::Writer<OutBuffer, rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::CrtAllocator,
+                                     rapidjson::kWriteValidateEncodingFlag>;
 
 } // namespace
 
 void writeProject(const Project& p, OutputSink& sink, const WriteSettings& settings, Diagnostics& diag) {
     NullSink null;
-    OutBuffer out(settings.dryRun ? static_cast<OutputSink&>(null) : sink);
-    if (settings.pretty) {
-        IndentWriter w(out);
-        w.SetIndent(' ', 2);
-        ProjectWriter<IndentWriter>(w, out, settings, diag).project(p);
-    } else {
-        CompactWriter w(out);
-        ProjectWriter<CompactWriter>(w, out, settings, diag).project(p);
-    }
+    OutBuffer out(settings.dryRun ? static_cast<OutputSink&>(null) : sink, settings.pretty);
+    JsonWriter w(out);
+    ProjectWriter<JsonWriter>(w, out, settings, diag).project(p);
     if (!settings.dryRun) {
         static const char nl = '\n';
         sink.write(&nl, 1);
