@@ -1151,16 +1151,18 @@ std::shared_ptr<Blob> Parser::resolveHref(const std::string& href, std::int64_t 
     const std::string where = containerPath();
     if (!_input.isFile() || _input.path().empty())
         fail("content href '" + printable(href) + "' in " + where + " cannot be resolved: the JSON was not read from a file");
+    // The schema's rule: components separated by '/', each with a character other
+    // than '.', none of them holding '\\' or ':'; control characters are refused too.
     for (char c : href)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '\\')
-            fail("content href in " + where + " contains a control character or a backslash");
-    if (href.front() == '/' || (href.size() >= 2 && href[1] == ':'))
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '\\' || c == ':')
+            fail("content href in " + where + " contains a control character, a backslash or a colon");
+    if (href.front() == '/')
         fail("content href '" + printable(href) + "' in " + where + " is absolute; it must be relative to the JSON file");
     std::size_t startPos = 0;
-    while (startPos <= href.size()) {
+    for (;;) {
         std::size_t slash = href.find('/', startPos);
         std::string part = href.substr(startPos, slash == std::string::npos ? std::string::npos : slash - startPos);
-        if (part.empty() || part == "." || part == "..")
+        if (part.find_first_not_of('.') == std::string::npos)
             fail("content href '" + printable(href) + "' in " + where + " has an empty, '.' or '..' component");
         if (slash == std::string::npos) break;
         startPos = slash + 1;

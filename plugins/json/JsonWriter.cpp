@@ -9,6 +9,7 @@
 
 #include "qdx/Errors.h"
 
+#include <rapidjson/reader.h>
 #include <rapidjson/writer.h>
 
 #include <cctype>
@@ -179,6 +180,23 @@ bool isJsonNumber(const std::string& s) {
     return i == n;
 }
 
+/// Accepts anything; used to ask RapidJSON whether it can read a number.
+struct NumberProbe : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, NumberProbe> {};
+
+/// True when our reader can read the number back: RapidJSON 1.1 refuses
+/// numbers beyond the range of a double (1e400) even with
+/// kParseNumbersAsStringsFlag, so those must not be written as numbers.
+bool isReadableNumber(const std::string& s) {
+    if (!isJsonNumber(s)) return false;
+    // Short plain integers and decimals are always fine; only long ones or
+    // exponents need the real check.
+    if (s.size() < 300 && s.find_first_of("eE") == std::string::npos) return true;
+    rapidjson::Reader reader;
+    NumberProbe probe;
+    rapidjson::StringStream in(s.c_str());
+    return !reader.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseIterativeFlag>(in, probe).IsError();
+}
+
 bool isColour(const std::string& c) {
     if (c.size() != 7 || c[0] != '#') return false;
     for (std::size_t i = 1; i < 7; ++i)
@@ -326,13 +344,14 @@ private:
         case Json::Type::Bool: check(_w.Bool(v.asBool()), "ext"); break;
         case Json::Type::Number: {
             const std::string& t = v.numberText();
-            if (isJsonNumber(t)) {
+            if (isReadableNumber(t)) {
                 check(_w.RawValue(t.data(), t.size(), rapidjson::kNumberType), "ext");
             } else {
-                // Not a JSON number (e.g. "NaN"): keep the text as a string rather than emit invalid JSON.
+                // Not a JSON number ("NaN"), or one RapidJSON cannot read back (1e400):
+                // keep the text as a string rather than write a file we would refuse.
                 _diag.lossy("lossy.ext-number",
                             "ext '" + extKey + "' of " + _where + " holds the number '" + t +
-                                "', which JSON cannot represent; written as a string",
+                                "', which cannot be written as a JSON number; written as a string",
                             _id);
                 rawString(t, "ext");
             }
