@@ -3,6 +3,7 @@
 #include "Helpers.h"
 
 #include "qdx/Input.h"
+#include "qdx/Xml.h"
 #include "qdx/Zip.h"
 
 #include <zip.h>
@@ -257,4 +258,30 @@ TEST_CASE("a nested zip is a member like any other", "[zipreader]")
     CHECK(e.name == "sources/inner.zip");
     std::string bytes = zip->read(e, 1 << 20);
     CHECK(bytes.compare(0, 4, "PK\x03\x04") == 0);  // its own unsafe name was never looked at
+}
+
+TEST_CASE("a broken XML member fails the parse, never parses as a shorter document", "[zipreader]")
+{
+    struct Count : XmlHandler {
+        std::size_t n = 0;
+        void startElement(std::string_view, std::string_view, const XmlAttributes&) override { ++n; }
+        void endElement(std::string_view, std::string_view) override {}
+        void characters(std::string_view) override {}
+    };
+    bool memory = GENERATE(false, true);
+    Location where;
+    where.file = "x.zip";
+    where.member = "project.qde";
+    {
+        auto zip = openZip("bad_crc_xml.zip", memory);
+        auto in = zip->openStream(zip->entries().at(0));
+        Count c;
+        requireError<InputError>([&] { parseXml(*in, c, where); }, "project.qde", "CRC");
+    }
+    {
+        auto zip = openZip("size_lie_xml.zip", memory);
+        auto in = zip->openStream(zip->entries().at(0));
+        Count c;
+        requireError<InputError>([&] { parseXml(*in, c, where); }, "project.qde", "size lie");
+    }
 }
