@@ -227,8 +227,9 @@ std::vector<Difference> compareProjects(const Project& a, const Project& b, cons
         d.anchor(p, x.anchor, y.anchor);
         d.optStr(p + ".quote", x.quote, y.quote);
         d.str(p + ".description", x.description, y.description);
-        // Codings: matched by theme (an excerpt codes a theme at most once in practice).
-        std::map<std::string, const Coding*> cy;
+        // Codings: matched by theme (an excerpt codes a theme at most once in practice;
+        // a repeated theme is matched in order, so a project still equals itself).
+        std::multimap<std::string, const Coding*> cy;
         for (const auto& c : y.codings) cy.emplace(normalizeId(c.theme), &c);
         for (const auto& c : x.codings) {
             std::string k = normalizeId(c.theme);

@@ -17,6 +17,19 @@ TEST_CASE("a project equals itself and a reordered copy with respelled ids") {
     CHECK(compareProjects(a, b).empty());
 }
 
+TEST_CASE("an excerpt coding one theme twice equals itself and differs from a copy with one coding") {
+    Project a = test::richProject();
+    Coding again = a.excerpts[0].codings[0];
+    again.id = "C-again";
+    a.excerpts[0].codings.push_back(again);
+    CHECK(compareProjects(a, a).empty());
+    Project b = a;
+    b.excerpts[0].codings.pop_back();
+    auto d = compareProjects(a, b);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].path == "excerpts[E1].codings[" + again.theme + "]");
+}
+
 TEST_CASE("every kind of change is reported with its path") {
     Project a = test::richProject();
     auto one = [&](auto mutate, const std::string& expectPath) {
