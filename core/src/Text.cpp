@@ -115,6 +115,35 @@ std::string substrCodePoints(std::string_view s, std::int64_t start, std::int64_
     return std::string(s.substr(b, e - b));
 }
 
+CodePointIndex::CodePointIndex(std::string_view s) : _s(s) {
+    _marks.reserve(s.size() / kStride + 1);
+    std::int64_t cp = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
+        if (cp % kStride == 0) _marks.push_back(i);
+        ++cp;
+    }
+    _length = cp;
+}
+
+std::size_t CodePointIndex::byteOffset(std::int64_t cp) const {
+    if (cp <= 0) return 0;
+    if (cp >= _length) return _s.size();
+    std::size_t i = _marks[static_cast<std::size_t>(cp / kStride)];
+    for (std::int64_t k = cp % kStride; k > 0; --k) {
+        ++i;
+        while (i < _s.size() && (static_cast<unsigned char>(_s[i]) & 0xC0) == 0x80) ++i;
+    }
+    return i;
+}
+
+std::string_view CodePointIndex::substr(std::int64_t start, std::int64_t end) const {
+    if (start < 0) start = 0;
+    if (end < start) return {};
+    std::size_t b = byteOffset(start), e = byteOffset(end);
+    return b >= e ? std::string_view() : _s.substr(b, e - b);
+}
+
 void appendUtf8(std::string& out, char32_t cp) {
     if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
     if (cp < 0x80) {

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <set>
 
 namespace qdx {
@@ -181,7 +182,9 @@ private:
                     problem("span-without-text", e.id, place + ".anchor", "text span on source '" + s.id + "' which has no text");
                     continue;
                 }
-                auto len = text::codePointCount(*s.text);
+                auto& index = _textIndex[&s];  // one pass over each text, not one per excerpt
+                if (!index) index = std::make_unique<text::CodePointIndex>(*s.text);
+                auto len = index->length();
                 if (span->start < 0 || span->end < span->start || span->end > len) {
                     problem("span-out-of-range", e.id, place + ".anchor",
                             "span [" + std::to_string(span->start) + ", " + std::to_string(span->end) +
@@ -189,7 +192,7 @@ private:
                     continue;
                 }
                 if (e.quote) {
-                    std::string actual = text::substrCodePoints(*s.text, span->start, span->end);
+                    std::string_view actual = index->substr(span->start, span->end);
                     if (actual != *e.quote)
                         problem("quote-mismatch", e.id, place + ".quote",
                                 "the quoted text does not match the source text at [" + std::to_string(span->start) +
@@ -255,6 +258,7 @@ private:
     std::map<std::string, std::string> _kinds;
     std::map<std::string, AttributeType> _attrTypes;
     std::map<std::string, const Source*> _sources;
+    std::map<const Source*, std::unique_ptr<text::CodePointIndex>> _textIndex;
 };
 
 } // namespace

@@ -85,6 +85,27 @@ TEST_CASE("offset conversion round-trips on random text") {
     }
 }
 
+TEST_CASE("the code point index cuts exactly like substrCodePoints, across checkpoints") {
+    std::mt19937 rng(7);
+    const char32_t alphabet[] = {U'a', U'\r', U'\n', 0xE9, 0x4E2D, 0x1F600, 0x10348};
+    for (int round = 0; round < 50; ++round) {
+        std::string s;
+        int n = static_cast<int>(rng() % 300);  // several checkpoints (one per 64 code points)
+        for (int i = 0; i < n; ++i) appendUtf8(s, alphabet[rng() % 7]);
+        CodePointIndex ix(s);
+        REQUIRE(ix.length() == codePointCount(s));
+        for (int k = 0; k < 100; ++k) {
+            std::int64_t a = static_cast<std::int64_t>(rng() % (n + 3)) - 1, b = static_cast<std::int64_t>(rng() % (n + 3)) - 1;
+            CHECK(std::string(ix.substr(a, b)) == substrCodePoints(s, a, b));
+        }
+        CHECK(ix.byteOffset(ix.length()) == s.size());
+        CHECK(ix.byteOffset(-5) == 0);
+    }
+    CodePointIndex empty("");
+    CHECK(empty.length() == 0);
+    CHECK(empty.substr(0, 3).empty());
+}
+
 TEST_CASE("whitespace collapsing for quote comparison") {
     CHECK(collapseWhitespace("  a \r\n\t b\xC2\xA0 c  ") == "a b c");
     CHECK(asciiLower("ABC-def") == "abc-def");

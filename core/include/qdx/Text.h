@@ -24,6 +24,27 @@ bool stripBom(std::string& s);
 std::int64_t codePointCount(std::string_view s);
 /// Substring by code-point offsets [start, end); clamps to the text.
 std::string substrCodePoints(std::string_view s, std::int64_t start, std::int64_t end);
+/// Code-point offsets to byte offsets over one UTF-8 text, for many substrings
+/// of the same text (excerpts of a source): built in one pass, each lookup then
+/// scans at most 63 code points from a checkpoint, where substrCodePoints()
+/// scans from the start of the text every time. The text must outlive the index.
+class CodePointIndex {
+public:
+    explicit CodePointIndex(std::string_view utf8);
+    /// Byte offset of code point `cp`, clamped to [0, length()].
+    std::size_t byteOffset(std::int64_t cp) const;
+    /// Substring [start, end) by code points; the same result as substrCodePoints().
+    std::string_view substr(std::int64_t start, std::int64_t end) const;
+    /// Number of code points.
+    std::int64_t length() const { return _length; }
+
+private:
+    static constexpr int kStride = 64;
+    std::string_view _s;
+    std::vector<std::size_t> _marks;  ///< byte offset of code points 0, 64, 128, ...
+    std::int64_t _length = 0;
+};
+
 /// Appends the UTF-8 encoding of `cp`.
 void appendUtf8(std::string& out, char32_t cp);
 /// Decodes UTF-16 (little or big endian) into UTF-8; unpaired surrogates become U+FFFD.
