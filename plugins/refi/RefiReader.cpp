@@ -169,6 +169,7 @@ private:
     bool _sourcesFolderCaseReported = false;
     std::size_t _emptyDescriptions = 0;
     bool _floatingDates = false;
+    std::size_t _unverified = 0;
     // current VariableValue
     AttributeValue _value;
     bool _valueSeen = false;
@@ -1084,6 +1085,13 @@ void Reader::resolveContents()
                 _diag.info("refi.transcript-without-text", "a Transcript has neither plainTextPath nor PlainTextContent", t.id, where());
             continue;
         }
+        if (src.name.empty() && !pt.plainTextPath.empty() && src.kind == SourceKind::Text) {
+            std::string base = pt.plainTextPath.substr(pt.plainTextPath.find_last_of("/:") == std::string::npos ? 0 : pt.plainTextPath.find_last_of("/:") + 1);
+            if (!isGuid(base.substr(0, base.rfind('.')))) {
+                src.name = base;
+                _q.add("quirk.source-without-name", "a TextSource has no name; named after its file '" + base + "'", src.id);
+            }
+        }
         if (txt) src.text = std::move(*txt);
         else if ((src.kind == SourceKind::Text || src.kind == SourceKind::Pdf) && pt.plainTextPath.empty() && !pt.hasInline &&
                  src.kind == SourceKind::Text)
@@ -1149,6 +1157,7 @@ void Reader::convertOffsets()
     else if (_opts.offsets == "atlasti") prof = Profile::CrlfOnce;
     else if (_opts.offsets == "codepoints") prof = Profile::CodePoints;
     const std::string why = _opts.offsets == "auto" ? _profileWhy : "option offsets=" + _opts.offsets;
+    _unverified = 0;
     if (!_spans.empty())
         _diag.info("offsets.profile", std::string("text offsets read with the '") + toString(prof) + "' profile (" + why + ")", {}, where());
 
@@ -1168,7 +1177,7 @@ void Reader::convertOffsets()
         if (!src.text) {
             e.ext[key::kRawOffsets] = Json(true);
             e.ext[key::kOffsetProfile] = Json(toString(prof));
-            _q.add("quirk.offsets-unverified", "selections of sources without text keep their offsets unconverted and unverified", e.id);
+            ++_unverified;
             continue;
         }
         if (rs.start > rs.end) {
@@ -1226,6 +1235,9 @@ void Reader::convertOffsets()
             }
         }
     }
+    if (_unverified)
+        _diag.info("offsets.unverified", std::to_string(_unverified) + " text selections belong to sources without text: their offsets are kept unconverted ('" +
+                   toString(prof) + "' units, ext refi:rawOffsets) and unverified", {}, where());
     // PDF area text against the text selection sharing its GUID
     for (const Excerpt& e : _p.excerpts) {
         if (!std::holds_alternative<PdfRegion>(e.anchor) || !e.quote) continue;
