@@ -14,6 +14,7 @@
 #include <rapidjson/schema.h>
 #include <rapidjson/stringbuffer.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -51,16 +52,25 @@ std::string schemaErrors(const std::string& text) {
            v.GetInvalidSchemaKeyword() + ")";
 }
 
-bool readerAccepts(const std::string& text) {
+bool readerAccepts(const Input& in) {
     ReadSettings strict;
     strict.unknownKeysAreErrors = true;
     Diagnostics d;
     try {
-        readProject(Input::fromMemory(text, "schema.json"), strict, d);
+        readProject(in, strict, d);
         return true;
     } catch (const InputError&) {
         return false;
     }
+}
+
+bool readerAccepts(const std::string& text) { return readerAccepts(Input::fromMemory(text, "schema.json")); }
+
+std::string fileText(const std::filesystem::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    std::stringstream s;
+    s << f.rdbuf();
+    return s.str();
 }
 
 } // namespace
@@ -151,4 +161,21 @@ TEST_CASE("schema: hand-written valid documents pass both", "[json][schema]") {
         INFO(schemaErrors(doc));
         CHECK(readerAccepts(doc));
     }
+}
+
+TEST_CASE("schema: the sample files of tests/json/data (also checked by ajv)", "[json][schema]") {
+    namespace fs = std::filesystem;
+    std::size_t seen = 0;
+    for (const char* kind : {"valid", "invalid"}) {
+        for (const auto& entry : fs::directory_iterator(fs::path(QDX_JSON_DATA) / kind)) {
+            if (entry.path().extension() != ".json") continue;
+            ++seen;
+            INFO(entry.path().string());
+            std::string text = fileText(entry.path());
+            bool expected = std::string(kind) == "valid";
+            CHECK(schemaErrors(text).empty() == expected);
+            CHECK(readerAccepts(Input::fromFile(entry.path().string())) == expected);
+        }
+    }
+    CHECK(seen >= 10);
 }
