@@ -493,7 +493,7 @@ private:
     std::shared_ptr<PayloadFile> _f;
 };
 
-std::string readmeText(const Project& p, const BagPlan& plan, bool hasOriginal, const std::string& originalRel,
+std::string readmeText(const Project& p, bool hasOriginal, const std::string& originalRel,
                        std::size_t sourceFiles) {
     std::ostringstream r;
     r << "This folder is a BagIt bag (RFC 8493, BagIt 1.0) made by qdx " QDX_CORE_VERSION ".\n"
@@ -526,7 +526,6 @@ std::string readmeText(const Project& p, const BagPlan& plan, bool hasOriginal, 
       << "Reading it with qdx\n"
       << "  qdx archive --verify <bag>          check completeness and checksums\n"
       << "  qdx convert <bag> project.qdpx       back to REFI-QDA (or any format qdx writes)\n";
-    (void)plan;
     return r.str();
 }
 
@@ -594,7 +593,7 @@ BagPlan makePlan(const Project& p, const std::string& originalPath, const std::s
     f.emplace_back("QDX-Attributes", std::to_string(p.attributes.size()));
     f.emplace_back("QDX-Users", std::to_string(p.users.size()));
     f.emplace_back("QDX-Sets", std::to_string(p.sets.size()));
-    plan.readme = readmeText(p, plan, !originalRel.empty(), originalRel, sourceFiles);
+    plan.readme = readmeText(p, !originalRel.empty(), originalRel, sourceFiles);
     return plan;
 }
 

@@ -136,6 +136,11 @@ encrypted)
     expect 0 "equal" -- "$QDX" diff "$DATA/tiny-media.json" back.json
     expect 3 "encrypted" -- "$QDX" convert enc.zip back2.json
     [ -e back2.json ] && fail "convert without password wrote output" || pass "nothing written without password"
+    # A flipped byte inside the encrypted data is caught (AES HMAC / CRC), with the password given.
+    cp enc.zip flipped.zip
+    size=$(stat -c %s flipped.zip)
+    printf '\x5a' | dd of=flipped.zip bs=1 seek=$((size / 2)) conv=notrunc status=none
+    expect nonzero "" -- "$QDX" archive --verify flipped.zip --password-file pw
     # Passwords never on the command line, never without --encrypt.
     expect 2 "" -- "$QDX" archive "$DATA/tiny-media.json" x.zip --encrypt --password secret
     expect 2 "--password-file" -- "$QDX" archive "$DATA/tiny-media.json" x.zip --encrypt
