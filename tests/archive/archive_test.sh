@@ -181,6 +181,22 @@ sample)
     expect 0 "" -- "$QDX" archive "$SAMPLE" hti-enc.zip --encrypt --password-file pw
     expect 0 "equal" -- "$QDX" diff "$SAMPLE" hti-enc.zip --password-file pw
     ;;
+streaming)
+    # Flat memory: a large video (sparse, QDX_ARCHIVE_BIG_MB, default 256) is archived,
+    # verified and read back with a resident size far below its size.
+    [ -x /usr/bin/time ] || { echo "SKIP: /usr/bin/time (package time) is missing"; exit 77; }
+    mb=${QDX_ARCHIVE_BIG_MB:-256}
+    truncate -s "${mb}M" big.mp4
+    printf '{"qdx": "1.0", "project": {"name": "big"}, "sources": [{"id": "V1", "name": "video", "kind": "video", "content": {"mediaType": "video/mp4", "size": %d, "href": "big.mp4"}}]}\n' $((mb * 1048576)) >big.json
+    for out in bigbag bigbag.zip; do
+        /usr/bin/time -f %M -o rss "$QDX" archive big.json $out -q && pass "archive $out" || fail "archive $out"
+        [ "$(cat rss)" -lt 65536 ] && pass "archive $out: max RSS $(cat rss) KB" || fail "archive $out: max RSS $(cat rss) KB"
+        /usr/bin/time -f %M -o rss "$QDX" archive --verify $out -q && pass "verify $out" || fail "verify $out"
+        [ "$(cat rss)" -lt 65536 ] && pass "verify $out: max RSS $(cat rss) KB" || fail "verify $out: max RSS $(cat rss) KB"
+    done
+    cmp -s big.mp4 bigbag/data/sources/V1.mp4 && pass "video copied exactly" || fail "video differs"
+    rm -rf big.mp4 bigbag bigbag.zip
+    ;;
 cli)
     expect 0 "archive" -- "$QDX" --help
     expect 0 "--verify" -- "$QDX" archive --help
