@@ -58,13 +58,9 @@ inline constexpr const char* kRepresentationGuid = "refi:representationGuid";
 inline constexpr const char* kTextDescription = "refi:textDescription";
 inline constexpr const char* kUserId = "refi:userId";
 inline constexpr const char* kCurrentPath = "refi:currentPath";
-inline constexpr const char* kPlainTextPath = "refi:plainTextPath";
-inline constexpr const char* kRichTextPath = "refi:richTextPath";
 inline constexpr const char* kSourceCoding = "refi:sourceCoding";    ///< excerpt made from a Coding directly under a source
 inline constexpr const char* kRawOffsets = "refi:rawOffsets";        ///< offsets kept unconverted (text missing)
-inline constexpr const char* kOffsetProfile = "refi:offsetProfile";
 inline constexpr const char* kNoteSelections = "refi:noteSelections";
-inline constexpr const char* kCodebookOrigin = "refi:codebookOrigin";
 }  // namespace key
 
 }  // namespace qdx::refi

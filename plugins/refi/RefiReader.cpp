@@ -394,6 +394,10 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
                 checkDate(_p.audit.modified);
             }
             extraAttributes(local, a, &_p.ext);
+            if (_codebook && _p.origin.rfind("qdx ", 0) == 0) {
+                auto w = _p.origin.find("; was: ");
+                _p.origin = w == std::string::npos ? std::string() : _p.origin.substr(w + 7);
+            }
             // Files we wrote ourselves carry the target profile and the original origin.
             std::string o = _p.origin;
             if (o.rfind("qdx ", 0) == 0) {
@@ -649,7 +653,6 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
             pt.transcript = src.transcripts.size();
             pt.plainTextPath = tok(a, "plainTextPath");
             pt.richTextPath = tok(a, "richTextPath");
-            if (!pt.richTextPath.empty()) t.ext[key::kRichTextPath] = Json(pt.richTextPath);
             _texts.push_back(std::move(pt));
             f.ctx = Ctx::Transcript;
             f.idx = parent->idx;
@@ -687,7 +690,8 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
             for (auto it = _texts.rbegin(); it != _texts.rend(); ++it)
                 if (it->source == parent->idx && it->transcript == SIZE_MAX) {
                     it->plainTextPath = tok(a, "plainTextPath");
-                    if (!tok(a, "richTextPath").empty()) src.ext[key::kRichTextPath] = Json(tok(a, "richTextPath"));
+                    if (!tok(a, "richTextPath").empty())
+                        _diag.lossy("lossy.representation-rich-text", "the rich text of a PDF Representation (" + tok(a, "richTextPath") + ") is not kept; its plain text is", src.id, {}, where());
                     break;
                 }
             f.ctx = Ctx::PdfRep;
@@ -1074,8 +1078,8 @@ void Reader::resolveContents()
                 _diag.skipped("skipped.source-external", "plain text '" + pt.plainTextPath + "' is outside the archive and was not read", who, {}, where());
             else
                 missing("plain text", pt.plainTextPath, who);
-            if (!isTr) src.ext[key::kPlainTextPath] = Json(pt.plainTextPath);
-            else src.transcripts[pt.transcript].ext[key::kPlainTextPath] = Json(pt.plainTextPath);
+            if (isTr && !pt.richTextPath.empty())
+                _diag.lossy("lossy.transcript-rich-text", "the rich text of a Transcript (" + pt.richTextPath + ") is not kept; its plain text is", who, {}, where());
         }
         if (!txt && pt.hasInline) txt = pt.inlineText;
         if (isTr) {
@@ -1099,7 +1103,6 @@ void Reader::resolveContents()
 
         // the original document: richTextPath (text), path (other kinds)
         std::string contentPath = src.kind == SourceKind::Text ? pt.richTextPath : pt.path;
-        if (src.kind == SourceKind::Text && !pt.richTextPath.empty()) src.ext[key::kRichTextPath] = Json(pt.richTextPath);
         if (contentPath.empty()) {
             if (src.kind != SourceKind::Text)
                 _diag.info("refi.source-without-path", "a " + std::string(toString(src.kind)) + " source has no path", src.id, where());
@@ -1141,10 +1144,8 @@ void Reader::resolveContents()
             } else {
                 missing("note text", pn.plainTextPath, m.id);
             }
-            m.ext[key::kPlainTextPath] = Json(pn.plainTextPath);
         }
         if (!pn.richTextPath.empty()) {
-            m.ext[key::kRichTextPath] = Json(pn.richTextPath);
             _diag.lossy("lossy.note-rich-text", "the rich text (" + pn.richTextPath + ") of a Note is not kept; its plain text is", m.id, {}, where());
         }
     }
@@ -1176,7 +1177,6 @@ void Reader::convertOffsets()
         Source& src = _p.sources[si];
         if (!src.text) {
             e.ext[key::kRawOffsets] = Json(true);
-            e.ext[key::kOffsetProfile] = Json(toString(prof));
             ++_unverified;
             continue;
         }

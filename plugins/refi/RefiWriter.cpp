@@ -147,7 +147,7 @@ private:
         if (g.size() == 38 && g.front() == '{') g = g.substr(1, 36);
         return g;
     }
-    std::string internalName(const std::string& guid, const std::string& ext);
+    std::string internalName(const std::string& guid, const std::string& ext, const std::string& original = {});
     void checkExt(const Extensions& ext, const std::string& id);
 
     // XML parts
@@ -180,6 +180,17 @@ private:
         std::shared_ptr<const Blob> blob;
     };
     std::vector<Pending> _files;
+    std::map<const Blob*, std::string> _blobNames;  // a blob shared by several sources is written once
+    /// Member name for a blob, adding it to the archive the first time.
+    std::string blobName(const std::shared_ptr<Blob>& b, const std::string& guid, const std::string& ext, const std::string& original)
+    {
+        auto it = _blobNames.find(b.get());
+        if (it != _blobNames.end()) return it->second;
+        std::string n = internalName(guid, ext, original);
+        _blobNames.emplace(b.get(), n);
+        _files.push_back({n, {}, b});
+        return n;
+    }
     std::unordered_map<std::string, std::vector<std::size_t>> _memosByTarget;  // normalised target -> memo indices
     std::set<std::pair<std::size_t, std::string>> _memoWritten;
     std::set<std::pair<std::string, std::string>> _linkPairs;  // (origin guid, target guid), normalised
@@ -242,8 +253,23 @@ void Writer::checkExt(const Extensions& ext, const std::string& id)
     }
 }
 
-std::string Writer::internalName(const std::string& guid, const std::string& ext)
+/// The member name of an "internal://<GUID>.<ext>" path, when `path` is one (kept on export).
+std::string keptName(const std::string& path, const std::string& ext)
 {
+    if (path.rfind("internal://", 0) != 0) return {};
+    std::string n = path.substr(11);
+    auto dot = n.rfind('.');
+    if (dot == std::string::npos || !isGuid(n.substr(0, dot)) || extensionOf(n) != ext || !isSafeZipName(n)) return {};
+    return n;
+}
+
+std::string Writer::internalName(const std::string& guid, const std::string& ext, const std::string& original)
+{
+    std::string kept = keptName(original, ext);
+    if (!kept.empty() && _usedNames.insert(text::asciiLower("sources/" + kept)).second) return "sources/" + kept;
+    if (!original.empty() && kept.empty())
+        _l.add(Severity::Info, "refi.path-renamed", "internal files are written as sources/<GUID>.<ext> ('" + original + "' was renamed)");
+
     std::string g = fileGuid(guid);
     std::string name = "sources/" + g + "." + ext;
     for (int n = 2; !_usedNames.insert(text::asciiLower(name)).second; ++n) {
@@ -389,18 +415,29 @@ void Writer::textSource(XmlWriter& w, const char* element, const std::string& gu
         std::string ext = extensionOf(src.path);
         if (ext.empty() || ext == "txt") ext = extensionForMediaType(src.mediaType);
         if (ext.empty()) ext = "docx";
-        std::string n = internalName(guid, ext);
+        std::string n = blobName(src.content, guid, ext, src.path);
         w.attr("richTextPath", "internal://" + n.substr(8));
-        _files.push_back({n, {}, src.content});
+    } else if (std::string(element) == "TextSource" && !src.content && !src.path.empty() && extensionOf(src.path) != "txt") {
+        w.attr("richTextPath", src.path);
+        if (!bare) _l.add(Severity::Lossy, "lossy.source-content-missing", "a source's file was not in the input; its path is written but the file is absent", src.id);
+    }
+    if (!txt && std::string(element) == "TextSource" && !src.content && extensionOf(src.path) == "txt") {
+        w.attr("plainTextPath", src.path);
+        if (!bare) _l.add(Severity::Lossy, "lossy.source-content-missing", "a source's file was not in the input; its path is written but the file is absent", src.id);
     }
     if (txt && !bare) {
-        std::string n = internalName(guid, "txt");
+        std::string n = internalName(guid, "txt", std::string(element) == "TextSource" && !src.content ? src.path : std::string());
         w.attr("plainTextPath", "internal://" + n.substr(8));
         std::string bytes = (_t.bom ? std::string("\xEF\xBB\xBF") : std::string()) + out->text();
         _files.push_back({n, std::move(bytes), nullptr});
     }
     audit(w, a);
     if (std::string(element) == "TextSource") description(w, src.description);
+    if (std::string(element) == "Representation") {
+        auto rep = src.ext.find(key::kRepresentation);
+        if (rep != src.ext.end())
+            if (const Json* d = rep->second.find("description"); d && d->isString()) description(w, d->asString());
+    }
     if (txt && bare) {
         w.start("PlainTextContent");
         w.text(out->text());
@@ -464,17 +501,19 @@ void Writer::source(XmlWriter& w, const Source& s, bool bare)
             if (ext.empty()) ext = extensionForMediaType(s.mediaType);
             if (ext.empty()) ext = extensionOf(s.content->describe());
             if (ext.empty()) ext = "bin";
-            std::string n = internalName(guid, ext);
+            std::string n = blobName(s.content, guid, ext, s.path);
             w.attr(attrName, "internal://" + n.substr(8));
             auto sz = s.content->size();
             if (sz && *sz > kMaxInternal)
                 _l.add(Severity::Lossy, "lossy.source-too-large", "an internal file is over 2^31-1 bytes, the REFI-QDA limit; written anyway", s.id);
-            _files.push_back({n, {}, s.content});
         } else if (s.content && bare) {
             _l.add(Severity::Lossy, "lossy.content-not-embedded", "a bare .qde cannot carry source files; write a .qdpx", s.id);
         } else if (!s.path.empty() && s.path.find("://") != std::string::npos &&
                    text::asciiLower(s.path.substr(0, s.path.find("://"))) != "internal") {
             w.attr(attrName, s.path);  // an external reference, kept as read
+        } else if (!s.path.empty()) {
+            w.attr(attrName, s.path);
+            _l.add(Severity::Lossy, "lossy.source-content-missing", "a source's file was not in the input; its path is written but the file is absent", s.id);
         } else if (s.kind != SourceKind::Text) {
             _l.add(Severity::Lossy, "lossy.source-content-missing", "a media source without content is written without a path", s.id);
         }
@@ -504,7 +543,7 @@ void Writer::source(XmlWriter& w, const Source& s, bool bare)
             checkExt(e->ext, e->id);
             ImageRegion r = std::get<ImageRegion>(e->anchor);
             if (r.x1 > r.x2 || r.y1 > r.y2) {
-                _l.add(Severity::Info, "refi.rectangle-normalised", "an inverted picture rectangle was written with its corners ordered", e->id);
+                _l.add(Severity::Lossy, "lossy.rectangle-normalised", "an inverted picture rectangle was written with its corners ordered", e->id);
                 if (r.x1 > r.x2) std::swap(r.x1, r.x2);
                 if (r.y1 > r.y2) std::swap(r.y1, r.y2);
             }
@@ -548,7 +587,7 @@ void Writer::source(XmlWriter& w, const Source& s, bool bare)
             noteRefs(w, e->id);
             w.end("PDFSelection");
         }
-        if (s.text || !spans.empty()) {
+        if (s.text || !spans.empty() || s.ext.count(key::kRepresentation)) {
             std::string rg, rn;
             Audit ra;
             auto rep = s.ext.find(key::kRepresentation);
