@@ -131,6 +131,7 @@ TEST_CASE("isSafeZipName", "[zipreader]")
     CHECK(isSafeZipName("sources/\xc3\xa9t\xc3\xa9.txt"));
     CHECK(isSafeZipName("a/b:c.txt"));  // a colon past the drive position is harmless here
     CHECK(isSafeZipName("..a/b..c"));
+    CHECK(isSafeZipName("\xc5\xb8"));  // Ÿ
     CHECK_FALSE(isSafeZipName(""));
     CHECK_FALSE(isSafeZipName("/"));
     CHECK_FALSE(isSafeZipName(".."));
