@@ -78,6 +78,17 @@ TEST_CASE("good archive: entries, case-insensitive lookup, read and stream", "[z
     requireError<LimitError>([&] { zip->read(*qde, 1000); }, "project.qde", "limit");
 }
 
+TEST_CASE("data descriptors (streamed zips) are read", "[zipreader]")
+{
+    bool memory = GENERATE(false, true);
+    auto zip = openZip("data_descriptor.zip", memory);
+    REQUIRE(zip->entries().size() == 2);
+    std::string expected;
+    for (int i = 0; i < 1000; ++i) expected += "streamed text\n";
+    CHECK(zip->read(*zip->find("sources/a.txt"), 1 << 20) == expected);
+    CHECK(streamAll(*zip, *zip->find("sources/a.txt")) == expected);
+}
+
 TEST_CASE("a blob keeps its archive open", "[zipreader]")
 {
     std::shared_ptr<Blob> blob;
