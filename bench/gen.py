@@ -137,8 +137,6 @@ class Project:
         names = [s[:40] + ("…" if len(s) > 40 else "") for s in SENTENCES]
         self.n_xml = [xml_escape(n, True) for n in names]
         self.n_json = [json_escape(n) for n in names]
-        # excerpt layout: (source index) -> list of sentence indices; codings per excerpt 1,2,3 cycling
-        self.n_sources = a.sources
 
     def preorder(self):
         """Theme indices in document order of the nested REFI code tree (what a reader meets)."""
@@ -148,16 +146,6 @@ class Project:
             out.append(i)
             stack.extend(reversed(self.children[i]))
         return out
-
-    def plan(self):
-        """Yields (source index, number of excerpts) and the per-excerpt coding counts, exact total."""
-        a = self.a
-        remaining = a.codings
-        per = []
-        for s in range(self.n_sources):
-            ex = a.excerpts if s < self.n_sources - 1 or a.codings == 0 else None
-            per.append(ex)
-        return per
 
     def source_layout(self, s, n_ex):
         """Sentence indices and (start, end) code point offsets of each excerpt of source s."""
@@ -211,6 +199,8 @@ def main():
     ap.add_argument("--name", default=None)
     a = ap.parse_args()
     a.codings = int(a.codings)
+    if a.themes < 3:
+        ap.error("--themes must be at least 3 (an excerpt has up to three codings of distinct themes)")
     counts = distribute(a)
     n_ex_total = len(counts)
     need = (n_ex_total + a.excerpts - 1) // a.excerpts if a.excerpts else 0
@@ -230,10 +220,29 @@ def main():
     media = None
     if a.media_mb:
         media = (guid(K_MEDIA, 0), "Focus group 3 (video) 🎥.mp4", a.media_mb << 20)
+    jobs = []
     if not a.no_qdpx:
-        write_qdpx(p, a, counts, ex_per_source, media, os.path.join(a.out, a.name + ".qdpx"))
+        jobs.append(lambda: write_qdpx(p, a, counts, ex_per_source, media, os.path.join(a.out, a.name + ".qdpx")))
     if not a.no_json:
-        write_json(p, a, counts, ex_per_source, media, os.path.join(a.out, a.name + ".json"))
+        jobs.append(lambda: write_json(p, a, counts, ex_per_source, media, os.path.join(a.out, a.name + ".json")))
+    # the two forms are independent: write them in two processes (the machine has cores to spare)
+    pids = []
+    for job in jobs[1:]:
+        pid = os.fork()
+        if pid == 0:
+            try:
+                job()
+            except BaseException:
+                import traceback
+                traceback.print_exc()
+                os._exit(1)
+            os._exit(0)
+        pids.append(pid)
+    if jobs:
+        jobs[0]()
+    for pid in pids:
+        if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0:
+            sys.exit("gen.py: writing the JSON failed")
 
 
 # ---------------------------------------------------------------------------------------------
