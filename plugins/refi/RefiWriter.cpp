@@ -196,6 +196,7 @@ private:
     std::set<std::pair<std::string, std::string>> _linkPairs;  // (origin guid, target guid), normalised
     std::unordered_map<std::string, std::vector<const Excerpt*>> _bySource;
     std::unordered_map<std::string, std::vector<std::size_t>> _children;
+    std::unordered_map<std::string, AttributeType> _attrTypes;
 };
 
 std::string Writer::assign(const std::string& id, const Extensions& ext, const char* kind)
@@ -312,10 +313,12 @@ void Writer::noteRefs(XmlWriter& w, const std::string& id)
 
 void Writer::values(XmlWriter& w, const std::vector<AttributeValue>& vals)
 {
+    if (_attrTypes.empty())
+        for (const Attribute& a : _p.attributes) _attrTypes.emplace(normalizeId(a.id), a.type);
     for (const AttributeValue& v : vals) {
         AttributeType t = AttributeType::Text;
-        for (const Attribute& a : _p.attributes)
-            if (normalizeId(a.id) == normalizeId(v.attribute)) t = a.type;
+        auto at = _attrTypes.find(normalizeId(v.attribute));
+        if (at != _attrTypes.end()) t = at->second;
         w.start("VariableValue");
         w.start("VariableRef");
         w.attr("targetGUID", ref(v.attribute));
@@ -407,7 +410,11 @@ void Writer::textSource(XmlWriter& w, const char* element, const std::string& gu
                         const std::vector<const Excerpt*>& spans, const Source& src)
 {
     std::unique_ptr<OutText> out;
-    if (txt) out = std::make_unique<OutText>(*txt, _t);
+    std::unique_ptr<CodePointIndex> cpIndex;
+    if (txt) {
+        out = std::make_unique<OutText>(*txt, _t);
+        cpIndex = std::make_unique<CodePointIndex>(*txt);
+    }
     w.start(element);
     w.attr("guid", guid);
     if (!name.empty()) w.attr("name", name);
@@ -454,7 +461,7 @@ void Writer::textSource(XmlWriter& w, const char* element, const std::string& gu
             }
             s = *a1;
             en = *a2;
-            if (e->quote && text::collapseWhitespace(*e->quote) != text::collapseWhitespace(text::substrCodePoints(*txt, sp.start, sp.end)))
+            if (e->quote && text::collapseWhitespace(*e->quote) != text::collapseWhitespace(cpIndex->substr(sp.start, sp.end)))
                 _l.add(Severity::Lossy, "lossy.excerpt-quote", "an excerpt's quoted text differs from its span and REFI keeps only the span", e->id);
         } else if (e->ext.count(key::kRawOffsets) == 0) {
             _l.add(Severity::Lossy, "lossy.offsets-unconverted", "text excerpts of a source without text are written with their offsets unconverted", e->id);
@@ -714,12 +721,10 @@ std::string Writer::project(bool bare)
                 const Json* t = a->find("targetGUID");
                 if (o && t && o->isString() && t->isString()) _linkPairs.insert({normalizeId(trim(o->asString())), normalizeId(trim(t->asString()))});
             }
-    for (const Source& s : _p.sources)
-        if (!_ids.count(normalizeId(s.id))) continue;
+    std::set<std::string> sourceIds;
+    for (const Source& s : _p.sources) sourceIds.insert(normalizeId(s.id));
     for (const Excerpt& e : _p.excerpts) {
-        bool found = false;
-        for (const Source& s : _p.sources) found = found || normalizeId(s.id) == normalizeId(e.source);
-        if (!found) _l.add(Severity::Skipped, "skipped.excerpt-source-missing", "an excerpt names no source and was not written", e.id);
+        if (!sourceIds.count(normalizeId(e.source))) _l.add(Severity::Skipped, "skipped.excerpt-source-missing", "an excerpt names no source and was not written", e.id);
     }
 
     std::ostringstream os;
