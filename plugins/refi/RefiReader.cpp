@@ -91,7 +91,7 @@ public:
         if (h == 0) h = 1;  // 0 marks an empty slot
         if ((_size + 1) * 2 > _slots.size()) grow();
         std::size_t mask = _slots.size() - 1;
-        for (std::size_t i = static_cast<std::size_t>(h * 0x9E3779B97F4A7C15ull) & mask;; i = (i + 1) & mask) {
+        for (std::size_t i = static_cast<std::size_t>((h * 0x9E3779B97F4A7C15ull) >> _shift);; i = (i + 1) & mask) {
             if (_slots[i] == h) return false;
             if (_slots[i] == 0) {
                 _slots[i] = h;
@@ -106,12 +106,15 @@ private:
     {
         std::vector<std::uint64_t> old = std::move(_slots);
         _slots.assign(old.empty() ? 1024 : old.size() * 2, 0);
+        _shift = 64;
+        for (std::size_t n = _slots.size(); n > 1; n >>= 1) --_shift;  // top bits of the product index the table
         _size = 0;
         for (std::uint64_t h : old)
             if (h) insert(h);
     }
     std::vector<std::uint64_t> _slots;
     std::size_t _size = 0;
+    unsigned _shift = 64;
 };
 
 /// Collects tolerated deviations, one diagnostic per code with its count.
