@@ -6,6 +6,7 @@
 #include "qdx/Zip.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <set>
@@ -138,6 +139,11 @@ private:
     std::string ref(const std::string& id);
     std::string guidOf(const std::string& id) const
     {
+        if (!_ids.empty()) {
+            auto it = _ids.find(id);
+            if (it != _ids.end()) return it->second;
+        }
+        if (isGuid(id)) return id;
         auto it = _ids.find(normalizeId(id));
         return it == _ids.end() ? id : it->second;
     }
@@ -164,7 +170,7 @@ private:
     void selectionBody(XmlWriter& w, const Excerpt& e);
     void coding(XmlWriter& w, const Coding& c, const std::string& excerptId, std::size_t n);
     void raw(XmlWriter& w, const Json& node, std::size_t depth);
-    std::string project(bool bare);
+    void project(std::ostream& os, bool bare);
     std::string codebook();
 
     const Project& _p;
@@ -172,7 +178,9 @@ private:
     Diagnostics& _d;
     Target _t;
     Losses _l;
-    std::unordered_map<std::string, std::string> _ids;  // normalised model id -> GUID written
+    /// Model id (as spelled, and normalised) -> GUID written, for the ids that
+    /// are not written as they are (derived duplicates, non-GUID ids).
+    std::unordered_map<std::string, std::string> _ids;
     std::set<std::string> _usedNames;                   // lower-case member names
     struct Pending {
         std::string name;
@@ -209,12 +217,20 @@ std::string Writer::assign(const std::string& id, const Extensions& ext, const c
         g = derivedUuid(std::string("id:") + kind + ":" + id);
         _l.add(Severity::Info, "refi.guid-minted", "ids that are not GUIDs were replaced by name-based GUIDs (e.g. '" + id + "' -> " + g + ")", id);
     }
-    _ids.emplace(normalizeId(id), g);
+    if (g != id) {
+        _ids.emplace(id, g);
+        _ids.emplace(normalizeId(id), g);
+    }
     return g;
 }
 
 std::string Writer::ref(const std::string& id)
 {
+    if (!_ids.empty()) {
+        auto it = _ids.find(id);
+        if (it != _ids.end()) return it->second;
+    }
+    if (isGuid(id)) return id;
     auto it = _ids.find(normalizeId(id));
     if (it != _ids.end()) return it->second;
     _l.add(Severity::Lossy, "lossy.dangling-reference", "a reference names no entity of the project; written as read", id);
@@ -707,7 +723,7 @@ void Writer::raw(XmlWriter& w, const Json& node, std::size_t depth)
     w.end(el->asString());
 }
 
-std::string Writer::project(bool bare)
+void Writer::project(std::ostream& os, bool bare)
 {
     assignIds();
     for (const Excerpt& e : _p.excerpts) _bySource[normalizeId(e.source)].push_back(&e);
@@ -727,7 +743,6 @@ std::string Writer::project(bool bare)
         if (!sourceIds.count(normalizeId(e.source))) _l.add(Severity::Skipped, "skipped.excerpt-source-missing", "an excerpt names no source and was not written", e.id);
     }
 
-    std::ostringstream os;
     {
         XmlWriter w(os, true);
         w.start("Project");
@@ -889,7 +904,6 @@ std::string Writer::project(bool bare)
         for (const std::string& t : _p.memos[i].targets)
             if (!_memoWritten.count({i, normalizeId(t)}))
                 _l.add(Severity::Lossy, "lossy.memo-target", "a note is attached to something REFI-QDA cannot hold a NoteRef on (a case, set, user or variable) or to nothing known; the attachment was dropped", _p.memos[i].id);
-    return os.str();
 }
 
 std::string Writer::codebook()
@@ -944,19 +958,35 @@ std::string Writer::codebook()
     return os.str();
 }
 
+/// Removes a scratch file when it goes out of scope.
+struct ScratchFile {
+    std::string path;
+    ~ScratchFile() { std::remove(path.c_str()); }
+};
+
 void Writer::writeQdpx(const std::string& path, bool bare)
 {
-    std::string xml = project(bare);
-    _l.flush(_d);
     if (bare) {
         std::ofstream f(path, std::ios::binary | std::ios::trunc);
-        f << xml;
+        project(f, true);
+        _l.flush(_d);
         f.close();
         if (!f) throw OutputError("cannot write " + path);
         return;
     }
+    // The XML goes to a scratch file beside the output (never whole in
+    // memory), which the zip writer streams and deflates at close().
+    ScratchFile xmlFile{path + ".qde-part"};
+    {
+        std::ofstream f(xmlFile.path, std::ios::binary | std::ios::trunc);
+        if (!f) throw OutputError("cannot write " + xmlFile.path);
+        project(f, false);
+        f.close();
+        if (!f) throw OutputError("cannot write " + xmlFile.path);
+    }
+    _l.flush(_d);
     ZipWriter z(path);
-    z.addBytes("project.qde", std::move(xml), true);
+    z.addFile("project.qde", xmlFile.path, true);
     for (Pending& f : _files) {
         if (f.blob) {
             std::string ext = extensionOf(f.name);
