@@ -332,6 +332,8 @@ TEST_CASE("json: provider description", "[json]") {
     CHECK(rs.maxDepth == 32);
     CHECK(rs.maxBytes == 2u * 1024u * 1024u);
     CHECK(rs.unknownKeysAreErrors);
+    CHECK(readSettings(Options({{"strict", "true"}}, info.options)).unknownKeysAreErrors);
+    CHECK_FALSE(readSettings(Options({}, info.options)).unknownKeysAreErrors);
     CHECK_THROWS_AS(readSettings(Options({{"max-depth", "0"}}, info.options)), UsageError);
     CHECK_FALSE(writeSettings(Options({{"pretty", "false"}}, info.options)).pretty);
 }
