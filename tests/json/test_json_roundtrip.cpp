@@ -46,7 +46,7 @@ std::string blobBytes(const Blob& b) {
 
 /// Folder for files the ajv check reads afterwards (tests/json-out in the build tree).
 fs::path outputFolder() {
-    fs::path dir = fs::current_path() / "json-out";
+    fs::path dir = QDX_JSON_OUT;
     fs::create_directories(dir);
     return dir;
 }
