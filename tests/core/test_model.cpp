@@ -1,0 +1,3 @@
+#include <catch2/catch.hpp>
+#include "qdx/Model.h"
+TEST_CASE("normalizeId") { CHECK(qdx::normalizeId("{ABC}") == "abc"); }
