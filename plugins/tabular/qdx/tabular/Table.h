@@ -15,6 +15,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <map>
 #include <string>
 #include <string_view>
@@ -136,6 +138,9 @@ struct ReadOptions {
     std::string tagSeparator;
     /// The file was written with the formula guard: strip a leading ' before = + - @ TAB CR.
     bool unguardFormulas = false;
+    /// Opens the content member a tidy sources table names (a bundle's
+    /// "content/…" entry); unset = content is not available.
+    std::function<std::shared_ptr<Blob>(const std::string& member)> openContent;
 };
 
 /// Builds one project from tables (several sheets or tidy tables of one
@@ -151,6 +156,7 @@ struct TableHeader {
     std::string name;                  ///< tidy table name ("codings") or the layout's sheet name
     std::vector<std::string> columns;
     std::vector<CellType> types;       ///< one per column
+    bool writeHeader = true;           ///< false for header-less layouts (QualCoder codes)
 };
 
 /// Receives the rows of a layout as they are produced. Styles, when given,
@@ -169,7 +175,7 @@ struct WriteOptions {
     /// SeedQuotes).
     Dialect layout = Dialect::Tidy;
     /// Tidy tables to write, in this order; empty = all, codings first.
-    /// Known: codings, themes, sources, cases, memos, users, attributes, sets.
+    /// Known: project, codings, themes, sources, cases, memos, users, attributes, sets.
     std::vector<std::string> tables;
     /// The writer keeps cell colours (XLSX): no lossy.theme-colour for layouts
     /// whose colour lives in a style.
@@ -177,6 +183,9 @@ struct WriteOptions {
     /// The writer can hold the source text column (a whole-project bundle).
     /// When false (a single CSV), source texts are reported lost.
     bool sourceTextCarried = true;
+    /// The writer stores source content (PDF, media) beside the tables under
+    /// contentMemberName(); the sources table then names the member.
+    bool contentCarried = false;
 };
 
 /// Streams `p` in the chosen layout into `sink`, reporting everything the
@@ -184,6 +193,9 @@ struct WriteOptions {
 void writeProjectTables(const Project& p, const WriteOptions& opts, RowSink& sink, Diagnostics& diag);
 /// The same, collected into tables (header as row 0).
 std::vector<Table> projectToTables(const Project& p, const WriteOptions& opts, Diagnostics& diag);
+/// Where a bundle stores the content blob of the `index`-th source ("content/0007.pdf").
+std::string contentMemberName(const Source& s, std::size_t index);
+
 /// Tidy table names in their default order.
 const std::vector<std::string>& tidyTableNames();
 
