@@ -1,0 +1,1 @@
+#include "qdx/tabular/Table.h"
