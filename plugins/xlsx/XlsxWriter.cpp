@@ -364,7 +364,8 @@ std::uint32_t WorkbookWriter::styleId(const WriteStyle& s, int numFmt) {
     return id;
 }
 
-void WorkbookWriter::beginSheet(std::string name, std::vector<std::string> header, std::vector<WriteType> types) {
+void WorkbookWriter::beginSheet(std::string name, std::vector<std::string> header, std::vector<WriteType> types,
+                                bool headerRow) {
     if (_inSheet)
         endSheet();
     if (_closed)
@@ -398,6 +399,7 @@ void WorkbookWriter::beginSheet(std::string name, std::vector<std::string> heade
     _sheets.push_back(std::move(sheet));
     _inSheet = true;
     _header = std::move(header);
+    _headerRow = headerRow;
     _types = std::move(types);
     _types.resize(_header.size(), WriteType::Text);
     _widths.assign(_header.size(), kMinWidth);
@@ -409,8 +411,7 @@ void WorkbookWriter::beginSheet(std::string name, std::vector<std::string> heade
     _buf.clear();
 }
 
-void WorkbookWriter::appendCell(std::size_t col, std::string_view text, WriteType type, std::uint32_t style, bool header) {
-    (void)header;
+void WorkbookWriter::appendCell(std::size_t col, std::string_view text, WriteType type, std::uint32_t style) {
     _buf += "<c r=\"";
     _buf += columnName(col);
     _buf += _rowRef;
@@ -468,10 +469,10 @@ void WorkbookWriter::addRow(const std::vector<std::string>& cells, const std::ve
         _types.resize(cells.size(), WriteType::Text);
         _widths.resize(cells.size(), kMinWidth);
     }
-    if (_rows + 2 > 1048576)
+    if (_rows + (_headerRow ? 2 : 1) > 1048576)
         throw OutputError("sheet '" + _sheets.back().name + "' of " + _path + " would exceed Excel's 1,048,576 rows");
     ++_rows;
-    _rowRef = std::to_string(_rows + 1);
+    _rowRef = std::to_string(_rows + (_headerRow ? 1 : 0));
     _buf += "<row r=\"";
     _buf += _rowRef;
     _buf += "\">";
@@ -491,7 +492,7 @@ void WorkbookWriter::addRow(const std::vector<std::string>& cells, const std::ve
         if (text.size() > _opt.cellLimit / 5 && excelLength(text) > _opt.cellLimit) {
             const std::string& colName = _header[i];
             const std::vector<std::string_view> parts = splitCell(text, _opt.cellLimit);
-            if (_opt.longCells == LongCells::Truncate) {
+            if (_opt.longCells == LongCells::Truncate || !_headerRow) {  // no header row: no place for continuation headers
                 _diag.lossy("lossy.xlsx-cell-truncated",
                             "a cell of column '" + colName + "' in sheet '" + _sheets.back().name + "' row " + _rowRef + " has " +
                                 std::to_string(excelLength(text)) + " characters; cut to Excel's limit of " +
@@ -520,11 +521,11 @@ void WorkbookWriter::addRow(const std::vector<std::string>& cells, const std::ve
                 text = parts.front();
             }
         }
-        appendCell(i, text, _types[i], style, false);
+        appendCell(i, text, _types[i], style);
     }
     std::sort(extra.begin(), extra.end());
     for (const auto& [col, text] : extra)
-        appendCell(col, text, WriteType::Text, 0, false);
+        appendCell(col, text, WriteType::Text, 0);
     _buf += "</row>\n";
     flushBody(false);
 }
@@ -550,7 +551,8 @@ void WorkbookWriter::endSheet() {
     Sheet& sheet = _sheets.back();
     const std::size_t totalCols = std::max<std::size_t>(1, _header.size() + _extraHeader.size());
     const std::string lastCol = columnName(totalCols - 1);
-    const std::string lastRow = std::to_string(_rows + 1);
+    const std::string lastRow = std::to_string(std::max<std::uint64_t>(1, _rows + (_headerRow ? 1 : 0)));
+    const bool withHeader = _headerRow;
 
     std::string& h = sheet.head;
     h = kXmlDecl;
@@ -564,7 +566,7 @@ void WorkbookWriter::endSheet() {
     if (_sheets.size() == 1)
         h += " tabSelected=\"1\"";
     h += '>';
-    if (_opt.freezeHeader)
+    if (_opt.freezeHeader && withHeader)
         h += "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"
              "<selection pane=\"bottomLeft\" activeCell=\"A2\" sqref=\"A2\"/>";
     h += "</sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/><cols>";
@@ -573,16 +575,21 @@ void WorkbookWriter::endSheet() {
         const std::string n = std::to_string(c + 1);
         h += "<col min=\"" + n + "\" max=\"" + n + "\" width=\"" + std::to_string(w) + "\" customWidth=\"1\"/>";
     }
-    h += "</cols><sheetData><row r=\"1\">";
+    h += "</cols><sheetData>";
+    if (!withHeader) {
+        _sheets.back().tail = "</sheetData></worksheet>";
+        return;
+    }
+    h += "<row r=\"1\">";
     // The header row, in the head so that continuation headers can be added.
     std::swap(_buf, h);
     _rowRef = "1";
     const std::uint32_t headerStyle = styleId(WriteStyle{"", "#DDEBF7", true}, 0);
-    for (std::size_t c = 0; c < _header.size(); ++c)
+    for (std::size_t c = 0; c < _header.size() && _headerRow; ++c)
         if (!_header[c].empty())
-            appendCell(c, _header[c], WriteType::Text, headerStyle, true);
+            appendCell(c, _header[c], WriteType::Text, headerStyle);
     for (std::size_t k = 0; k < _extraHeader.size(); ++k)
-        appendCell(_header.size() + k, _extraHeader[k], WriteType::Text, headerStyle, true);
+        appendCell(_header.size() + k, _extraHeader[k], WriteType::Text, headerStyle);
     std::swap(_buf, h);
     _buf.clear();
     h += "</row>\n";

@@ -73,7 +73,11 @@ public:
 
     /// Starts a sheet with a bold, frozen, filterable header row. The name is
     /// made valid (31 characters, no : \ / ? * [ ], unique ignoring case).
-    void beginSheet(std::string name, std::vector<std::string> header, std::vector<WriteType> types = {});
+    /// With `headerRow` false the sheet has no header row (rows start at row
+    /// 1, nothing frozen or filtered); `header` then only names the columns
+    /// for messages and continuation columns.
+    void beginSheet(std::string name, std::vector<std::string> header, std::vector<WriteType> types = {},
+                    bool headerRow = true);
     /// Appends a row; `styles` (optional) has one entry per cell. `entityId`
     /// names the entity in diagnostics about this row.
     void addRow(const std::vector<std::string>& cells, const std::vector<WriteStyle>* styles = nullptr,
@@ -96,7 +100,7 @@ private:
         std::string tail;
     };
     std::uint32_t styleId(const WriteStyle& s, int numFmt);
-    void appendCell(std::size_t col, std::string_view text, WriteType type, std::uint32_t style, bool header);
+    void appendCell(std::size_t col, std::string_view text, WriteType type, std::uint32_t style);
     void flushBody(bool force);
     std::string stylesXml() const;
 
@@ -109,6 +113,7 @@ private:
     std::vector<Sheet> _sheets;
     bool _inSheet = false;
     std::vector<std::string> _header;
+    bool _headerRow = true;
     std::vector<WriteType> _types;
     std::vector<std::size_t> _widths;  // display width per column (characters)
     std::map<std::pair<std::size_t, std::size_t>, std::size_t> _continuation;  // (column, part) -> column
