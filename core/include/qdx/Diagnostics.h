@@ -59,7 +59,7 @@ private:
     std::size_t _perCodeLimit = 1000;
     bool _strict = false;
     std::function<void(const Diagnostic&)> _listener;
-    std::size_t _dropped[4] = {0, 0, 0, 0};
+    std::size_t _severityCounts[4] = {0, 0, 0, 0};
 };
 
 } // namespace qdx

@@ -1,0 +1,71 @@
+#include "qdx/AtomicFile.h"
+
+#include "qdx/Errors.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <random>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace qdx {
+
+bool sameFile(const std::string& a, const std::string& b) {
+    struct stat sa {}, sb {};
+    if (::stat(a.c_str(), &sa) != 0 || ::stat(b.c_str(), &sb) != 0) return false;
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+AtomicFile::AtomicFile(std::string target, const std::vector<std::string>& inputs) : _target(std::move(target)) {
+    for (const auto& in : inputs)
+        if (in == _target || sameFile(in, _target))
+            throw OutputError("refusing to write '" + _target + "': it is the input file");
+    auto slash = _target.find_last_of('/');
+    std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : _target.substr(0, slash));
+    std::string base = slash == std::string::npos ? _target : _target.substr(slash + 1);
+    if (base.empty()) throw OutputError("output path '" + _target + "' names no file");
+    struct stat st {};
+    if (::stat(_target.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        throw OutputError("output path '" + _target + "' is a folder");
+    std::random_device rd;
+    for (int attempt = 0; attempt < 16; ++attempt) {
+        char suffix[32];
+        std::snprintf(suffix, sizeof suffix, ".qdx-tmp-%08x", static_cast<unsigned>(rd()));
+        std::string candidate = (dir == "/" ? "/" : dir + "/") + "." + base + suffix;
+        int fd = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0) {
+            ::close(fd);
+            _temp = candidate;
+            return;
+        }
+        if (errno != EEXIST)
+            throw OutputError("cannot create a temporary file in '" + dir + "': " + std::strerror(errno));
+    }
+    throw OutputError("cannot create a temporary file in '" + dir + "'");
+}
+
+AtomicFile::~AtomicFile() {
+    if (!_committed && !_temp.empty()) ::unlink(_temp.c_str());
+}
+
+void AtomicFile::commit() {
+    int fd = ::open(_temp.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw OutputError("output vanished before commit: " + _temp);
+    ::fsync(fd);
+    ::close(fd);
+    // Keep the permissions an existing target had, else the umask default.
+    struct stat st {};
+    if (::stat(_target.c_str(), &st) == 0) ::chmod(_temp.c_str(), st.st_mode & 07777);
+    else {
+        mode_t um = ::umask(0);
+        ::umask(um);
+        ::chmod(_temp.c_str(), 0666 & ~um);
+    }
+    if (::rename(_temp.c_str(), _target.c_str()) != 0)
+        throw OutputError("cannot rename into '" + _target + "': " + std::strerror(errno));
+    _committed = true;
+}
+
+} // namespace qdx
