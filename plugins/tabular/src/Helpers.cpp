@@ -94,14 +94,24 @@ bool isFormulaLike(std::string_view s) {
     return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
 }
 
+namespace {
+// Formula-like after any leading quotes: "=x", "'=x", "''=x". Guarding these
+// too keeps unguardFormula an exact inverse.
+bool guardable(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size() && s[i] == '\'') ++i;
+    return isFormulaLike(s.substr(i));
+}
+} // namespace
+
 bool guardFormula(std::string& s) {
-    if (!isFormulaLike(s)) return false;
+    if (!guardable(s)) return false;
     s.insert(s.begin(), '\'');
     return true;
 }
 
 bool unguardFormula(std::string& s) {
-    if (s.size() >= 2 && s.front() == '\'' && isFormulaLike(std::string_view(s).substr(1))) {
+    if (s.size() >= 2 && s.front() == '\'' && guardable(std::string_view(s).substr(1))) {
         s.erase(s.begin());
         return true;
     }

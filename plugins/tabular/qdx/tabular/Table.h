@@ -204,9 +204,12 @@ const std::vector<std::string>& tidyTableNames();
 /// True when a spreadsheet would take the text as a formula (starts with
 /// = + - @ TAB or CR).
 bool isFormulaLike(std::string_view s);
-/// Prefixes formula-like text with ' (OWASP); returns true when it did.
+/// Prefixes formula-like text with ' (OWASP); returns true when it did. Text
+/// that is formula-like after leading quotes ("'=x") gets one more quote, so
+/// unguardFormula() is an exact inverse.
 bool guardFormula(std::string& s);
-/// Undoes guardFormula: strips a leading ' that precedes = + - @ TAB or CR.
+/// Undoes guardFormula: strips one leading ' when the rest, after any further
+/// quotes, starts with = + - @ TAB or CR.
 bool unguardFormula(std::string& s);
 
 /// How a tool writes a code path into one cell.
