@@ -231,9 +231,8 @@ void appendCellText(std::string& out, std::string_view s) {
         } else if (c == '>') {
             out += "&gt;";
         } else if (c == '_') {
-            if (isOoxmlEscape(s, i))
-                out += "_x005F_";
-            out += '_';
+            // A literal "_xHHHH_" would read as an escape: its "_" is escaped itself.
+            out += isOoxmlEscape(s, i) ? "_x005F_" : "_";
         } else if (c == '\r') {
             out += "&#13;";
         } else if (c == '\t' || c == '\n') {

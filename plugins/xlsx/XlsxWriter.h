@@ -130,7 +130,7 @@ private:
 
 /// Appends `s` as XML text with OOXML's escapes: &amp; &lt; &gt;, CR as
 /// &#13;, characters XML cannot carry as _xHHHH_, and a literal "_xHHHH_"
-/// protected as "_x005F_xHHHH_".
+/// protected as "_x005F_xHHHH_" (its underscore escaped).
 void appendCellText(std::string& out, std::string_view s);
 
 /// Length of `s` as Excel counts it: UTF-16 units, XML escapes in full.

@@ -112,7 +112,7 @@ TEST_CASE("corpus workbooks read at the workbook level", "[xlsx][corpus]") {
         expectSheets(c, {{"Sheet1", 893}});
         CHECK(c.dotColours == std::map<std::string, std::size_t>{{"#20D8FF", 892}});
         CHECK(c.numbers == 8028);
-        CHECK(c.texts == 12511);
+        CHECK(c.texts == 11958);  // openpyxl: 12511 str cells, 553 of them empty strings (read as absent)
     }
     SECTION("MAXQDA code system") {
         Counted c = count(mx + "szondi_WITprose_MAXQDA24_WITprosepoem_-_Codesystem.xlsx");
