@@ -9,20 +9,31 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include <unistd.h>
 
 namespace xlsxtest {
 
-/// A scratch folder removed at exit of the test (files inside are removed one by one).
+/// A private scratch folder, removed with everything in it when the test program ends.
 inline std::string scratchDir() {
-    static std::string dir = [] {
-        char tmpl[] = "/tmp/qdx-xlsx-test-XXXXXX";
-        const char* d = mkdtemp(tmpl);
-        return std::string(d ? d : "/tmp");
-    }();
-    return dir;
+    struct Dir {
+        std::string path;
+        Dir() {
+            char tmpl[] = "/tmp/qdx-xlsx-test-XXXXXX";
+            const char* d = mkdtemp(tmpl);
+            if (!d)
+                throw std::runtime_error("cannot create a scratch folder");
+            path = d;
+        }
+        ~Dir() {
+            if (path.rfind("/tmp/qdx-xlsx-test-", 0) == 0 && std::getenv("QDX_KEEP_SCRATCH") == nullptr)
+                std::system(("rm -rf '" + path + "'").c_str());
+        }
+    };
+    static Dir dir;
+    return dir.path;
 }
 
 inline std::string scratch(const std::string& name) { return scratchDir() + "/" + name; }
