@@ -271,3 +271,67 @@ TEST_CASE("every corpus workbook imports into a project", "[xlsx][corpus]") {
         CHECK(diffs.empty());
     }
 }
+
+TEST_CASE("seed sample -> xlsx equals the sample on what xlsx carries (qdx command)", "[xlsx][seed][cli]") {
+    const char* bin = std::getenv("QDX_BIN_DIR");
+    const char* src = std::getenv("QDX_SOURCE_DIR");
+    const std::string sample = std::string(src ? src : "") + "/samples/hti-central-asia/hti-central-asia.json";
+    const std::string qdx = std::string(bin ? bin : "") + "/qdx";
+    if (!bin || !src || readFile(sample).empty() || readFile(std::string(bin) + "/qdx_json.so").empty()) {
+        WARN("seed sample or json plugin not in this build — skipping " + sample);
+        return;
+    }
+    const std::string out = scratch("seed.xlsx");
+    int rc = 0;
+    const std::string conv = run(qdx + " convert " + sample + " " + out + " 2>&1", &rc);
+    INFO(conv);
+    REQUIRE(rc == 0);
+    const std::string diff = run(qdx + " diff " + sample + " " + out + " 2>&1", &rc);
+    INFO(diff);
+    CHECK(rc == 0);
+    CHECK(diff.find("equal") != std::string::npos);
+}
+
+TEST_CASE("the seed study's quote sheet is written and read back", "[xlsx][seed]") {
+    Project p;
+    p.name = "Seed-like";
+    p.themes = {{"L1", "Macrosystem", "", "", "", false, {}, {}}, {"T1", "Tightening legislation", "L1", "", "", true, {}, {}},
+                {"L2", "Mesosystem", "", "", "", false, {}, {}}, {"T2", "Collaboration", "L2", "", "", true, {}, {}}};
+    Source a;
+    a.id = "S1";
+    a.name = "USAID, 2021";
+    Source b;
+    b.id = "S2";
+    b.name = "UNODC, 2022a";
+    p.sources = {a, b};
+    auto quote = [&](const char* id, const char* src, const char* text, std::vector<std::string> themes) {
+        Excerpt e;
+        e.id = id;
+        e.source = src;
+        e.quote = text;
+        for (auto& t : themes)
+            e.codings.push_back(Coding{"", t, "", "", {}});
+        p.excerpts.push_back(e);
+    };
+    quote("E1", "S1", "- stricter laws were passed, \"finally\"", {"T1"});
+    quote("E2", "S1", "=shelters opened in two regions", {"T2", "T1"});
+    quote("E3", "S2", "+ NGOs and police met monthly", {"T2"});
+    const std::string path = scratch("seed-quotes.xlsx");
+    Diagnostics wd;
+    writeProject(p, path, wd, {{"layout", "seed-quotes"}});
+
+    Diagnostics rd;
+    std::vector<tabular::Table> tables = readWorkbookTables(Input::fromFile(path), rd);
+    REQUIRE(tables.size() == 1);
+    CHECK(tables[0].name == "Quotes");
+    CHECK(tables[0].cell(2, 1) == "=shelters opened in two regions");  // a string cell, no formula guard needed
+    const Project q = readProject(path, rd);
+    CHECK(q.sources.size() == 2);
+    CHECK(q.excerpts.size() == 3);
+    CHECK(q.codingCount() == 4);
+    std::set<std::string> quotes;
+    for (const auto& e : q.excerpts)
+        quotes.insert(e.quote.value_or(""));
+    CHECK(quotes.count("- stricter laws were passed, \"finally\"") == 1);
+    CHECK(quotes.count("+ NGOs and police met monthly") == 1);
+}
