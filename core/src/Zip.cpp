@@ -422,14 +422,18 @@ std::string ZipReader::read(const Entry& e, std::uint64_t maxBytes) const
                                                 + bytes(maxBytes) + " for it");
     ZipFilePtr f = openMember(*this, e, _limits.password);
     std::string out;
-    // One byte past the declared size: a longer member shows itself, and a
-    // member of exactly the declared size is read to its end, where libzip
-    // checks the CRC.
-    out.resize(static_cast<std::size_t>(e.size) + 1);
+    // Up to one byte past the declared size: a longer member shows itself, and
+    // a member of exactly the declared size is read to its end, where libzip
+    // checks the CRC. The buffer grows with the data actually delivered, so a
+    // member declaring gigabytes costs nothing until it delivers them.
+    const std::uint64_t cap = e.size + 1;
     std::uint64_t got = 0;
     while (true) {
+        if (got == out.size()) {
+            if (got == cap) break;
+            out.resize(static_cast<std::size_t>(std::min<std::uint64_t>(cap, std::max<std::uint64_t>(2 * got, 1 << 20))));
+        }
         std::uint64_t want = std::min<std::uint64_t>(out.size() - got, 1 << 20);
-        if (want == 0) break;
         zip_int64_t n = zip_fread(f.get(), &out[got], want);
         if (n < 0) throw InputError(at(_name, e.name), std::string("cannot read member: ") + zip_file_strerror(f.get()));
         if (n == 0) break;

@@ -153,6 +153,31 @@ TEST_CASE("identical input gives identical bytes, in any time zone", "[zipwriter
     tzset();
     CHECK(a == c);
     CHECK(a == d);
+
+    // SOURCE_DATE_EPOCH (reproducible builds) sets the stamp, again independent of the zone.
+    setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+    std::string e = write(dir / "e.zip");
+    setenv("TZ", "America/New_York", 1);
+    tzset();
+    std::string f = write(dir / "f.zip");
+    unsetenv("SOURCE_DATE_EPOCH");
+    if (oldTz) setenv("TZ", saved.c_str(), 1); else unsetenv("TZ");
+    tzset();
+    CHECK(e != a);
+    CHECK(e == f);
+    int err = 0;
+    zip_t* za = zip_open((dir / "e.zip").c_str(), ZIP_RDONLY, &err);
+    REQUIRE(za);
+    zip_stat_t st;
+    REQUIRE(zip_stat_index(za, 0, 0, &st) == 0);
+    std::tm tm{};
+    localtime_r(&st.mtime, &tm);  // libzip reads DOS time as local time
+    CHECK(tm.tm_year == 123);       // 2023-11-14 22:13:20 UTC, to DOS's 2 s
+    CHECK(tm.tm_mon == 10);
+    CHECK(tm.tm_mday == 14);
+    CHECK(tm.tm_hour == 22);
+    CHECK(tm.tm_min == 13);
+    zip_discard(za);
 }
 
 TEST_CASE("an empty archive is written, not removed", "[zipwriter]")

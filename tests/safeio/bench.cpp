@@ -61,6 +61,8 @@ int xml(const std::string& path)
     for (int chunk : {64 * 1024, 1 << 20}) {
         t = now();
         XML_Parser p = XML_ParserCreateNS(nullptr, '\x1f');
+        XML_SetElementHandler(p, [](void*, const XML_Char*, const XML_Char**) {}, [](void*, const XML_Char*) {});
+        XML_SetCharacterDataHandler(p, [](void*, const XML_Char*, int) {});
         std::size_t off = 0;
         while (off < data.size()) {
             std::size_t n = std::min<std::size_t>(chunk, data.size() - off);
@@ -71,7 +73,7 @@ int xml(const std::string& path)
             off += n;
         }
         XML_ParserFree(p);
-        report(chunk == 65536 ? "raw expat, no handlers, 64 KiB chunks" : "raw expat, no handlers, 1 MiB chunks", mb,
+        report(chunk == 65536 ? "raw expat, empty handlers, 64 KiB chunks" : "raw expat, empty handlers, 1 MiB chunks", mb,
                now() - t);
     }
     std::printf("elements: %zu\n", h.n);

@@ -175,6 +175,14 @@ def main():
     e = entry("bad.txt", b"x" * 5000)
     e["crc"] ^= 0xDEADBEEF
     write("bad_crc.zip", build([entry("ok.txt", hello), e]))
+    # The same inside XML members, which must not parse as a shorter document.
+    doc = b"<Project>" + b"<Item>text</Item>" * 20000 + b"</Project>"
+    e = entry("project.qde", doc)
+    e["crc"] ^= 1
+    write("bad_crc_xml.zip", build([e]))
+    e = entry("project.qde", doc)
+    e["usize"] = 1000
+    write("size_lie_xml.zip", build([e]))
 
     # Traditional PKWARE encryption flag on a member (12-byte header + junk).
     write("encrypted.zip", build([dict(name="secret.txt", data=os.urandom(40),
