@@ -58,16 +58,24 @@ public:
     void text(std::string_view s);                  ///< closes a pending start tag, escapes
     void end(std::string_view name);                ///< "/>" if nothing inside, else "</name>"
     void raw(std::string_view s);                   ///< unescaped, for declarations
+    /// Writes the buffer to the stream; throws OutputError when the stream fails.
+    /// (The destructor flushes too, but cannot report errors.)
     void flush();
+    /// How many characters XML 1.0 cannot carry were written as U+FFFD so far.
+    std::size_t replacedCharacters() const { return _replaced; }
 
 private:
     void closeStartTag();
     std::ostream& _out;
     std::string _buf;
     bool _open = false;  // a start tag is awaiting ">" or "/>"
+    std::size_t _replaced = 0;
 };
 
-/// Escapes text for XML (&, <, >, and in attributes also " and control characters).
-void appendXmlEscaped(std::string& out, std::string_view s, bool attribute);
+/// Escapes text for XML: &, <, > and CR always; in attributes also ", tab and
+/// LF (as character references, so they survive attribute normalisation).
+/// Characters XML 1.0 cannot carry (C0 controls other than tab/LF/CR, U+FFFE,
+/// U+FFFF, invalid UTF-8) are written as U+FFFD; returns how many were.
+std::size_t appendXmlEscaped(std::string& out, std::string_view s, bool attribute);
 
 } // namespace qdx

@@ -1,0 +1,404 @@
+// Hardened streaming XML over expat, and a buffered XML writer.
+//
+// REFI-QDA and OOXML need no DOCTYPE, so any DOCTYPE stops the parse: with no
+// DTD there are no entity declarations, hence no XXE, no external DTD fetch
+// and no billion laughs (expat's own protections are set too, as a second
+// line). See docs/security.md.
+
+#include "qdx/Xml.h"
+
+// Debian's libexpat is built with DTD support; this exposes the declarations
+// of its billion-laughs controls (expat >= 2.4).
+#ifndef XML_DTD
+#define XML_DTD
+#endif
+#include <expat.h>
+
+#include <cstring>
+#include <exception>
+#include <memory>
+
+namespace qdx {
+
+namespace {
+
+// Bytes handed to expat per call. Larger chunks cut the per-call overhead;
+// measured at 1 MiB vs 64 KiB: see tests/safeio/README.md.
+constexpr int kParseChunk = 1 << 20;
+constexpr std::size_t kFlushAt = 64 * 1024;
+// Between a namespace URI and a local name. U+001F cannot occur in XML 1.0
+// names or (escaped or not) in namespace URIs, so the split is unambiguous.
+constexpr char kNsSep = '\x1f';
+
+struct ParserFree {
+    void operator()(XML_ParserStruct* p) const { XML_ParserFree(p); }
+};
+
+class Parse {
+public:
+    Parse(XmlHandler& handler, const Location& where, const XmlLimits& limits)
+        : _handler(handler), _where(where), _limits(limits)
+    {
+        _parser.reset(XML_ParserCreateNS(nullptr, kNsSep));
+        if (!_parser) throw InputError(where, "cannot create an XML parser");
+        XML_Parser p = _parser.get();
+        XML_SetUserData(p, this);
+        XML_SetElementHandler(p, &Parse::onStart, &Parse::onEnd);
+        XML_SetCharacterDataHandler(p, &Parse::onText);
+        XML_SetStartDoctypeDeclHandler(p, &Parse::onDoctype);
+        XML_SetEntityDeclHandler(p, &Parse::onEntityDecl);
+        XML_SetParamEntityParsing(p, XML_PARAM_ENTITY_PARSING_NEVER);
+#if XML_MAJOR_VERSION > 2 || (XML_MAJOR_VERSION == 2 && XML_MINOR_VERSION >= 4)
+        XML_SetBillionLaughsAttackProtectionMaximumAmplification(p, 20.0f);
+        XML_SetBillionLaughsAttackProtectionActivationThreshold(p, 1 << 20);
+#endif
+    }
+
+    /// Feeds one chunk; `final` for the last. Throws on any error.
+    void feed(const char* data, std::size_t len, bool final)
+    {
+        _total += len;
+        if (_total > _limits.maxBytes)
+            fail<LimitError>("document is larger than the limit of " + std::to_string(_limits.maxBytes) + " bytes");
+        if (XML_Parse(_parser.get(), data, static_cast<int>(len), final) != XML_STATUS_OK) raise();
+    }
+
+    /// Parses straight from a stream into expat's own buffer (no copy).
+    void feedStream(std::istream& in)
+    {
+        while (true) {
+            void* buf = XML_GetBuffer(_parser.get(), kParseChunk);
+            if (!buf) raise();
+            in.read(static_cast<char*>(buf), kParseChunk);
+            auto n = static_cast<std::size_t>(in.gcount());
+            if (in.bad()) fail<InputError>("read error");
+            bool final = n < static_cast<std::size_t>(kParseChunk);
+            _total += n;
+            if (_total > _limits.maxBytes)
+                fail<LimitError>("document is larger than the limit of " + std::to_string(_limits.maxBytes) + " bytes");
+            if (XML_ParseBuffer(_parser.get(), static_cast<int>(n), final) != XML_STATUS_OK) raise();
+            if (final) return;
+        }
+    }
+
+private:
+    Location here() const
+    {
+        Location l = _where;
+        XML_Parser p = _parser.get();
+        l.line = static_cast<long long>(XML_GetCurrentLineNumber(p));
+        l.column = static_cast<long long>(XML_GetCurrentColumnNumber(p)) + 1;
+        l.offset = static_cast<long long>(XML_GetCurrentByteIndex(p));
+        return l;
+    }
+
+    template <class E>
+    [[noreturn]] void fail(const std::string& why)
+    {
+        throw E(here(), why);
+    }
+
+    /// After expat returned an error: a handler's exception, our own stop, or
+    /// malformed XML.
+    [[noreturn]] void raise()
+    {
+        if (_exception) std::rethrow_exception(_exception);
+        if (_stopped) {
+            if (_stopIsLimit) throw LimitError(_stopAt, _stopWhy);
+            throw InputError(_stopAt, _stopWhy);
+        }
+        throw InputError(here(), std::string("malformed XML: ") + XML_ErrorString(XML_GetErrorCode(_parser.get())));
+    }
+
+    void stop(const std::string& why, bool limit)
+    {
+        if (_stopped) return;
+        _stopAt = here();
+        _stopWhy = why;
+        _stopIsLimit = limit;
+        _stopped = true;
+        XML_StopParser(_parser.get(), XML_FALSE);
+    }
+
+    static std::pair<std::string_view, std::string_view> split(const XML_Char* name)
+    {
+        std::string_view s(name);
+        std::size_t sep = s.find(kNsSep);
+        if (sep == std::string_view::npos) return {std::string_view(), s};
+        return {s.substr(0, sep), s.substr(sep + 1)};
+    }
+
+    static void XMLCALL onStart(void* ud, const XML_Char* name, const XML_Char** atts)
+    {
+        auto* self = static_cast<Parse*>(ud);
+        if (self->_stopped) return;
+        if (++self->_depth > self->_limits.maxDepth) {
+            self->stop("elements are nested deeper than the limit of " + std::to_string(self->_limits.maxDepth), true);
+            return;
+        }
+        try {
+            // Reuse the attribute strings' storage from element to element.
+            std::size_t n = 0;
+            while (atts[2 * n]) ++n;
+            auto& items = self->_attrs._items;
+            items.resize(n);
+            for (std::size_t i = 0; i < n; ++i) {
+                items[i].first.assign(split(atts[2 * i]).second);
+                items[i].second.assign(atts[2 * i + 1]);
+            }
+            auto [ns, local] = split(name);
+            self->_handler.startElement(ns, local, self->_attrs);
+        } catch (...) {
+            self->abort();
+        }
+    }
+
+    static void XMLCALL onEnd(void* ud, const XML_Char* name)
+    {
+        auto* self = static_cast<Parse*>(ud);
+        if (self->_stopped) return;
+        --self->_depth;
+        try {
+            auto [ns, local] = split(name);
+            self->_handler.endElement(ns, local);
+        } catch (...) {
+            self->abort();
+        }
+    }
+
+    static void XMLCALL onText(void* ud, const XML_Char* s, int len)
+    {
+        auto* self = static_cast<Parse*>(ud);
+        if (self->_stopped) return;
+        try {
+            self->_handler.characters(std::string_view(s, static_cast<std::size_t>(len)));
+        } catch (...) {
+            self->abort();
+        }
+    }
+
+    static void XMLCALL onDoctype(void* ud, const XML_Char*, const XML_Char*, const XML_Char*, int)
+    {
+        static_cast<Parse*>(ud)->stop("DOCTYPE not allowed", false);
+    }
+
+    static void XMLCALL onEntityDecl(void* ud, const XML_Char*, int, const XML_Char*, int, const XML_Char*,
+                                     const XML_Char*, const XML_Char*, const XML_Char*)
+    {
+        static_cast<Parse*>(ud)->stop("entity declarations not allowed", false);
+    }
+
+    /// A handler threw: keep the exception, stop expat, rethrow from raise().
+    void abort()
+    {
+        _exception = std::current_exception();
+        _stopped = true;
+        XML_StopParser(_parser.get(), XML_FALSE);
+    }
+
+    std::unique_ptr<XML_ParserStruct, ParserFree> _parser;
+    XmlHandler& _handler;
+    const Location& _where;
+    XmlLimits _limits;
+    XmlAttributes _attrs;
+    std::size_t _depth = 0;
+    std::uint64_t _total = 0;
+    std::exception_ptr _exception;
+    bool _stopped = false;
+    bool _stopIsLimit = false;
+    Location _stopAt;
+    std::string _stopWhy;
+};
+
+} // namespace
+
+XmlHandler::~XmlHandler() = default;
+
+const std::string* XmlAttributes::get(std::string_view localName) const
+{
+    for (const auto& [name, value] : _items)
+        if (name == localName) return &value;
+    return nullptr;
+}
+
+void parseXml(std::istream& in, XmlHandler& handler, const Location& where, const XmlLimits& limits)
+{
+    Parse parse(handler, where, limits);
+    parse.feedStream(in);
+}
+
+void parseXml(std::string_view data, XmlHandler& handler, const Location& where, const XmlLimits& limits)
+{
+    Parse parse(handler, where, limits);
+    if (data.empty()) {
+        parse.feed(data.data(), 0, true);
+        return;
+    }
+    while (!data.empty()) {
+        std::size_t n = std::min<std::size_t>(data.size(), kParseChunk);
+        parse.feed(data.data(), n, n == data.size());
+        data.remove_prefix(n);
+    }
+}
+
+// -------------------------------------------------------------------------
+
+std::size_t appendXmlEscaped(std::string& out, std::string_view s, bool attribute)
+{
+    // Characters XML 1.0 cannot carry (C0 controls other than tab, LF, CR;
+    // U+FFFE, U+FFFF; invalid UTF-8 including surrogates) become U+FFFD and
+    // are counted: a friendlier choice than refusing a whole document over
+    // one stray byte, and the count lets the caller report the change.
+    static const char kReplacement[] = "\xef\xbf\xbd";
+    std::size_t replaced = 0;
+    std::size_t runStart = 0;
+    std::size_t i = 0;
+    const std::size_t n = s.size();
+    auto flushRun = [&](std::size_t end) {
+        if (end > runStart) out.append(s.data() + runStart, end - runStart);
+    };
+    while (i < n) {
+        auto c = static_cast<unsigned char>(s[i]);
+        const char* esc = nullptr;
+        if (c >= 0x80) {
+            // Validate one UTF-8 sequence.
+            std::size_t len = 0;
+            unsigned long cp = 0;
+            if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; }
+            else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0f; }
+            else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07; }
+            bool complete = len > 0 && i + len <= n;
+            for (std::size_t k = 1; complete && k < len; ++k) {
+                auto b = static_cast<unsigned char>(s[i + k]);
+                complete = (b & 0xc0) == 0x80;
+                cp = (cp << 6) | (b & 0x3f);
+            }
+            bool allowed = complete
+                           && !((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff))
+                                || (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff);
+            if (allowed) {
+                i += len;
+                continue;
+            }
+            // A complete but disallowed sequence (surrogate, overlong, U+FFFE)
+            // is one replacement; a stray or truncated byte is one each.
+            flushRun(i);
+            out.append(kReplacement, 3);
+            ++replaced;
+            i += complete ? len : 1;
+            runStart = i;
+            continue;
+        }
+        switch (c) {
+        case '&': esc = "&amp;"; break;
+        case '<': esc = "&lt;"; break;
+        case '>': esc = "&gt;"; break;
+        case '"': if (attribute) esc = "&quot;"; break;
+        // Attribute-value normalisation turns literal tab/LF/CR into spaces,
+        // and line-end handling turns a CR in text into LF: escape them.
+        case '\t': if (attribute) esc = "&#9;"; break;
+        case '\n': if (attribute) esc = "&#10;"; break;
+        case '\r': esc = "&#13;"; break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                if (c == 0x7f) break;  // DEL is allowed in XML 1.0
+                flushRun(i);
+                out.append(kReplacement, 3);
+                ++replaced;
+                ++i;
+                runStart = i;
+                continue;
+            }
+        }
+        if (esc) {
+            flushRun(i);
+            out.append(esc);
+            runStart = i + 1;
+        }
+        ++i;
+    }
+    flushRun(n);
+    return replaced;
+}
+
+XmlWriter::XmlWriter(std::ostream& out, bool declaration) : _out(out)
+{
+    _buf.reserve(kFlushAt + 4096);
+    if (declaration) _buf += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+}
+
+XmlWriter::~XmlWriter()
+{
+    // Errors cannot be reported from here: call flush() to see them.
+    try {
+        flush();
+    } catch (...) {
+    }
+}
+
+void XmlWriter::closeStartTag()
+{
+    if (_open) {
+        _buf += '>';
+        _open = false;
+    }
+}
+
+void XmlWriter::start(std::string_view name)
+{
+    closeStartTag();
+    if (_buf.size() >= kFlushAt) flush();
+    _buf += '<';
+    _buf.append(name);
+    _open = true;
+}
+
+void XmlWriter::attr(std::string_view name, std::string_view value)
+{
+    if (!_open) throw std::logic_error("XmlWriter::attr outside a start tag");
+    _buf += ' ';
+    _buf.append(name);
+    _buf += "=\"";
+    _replaced += appendXmlEscaped(_buf, value, true);
+    _buf += '"';
+}
+
+void XmlWriter::text(std::string_view s)
+{
+    closeStartTag();
+    _replaced += appendXmlEscaped(_buf, s, false);
+    if (_buf.size() >= kFlushAt) flush();
+}
+
+void XmlWriter::end(std::string_view name)
+{
+    if (_open) {
+        _buf += "/>";
+        _open = false;
+    } else {
+        _buf += "</";
+        _buf.append(name);
+        _buf += '>';
+    }
+    if (_buf.size() >= kFlushAt) flush();
+}
+
+void XmlWriter::raw(std::string_view s)
+{
+    closeStartTag();
+    _buf.append(s);
+    if (_buf.size() >= kFlushAt) flush();
+}
+
+void XmlWriter::flush()
+{
+    // A pending start tag stays open: attributes may still follow.
+    if (!_buf.empty()) {
+        _out.write(_buf.data(), static_cast<std::streamsize>(_buf.size()));
+        _buf.clear();
+    }
+    _out.flush();
+    if (!_out) throw OutputError("cannot write XML output");
+}
+
+} // namespace qdx

@@ -1,0 +1,262 @@
+// ZipWriter: round trips, raw copies of compressed members, determinism,
+// encryption and error reporting.
+
+#include "Helpers.h"
+
+#include "qdx/Blob.h"
+#include "qdx/Input.h"
+#include "qdx/Zip.h"
+
+#include <zip.h>
+
+#include <filesystem>
+#include <set>
+
+using namespace qdx;
+using safeio::hostile;
+using safeio::requireError;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// A private temporary folder, removed at the end of the test.
+struct TempDir {
+    fs::path path;
+    TempDir()
+    {
+        std::string tmpl = (fs::temp_directory_path() / "qdx-safeio-XXXXXX").string();
+        REQUIRE(mkdtemp(tmpl.data()));
+        path = tmpl;
+    }
+    ~TempDir() { fs::remove_all(path); }
+    std::string operator/(const std::string& name) const { return (path / name).string(); }
+};
+
+/// The compressed bytes of a member, read with libzip directly.
+std::string compressedBytes(const std::string& file, const std::string& member)
+{
+    int err = 0;
+    zip_t* za = zip_open(file.c_str(), ZIP_RDONLY, &err);
+    REQUIRE(za);
+    zip_file_t* f = zip_fopen(za, member.c_str(), ZIP_FL_COMPRESSED);
+    REQUIRE(f);
+    std::string out;
+    char buf[65536];
+    zip_int64_t n;
+    while ((n = zip_fread(f, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+    REQUIRE(n == 0);
+    zip_fclose(f);
+    zip_discard(za);
+    return out;
+}
+
+/// A blob that declares one size and delivers another.
+class LyingBlob final : public Blob {
+public:
+    std::unique_ptr<std::istream> open() const override { return std::make_unique<std::istringstream>(std::string(20, 'x')); }
+    std::optional<std::uint64_t> size() const override { return 10; }
+    std::string describe() const override { return "lying-blob"; }
+};
+
+/// A blob whose stream fails halfway.
+class FailingBlob final : public Blob {
+public:
+    std::unique_ptr<std::istream> open() const override
+    {
+        Location where;
+        where.file = "failing-blob";
+        throw InputError(where, "the disk went away");
+    }
+    std::optional<std::uint64_t> size() const override { return std::nullopt; }
+    std::string describe() const override { return "failing-blob"; }
+};
+
+} // namespace
+
+TEST_CASE("bytes, files and blobs round trip", "[zipwriter]")
+{
+    TempDir dir;
+    {
+        std::ofstream f(dir / "in.txt", std::ios::binary);
+        f << std::string(300000, 'a');
+    }
+    std::string out = dir / "out.zip";
+    {
+        ZipWriter w(out);
+        w.addBytes("project.qde", "<Project/>");
+        w.addBytes("sources/stored.bin", std::string(1000, 'z'), false);
+        w.addFile("sources/in.txt", dir / "in.txt");
+        w.addBlob("sources/blob.txt", std::make_shared<MemoryBlob>(std::string(100000, 'b')));
+        w.addBlob("sources/unsized.txt", std::make_shared<FileBlob>(dir / "in.txt"), false);
+        w.close();
+    }
+    auto zip = ZipReader::open(Input::fromFile(out));
+    REQUIRE(zip->entries().size() == 5);
+    CHECK(zip->read(*zip->find("project.qde"), 100) == "<Project/>");
+    const auto* stored = zip->find("sources/stored.bin");
+    CHECK(stored->method == 0);
+    CHECK(zip->find("project.qde")->method == 8);
+    CHECK(zip->read(*stored, 1000) == std::string(1000, 'z'));
+    CHECK(zip->read(*zip->find("sources/in.txt"), 1 << 20) == std::string(300000, 'a'));
+    CHECK(zip->find("sources/in.txt")->compressedSize < 10000);
+    CHECK(zip->read(*zip->find("sources/blob.txt"), 1 << 20) == std::string(100000, 'b'));
+    CHECK(zip->find("sources/unsized.txt")->method == 0);
+}
+
+TEST_CASE("a zip member is copied as its compressed bytes", "[zipwriter]")
+{
+    TempDir dir;
+    std::string src = hostile("rawcopy_src.zip");
+    std::string out = dir / "copy.zip";
+    auto in = ZipReader::open(Input::fromFile(src));
+    {
+        ZipWriter w(out);
+        for (const auto& e : in->entries()) w.addBlob("copied/" + e.name, in->blob(e), true);
+        w.close();
+    }
+    auto copy = ZipReader::open(Input::fromFile(out));
+    for (const auto& e : in->entries()) {
+        INFO(e.name);
+        const auto* c = copy->find("copied/" + e.name);
+        REQUIRE(c);
+        CHECK(c->method == e.method);  // stored stays stored though compress=true
+        CHECK(c->compressedSize == e.compressedSize);
+        // Level-1 deflate from Python: recompressing (libzip uses level 6) would change the bytes.
+        CHECK(compressedBytes(out, "copied/" + e.name) == compressedBytes(src, e.name));
+        CHECK(copy->read(*c, 1 << 30) == in->read(e, 1 << 30));  // and the CRC in the copy is right
+    }
+}
+
+TEST_CASE("identical input gives identical bytes, in any time zone", "[zipwriter]")
+{
+    TempDir dir;
+    auto write = [&](const std::string& path) {
+        ZipWriter w(path);
+        w.addBytes("project.qde", "<Project/>");
+        w.addBytes("sources/a.txt", "text", false);
+        w.addBlob("sources/b.txt", std::make_shared<MemoryBlob>("blob"));
+        w.close();
+        return safeio::slurp(path);
+    };
+    std::string a = write(dir / "a.zip");
+    std::string b = write(dir / "b.zip");
+    CHECK(a == b);
+    const char* oldTz = std::getenv("TZ");
+    std::string saved = oldTz ? oldTz : "";
+    setenv("TZ", "America/New_York", 1);
+    tzset();
+    std::string c = write(dir / "c.zip");
+    setenv("TZ", "Asia/Tokyo", 1);
+    tzset();
+    std::string d = write(dir / "d.zip");
+    if (oldTz) setenv("TZ", saved.c_str(), 1); else unsetenv("TZ");
+    tzset();
+    CHECK(a == c);
+    CHECK(a == d);
+}
+
+TEST_CASE("an empty archive is written, not removed", "[zipwriter]")
+{
+    TempDir dir;
+    std::string out = dir / "empty.zip";
+    {
+        std::ofstream touch(out);  // as an AtomicFile temporary would be
+    }
+    ZipWriter w(out);
+    w.close();
+    CHECK(fs::file_size(out) == 22);
+    CHECK(ZipReader::open(Input::fromFile(out))->entries().empty());
+}
+
+TEST_CASE("password: AES-256 members", "[zipwriter]")
+{
+    TempDir dir;
+    std::string out = dir / "secret.zip";
+    {
+        ZipWriter w(out);
+        w.addBytes("plain.txt", "open");
+        w.setPassword("s3cret");
+        w.addBytes("secret.txt", std::string(5000, 's'));
+        auto good = ZipReader::open(Input::fromFile(hostile("good.zip")));
+        w.addBlob("copied.txt", good->blob(*good->find("project.qde")));  // raw copy, then encrypted
+        w.close();
+    }
+    requireError<InputError>([&] { ZipReader::open(Input::fromFile(out)); }, "secret.txt", "encrypted");
+    ZipLimits withPassword;
+    withPassword.password = "s3cret";
+    auto zip = ZipReader::open(Input::fromFile(out), withPassword);
+    CHECK_FALSE(zip->find("plain.txt")->encrypted);
+    CHECK(zip->find("secret.txt")->encrypted);
+    CHECK(zip->read(*zip->find("secret.txt"), 1 << 20) == std::string(5000, 's'));
+    CHECK(zip->read(*zip->find("copied.txt"), 1 << 20).size() == 1100);
+    ZipLimits wrong;
+    wrong.password = "wrong";
+    auto bad = ZipReader::open(Input::fromFile(out), wrong);
+    requireError<InputError>([&] { bad->read(*bad->find("secret.txt"), 1 << 20); }, "secret.txt", "password");
+}
+
+TEST_CASE("writer errors", "[zipwriter]")
+{
+    TempDir dir;
+    SECTION("unsafe and colliding names")
+    {
+        ZipWriter w(dir / "x.zip");
+        CHECK_THROWS_AS(w.addBytes("../x", "x"), OutputError);
+        CHECK_THROWS_AS(w.addBytes("a\\b", "x"), OutputError);
+        w.addBytes("Project.qde", "x");
+        CHECK_THROWS_AS(w.addBytes("project.QDE", "x"), OutputError);
+        CHECK_THROWS_AS(w.addFile("missing.txt", dir / "missing.txt"), InputError);
+    }
+    SECTION("a folder that does not exist")
+    {
+        CHECK_THROWS_AS(
+            [&] {
+                ZipWriter w(dir / "no/such/folder/x.zip");
+                w.addBytes("a.txt", "x");
+                w.close();
+            }(),
+            OutputError);
+    }
+    SECTION("a blob that lies about its size")
+    {
+        ZipWriter w(dir / "x.zip");
+        w.addBlob("a.txt", std::make_shared<LyingBlob>());
+        try {
+            w.close();
+            FAIL("no error");
+        } catch (const InputError& e) {
+            CHECK(std::string(e.what()).find("lying-blob delivers more") != std::string::npos);
+        }
+    }
+    SECTION("a blob that cannot be read: its own error comes out of close()")
+    {
+        ZipWriter w(dir / "x.zip");
+        w.addBlob("a.txt", std::make_shared<FailingBlob>());
+        try {
+            w.close();
+            FAIL("no error");
+        } catch (const InputError& e) {
+            CHECK(std::string(e.what()).find("the disk went away") != std::string::npos);
+        }
+        CHECK_THROWS_AS(w.close(), OutputError);  // closed (discarded) already
+    }
+    SECTION("a source member with a CRC error")
+    {
+        auto bad = ZipReader::open(Input::fromFile(hostile("bad_crc.zip")));
+        ZipWriter w(dir / "x.zip");
+        // A raw copy moves compressed bytes without inflating them, so it cannot see
+        // the CRC error; a streamed (recompressed) copy does.
+        w.addBlob("a.txt", std::make_shared<MemoryBlob>("ok"));
+        auto member = bad->blob(*bad->find("bad.txt"));
+        struct Wrapped final : Blob {
+            std::shared_ptr<Blob> inner;
+            std::unique_ptr<std::istream> open() const override { return inner->open(); }
+            std::optional<std::uint64_t> size() const override { return inner->size(); }
+            std::string describe() const override { return inner->describe(); }
+        };
+        auto wrapped = std::make_shared<Wrapped>();
+        wrapped->inner = member;
+        w.addBlob("b.txt", wrapped);
+        requireError<InputError>([&] { w.close(); }, "bad.txt", "CRC");
+    }
+}
