@@ -195,6 +195,11 @@ TEST_CASE("each dialect writer's output is read back by our dialect reader") {
             REQUIRE(back.excerpts.size() == 3);
             CHECK(*back.excerpts[1].quote == *p.excerpts[1].quote);
             CHECK(back.sources[0].name == "UNODC, 2022a");
+            bool year = false;  // source attributes travel as extra columns
+            for (const auto& v : back.sources[0].values)
+                for (const auto& a : back.attributes)
+                    if (a.id == v.attribute && a.name == "Year" && v.value == "2022" && a.type == AttributeType::Integer) year = true;
+            CHECK(year);
             CHECK(back.excerpts[0].codings.size() == 2);
             CHECK(paths(back) == std::set<std::string>{"Macrosystem", "Macrosystem > Tightening legislation", "Comma, in name"});
             continue;

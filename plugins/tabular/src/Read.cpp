@@ -1673,9 +1673,18 @@ void readSeedQuotes(Builder& b, const Table& t, std::size_t h) {
             cd.theme = b.theme(path);
             e.codings.push_back(std::move(cd));
         }
+        // Other columns are source attributes (Country, Material type, …); a
+        // value differing between quotes of one source stays on the excerpt.
         for (std::size_t c : extra) {
             std::string v = b.field(t, r, static_cast<int>(c));
-            if (!v.empty()) e.ext["seed:" + cols.header(c)] = Json(v);
+            if (v.empty()) continue;
+            std::string attr = b.attribute(cols.header(c));
+            Source& ss = *b.sourceById(sid);
+            bool clash = false;
+            for (const auto& av : ss.values)
+                if (av.attribute == attr && av.value != v) clash = true;
+            if (clash) e.ext["seed:" + cols.header(c)] = Json(v);
+            else b.setValue(ss.values, attr, v, sid, t.where(r, c));
         }
         b.addExcerpt(std::move(e));
     }
