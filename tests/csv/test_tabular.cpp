@@ -359,3 +359,17 @@ TEST_CASE("projectToTables streams the tidy layout with one row per coding") {
     CHECK(back.themes[0].color == "#112233");
     CHECK_FALSE(back.themes[0].codable);
 }
+
+TEST_CASE("MAXQDA: the same code twice on equal text in one paragraph is two segments") {
+    Table t = table({{"Farbe", "Dokumentname", "Code", "Anfang", "Ende", "Segment"},
+                     {"\xE2\x97\x8F", "d", "A", "3", "3", "Opfer"},
+                     {"\xE2\x97\x8F", "d", "B", "3", "3", "Opfer"},
+                     {"\xE2\x97\x8F", "d", "A", "3", "3", "Opfer"}});
+    Diagnostics d;
+    Project p = tablesToProject({t}, {}, d);
+    REQUIRE(p.excerpts.size() == 2);
+    CHECK(p.excerpts[0].codings.size() == 2);
+    CHECK(p.excerpts[1].codings.size() == 1);
+    CHECK(p.excerpts[0].id != p.excerpts[1].id);
+    CHECK(d.countCode("lossy.theme-colour") == 1);  // glyphs without a font colour
+}
