@@ -1434,7 +1434,7 @@ void readTaguetteHighlights(Builder& b, const Table& t, std::size_t h) {
         if (!dup) e->codings.push_back(std::move(cd));
     }
     if (cId < 0)
-        b.diag().report({Severity::Info, "quirk.taguette-no-id", {}, t.where(h, 0),
+        b.diag().report({Severity::Lossy, "quirk.taguette-no-id", {}, t.where(h, 0),
                          "the highlights table has no 'id' column: rows with the same document and text were taken as one highlight (" +
                              std::to_string(merged) + " row(s) merged); genuinely repeated passages are merged too",
                          {}});
