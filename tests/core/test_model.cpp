@@ -1,3 +1,92 @@
-#include <catch2/catch.hpp>
+#include "qdx/Diagnostics.h"
+#include "qdx/Json.h"
 #include "qdx/Model.h"
-TEST_CASE("normalizeId") { CHECK(qdx::normalizeId("{ABC}") == "abc"); }
+
+#include <catch2/catch.hpp>
+
+#include <regex>
+
+using namespace qdx;
+
+TEST_CASE("ids compare without braces, case or surrounding space") {
+    CHECK(normalizeId("{ABC-12}") == "abc-12");
+    CHECK(normalizeId(" abc-12 ") == "abc-12");
+    CHECK(normalizeId("abc") != normalizeId("abd"));
+}
+
+TEST_CASE("new UUIDs are RFC 4122 v4, upper case, without braces") {
+    std::string a = newUuid(), b = newUuid();
+    CHECK(a != b);
+    CHECK(std::regex_match(a, std::regex("[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}")));
+}
+
+TEST_CASE("theme paths follow parents and stop at cycles") {
+    Project p;
+    p.themes = {{"1", "Macro", "", "", "", false, {}, {}}, {"2", "Legislation", "1", "", "", true, {}, {}},
+                {"3", "Loop A", "4", "", "", true, {}, {}}, {"4", "Loop B", "3", "", "", true, {}, {}}};
+    CHECK(themePath(p, "2") == std::vector<std::string>{"Macro", "Legislation"});
+    CHECK(themePath(p, "{2}") == std::vector<std::string>{"Macro", "Legislation"});
+    CHECK(themePath(p, "3").size() == 2);  // stops when the cycle closes
+    CHECK(themePath(p, "missing").empty());
+}
+
+TEST_CASE("JSON values keep number text and compare objects by content") {
+    Json a = parseJson(R"({"n": 1.50, "s": "x\u0000y", "a": [true, null], "o": {"k": 1}})");
+    CHECK(a.find("n")->numberText() == "1.50");
+    CHECK(a.find("s")->asString() == std::string("x\0y", 3));
+    Json b = parseJson(R"({"o": {"k": 1}, "a": [true, null], "s": "x\u0000y", "n": 1.5})");
+    CHECK(a == b);
+    Json c = parseJson(R"({"o": {"k": 2}, "a": [true, null], "s": "x\u0000y", "n": 1.5})");
+    CHECK(a != c);
+    CHECK(parseJson(a.dump()) == a);
+}
+
+TEST_CASE("hostile JSON gives a clear error, never a crash") {
+    // CVE-2024-38517: this number crashes RapidJSON 1.1.0 when it parses numbers itself.
+    Json v = parseJson("[0.00000000001e-2147483639]");
+    CHECK(v.asArray()[0].numberText() == "0.00000000001e-2147483639");
+    std::string deep(1000000, '[');
+    deep += std::string(1000000, ']');
+    try {
+        parseJson(deep, "deep.json");
+        FAIL("deep nesting accepted");
+    } catch (const InputError& e) {
+        CHECK(std::string(e.what()).find("deep.json") != std::string::npos);
+        CHECK(std::string(e.what()).find("nesting deeper than") != std::string::npos);
+    }
+    CHECK_THROWS_AS(parseJson("{\"a\": \"\xFF\"}", "bad.json"), InputError);
+    CHECK_THROWS_WITH(parseJson("{\n\"a\": tru}", "t.json"), Catch::Contains("t.json:2:"));
+    CHECK_THROWS_WITH(parseJson("[1] x", "t.json"), Catch::Contains("text after the value"));
+}
+
+TEST_CASE("diagnostics count by severity and code, and strict mode turns quirks into errors") {
+    Diagnostics d;
+    d.lossy("lossy.theme-colour", "colour dropped", "T1", "use -o keep-colours=true");
+    d.lossy("lossy.theme-colour", "colour dropped", "T2");
+    d.skipped("skipped.excerpt-source-missing", "no source", "E1");
+    d.info("quirk.guid-braces", "braces removed");
+    CHECK(d.count(Severity::Lossy) == 2);
+    CHECK(d.count(Severity::Skipped) == 1);
+    CHECK(d.countCode("lossy.theme-colour") == 2);
+    CHECK(d.summary().size() == 3);
+    CHECK(d.all()[0].hint == "use -o keep-colours=true");
+
+    Diagnostics strict;
+    strict.setStrict(true);
+    strict.lossy("lossy.theme-colour", "fine in strict mode");
+    CHECK_THROWS_AS(strict.info("quirk.guid-braces", "braces", "G", Location{"p.qde", "", 3, 4, -1}), InputError);
+
+    Diagnostics capped;
+    capped.setPerCodeLimit(2);
+    for (int i = 0; i < 5; ++i) capped.lossy("lossy.x", "x");
+    CHECK(capped.all().size() == 2);
+    CHECK(capped.countCode("lossy.x") == 5);
+    CHECK(capped.count(Severity::Lossy) == 5);
+}
+
+TEST_CASE("locations print file, member, line and column") {
+    CHECK(Location{"a.qdpx", "project.qde", 3, 7, -1}.str() == "a.qdpx!project.qde:3:7");
+    CHECK(Location{"a.json", "", 0, 0, 12}.str() == "a.json (byte 12)");
+    InputError e(Location{"f.csv", "", 2, 0, -1}, "bad row");
+    CHECK(std::string(e.what()) == "f.csv:2: bad row");
+}

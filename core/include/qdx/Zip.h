@@ -52,6 +52,11 @@ public:
     /// Reads a whole entry, refusing more than `maxBytes` and any size lie or CRC error.
     std::string read(const Entry& e, std::uint64_t maxBytes) const;
     /// Streams an entry; the stream fails (throwing InputError) on a size lie or CRC error.
+    /// The InputError is thrown from the streambuf's underflow(); the stream has
+    /// exceptions(badbit) set, so istream calls rethrow it. Cleared, the stream
+    /// ends bad() (never a clean EOF). Note `out << in->rdbuf()` turns it into
+    /// failbit on `out`: check `out` or read with read()/get(). The stream keeps
+    /// the reader alive; one thread at a time per reader (libzip is not thread-safe).
     std::unique_ptr<std::istream> openStream(const Entry& e) const;
     /// A lazily opened blob over an entry; keeps this reader alive.
     std::shared_ptr<Blob> blob(const Entry& e);
@@ -95,6 +100,10 @@ public:
 
     /// When set, every entry added afterwards is AES-256 encrypted.
     void setPassword(std::string password);
+    /// Deflate level (1 fastest … 9 smallest) of entries added afterwards;
+    /// 0 = libzip's default, which is 9 and about 4x slower than 6 on
+    /// repetitive XML such as spreadsheet sheets. (Added for the xlsx writer.)
+    void setCompressionLevel(int level);
     void addBytes(const std::string& name, std::string data, bool compress = true);
     /// Adds a blob: a ZipMemberBlob is copied as its compressed bytes (no
     /// inflate/deflate); anything else is streamed.

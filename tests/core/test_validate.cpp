@@ -1,0 +1,75 @@
+#include "common/Fixtures.h"
+#include "qdx/Validate.h"
+
+#include <catch2/catch.hpp>
+
+using namespace qdx;
+
+namespace {
+std::size_t problems(const Project& p, std::string* firstMessage = nullptr, std::string* firstCode = nullptr) {
+    Diagnostics d;
+    std::size_t n = validateProject(p, d);
+    if (n && firstMessage) *firstMessage = d.all()[0].message;
+    if (n && firstCode) *firstCode = d.all()[0].code;
+    return n;
+}
+} // namespace
+
+TEST_CASE("the rich fixture and random projects are valid") {
+    CHECK(problems(test::richProject()) == 0);
+    CHECK(problems(test::randomProject(7, 5, 20, 12)) == 0);
+}
+
+TEST_CASE("a dangling theme reference is named with its excerpt and place") {
+    Project p = test::richProject();
+    p.excerpts[0].codings[0].theme = "NOPE";
+    std::string msg, code;
+    REQUIRE(problems(p, &msg, &code) == 1);
+    CHECK(code == "invalid.dangling-reference");
+    CHECK(msg.find("excerpts[E1].codings[0].theme") != std::string::npos);
+    CHECK(msg.find("'NOPE'") != std::string::npos);
+}
+
+TEST_CASE("duplicate ids are found across entity kinds and spellings") {
+    Project p = test::richProject();
+    p.themes[2].id = "{t2}";  // same as T2 once normalised
+    std::string msg, code;
+    CHECK(problems(p, &msg, &code) >= 1);
+    CHECK(code == "invalid.duplicate-id");
+}
+
+TEST_CASE("a cyclic theme tree is refused") {
+    Project p = test::richProject();
+    p.themes[0].parent = "T2";  // T1 -> T2 -> T1
+    std::string msg, code;
+    CHECK(problems(p, &msg, &code) >= 1);
+    CHECK(code == "invalid.theme-cycle");
+}
+
+TEST_CASE("spans must lie inside their source and match their quote") {
+    Project p = test::richProject();
+    std::get<TextSpan>(p.excerpts[0].anchor).end = 10000;
+    std::string msg, code;
+    CHECK(problems(p, &msg, &code) == 1);
+    CHECK(code == "invalid.span-out-of-range");
+    p = test::richProject();
+    std::get<TextSpan>(p.excerpts[0].anchor) = TextSpan{12, 11};
+    CHECK(problems(p, &msg, &code) == 1);
+    CHECK(code == "invalid.span-out-of-range");
+    p = test::richProject();
+    p.excerpts[0].quote = "something else";
+    CHECK(problems(p, &msg, &code) == 1);
+    CHECK(code == "invalid.quote-mismatch");
+}
+
+TEST_CASE("attribute values must fit their type and memo targets must exist") {
+    Project p = test::richProject();
+    p.sources[0].values[0].value = "twenty";
+    std::string msg, code;
+    CHECK(problems(p, &msg, &code) == 1);
+    CHECK(code == "invalid.bad-value");
+    p = test::richProject();
+    p.memos[1].targets.push_back("GHOST");
+    CHECK(problems(p, &msg, &code) == 1);
+    CHECK(msg.find("GHOST") != std::string::npos);
+}

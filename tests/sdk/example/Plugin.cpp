@@ -1,0 +1,3 @@
+#include "Hello.h"
+#include "qdx/plugin/Plugin.h"
+QDX_PLUGIN(HelloProvider)
