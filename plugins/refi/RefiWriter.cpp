@@ -750,6 +750,7 @@ void Writer::project(std::ostream& os, bool bare)
         w.attr("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
         w.attr("xsi:schemaLocation", std::string(kProjectNs) + " http://schema.qdasoftware.org/versions/Project/v1.0/Project.xsd");
         w.attr("name", _p.name.empty() ? std::string("Untitled") : _p.name);
+        if (_p.name.empty()) _l.add(Severity::Info, "refi.project-name-default", "the project has no name; written as 'Untitled' (Project/@name is required)");
         std::string origin = "qdx 0.1 target=" + _t.name;
         if (!_p.origin.empty()) origin += "; was: " + _p.origin;
         w.attr("origin", origin);
