@@ -56,6 +56,32 @@ std::optional<std::int64_t> parseInt(const std::string& s)
     return neg ? -v : v;
 }
 
+/// True when the span [s, e) (code points) starts and ends on word boundaries.
+bool onWordBoundaries(std::string_view whole, const CodePointIndex& ci, std::int64_t s, std::int64_t e)
+{
+    auto prevChar = [&](std::size_t b) {  // the code point ending at byte b
+        if (b == 0) return std::string_view();
+        std::size_t a = b - 1;
+        while (a > 0 && (static_cast<unsigned char>(whole[a]) & 0xC0) == 0x80) --a;
+        return whole.substr(a, b - a);
+    };
+    auto nextChar = [&](std::size_t b) {  // the code point starting at byte b
+        if (b >= whole.size()) return std::string_view();
+        std::size_t x = b + 1;
+        while (x < whole.size() && (static_cast<unsigned char>(whole[x]) & 0xC0) == 0x80) ++x;
+        return whole.substr(b, x - b);
+    };
+    auto alnum = [](std::string_view c) {
+        if (c.empty()) return false;
+        unsigned char b = static_cast<unsigned char>(c[0]);
+        return b >= 0x80 || std::isalnum(b);
+    };
+    const std::size_t sb = ci.byteOffset(s), eb = ci.byteOffset(e);
+    bool okStart = s == 0 || !alnum(prevChar(sb)) || !alnum(nextChar(sb));
+    bool okEnd = !alnum(prevChar(eb)) || !alnum(nextChar(eb));
+    return okStart && okEnd;
+}
+
 /// Hash of an id as normalizeId() sees it (braces dropped, ASCII lower-cased), without allocating.
 std::uint64_t idHash(std::string_view s)
 {
@@ -1290,31 +1316,9 @@ void Reader::convertOffsets()
         // word-boundary score
         auto& ci = cpIdx[si];
         if (!ci) ci = std::make_unique<CodePointIndex>(*src.text);
-        const std::string_view whole(*src.text);
-        auto prevChar = [&](std::size_t b) {  // the code point ending at byte b
-            if (b == 0) return std::string_view();
-            std::size_t a = b - 1;
-            while (a > 0 && (static_cast<unsigned char>(whole[a]) & 0xC0) == 0x80) --a;
-            return whole.substr(a, b - a);
-        };
-        auto nextChar = [&](std::size_t b) {  // the code point starting at byte b
-            if (b >= whole.size()) return std::string_view();
-            std::size_t e = b + 1;
-            while (e < whole.size() && (static_cast<unsigned char>(whole[e]) & 0xC0) == 0x80) ++e;
-            return whole.substr(b, e - b);
-        };
-        const std::size_t sb = ci->byteOffset(*s), eb = ci->byteOffset(*en);
-        std::string_view before = prevChar(sb), first = nextChar(sb), last = prevChar(eb), after = nextChar(eb);
-        auto alnum = [](std::string_view c) {
-            if (c.empty()) return false;
-            unsigned char b = static_cast<unsigned char>(c[0]);
-            return b >= 0x80 || std::isalnum(b);
-        };
-        bool okStart = *s == 0 || !alnum(before) || !alnum(first);
-        bool okEnd = !alnum(last) || !alnum(after);
         auto& b = boundary[si];
         b.second++;
-        if (okStart && okEnd) b.first++;
+        if (onWordBoundaries(*src.text, *ci, *s, *en)) b.first++;
         // quoted text: ATLAS.ti names a quotation by its first ~100 characters
         if (prof == Profile::CrlfOnce && !e.name.empty()) {
             std::string q = e.name;
@@ -1370,11 +1374,33 @@ void Reader::convertOffsets()
         if (matched == checked) _diag.info("offsets.quote-check", msg, {}, where());
         else _diag.lossy("lossy.offset-mismatch", msg, {}, "try -o offsets=nvivo|atlasti|codepoints", where());
     }
-    for (const auto& [si, b] : boundary)
+    for (const auto& [si, b] : boundary) {
         _diag.info("offsets.boundary-score",
                    std::to_string(b.first) + " of " + std::to_string(b.second) + " selections of '" + _p.sources[si].name +
                        "' start and end on word boundaries",
                    _p.sources[si].id, where());
+        // A poor score: would another profile fit the spans much better?
+        if (b.second < 10 || b.first * 10 >= b.second * 9) continue;
+        const std::string& txt = *_p.sources[si].text;
+        for (Profile alt : {Profile::Utf16, Profile::CrlfOnce, Profile::CodePoints}) {
+            if (alt == prof) continue;
+            text::OffsetMap am(txt, unitOf(alt));
+            std::size_t ok = 0, n = 0;
+            for (const RawSpan& rs : _spans) {
+                if (_p.excerpts[rs.excerpt].source != _p.sources[si].id || rs.start > rs.end) continue;
+                ++n;
+                auto s = am.toCodePoints(rs.start), en = am.toCodePoints(rs.end);
+                if (s && en && onWordBoundaries(txt, *cpIdx[si], *s, *en)) ++ok;
+            }
+            if (n && ok * 20 >= n * 19 && ok >= b.first + n / 5)
+                _diag.lossy("lossy.offset-profile-suspect",
+                            "only " + std::to_string(b.first) + " of " + std::to_string(b.second) + " selections of '" +
+                                _p.sources[si].name + "' fall on word boundaries with the '" + toString(prof) + "' profile, " +
+                                std::to_string(ok) + " of " + std::to_string(n) + " with '" + toString(alt) +
+                                "': the chosen profile (" + why + ") probably does not fit these offsets",
+                            _p.sources[si].id, std::string("-o offsets=") + toString(alt), where());
+        }
+    }
 
     // sync points: positions are characters of the transcript text
     for (Source& s : _p.sources)
