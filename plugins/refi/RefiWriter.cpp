@@ -515,6 +515,13 @@ void Writer::source(XmlWriter& w, const Source& s, bool bare)
             checkExt(e->ext, e->id);
             if (!e->name.empty() || !e->description.empty() || _memosByTarget.count(normalizeId(e->id)))
                 _l.add(Severity::Lossy, "lossy.whole-source-excerpt", "an excerpt of a whole source is written as source Codings; its name, description and notes are not kept", e->id);
+            // REFI has no element for an excerpt of a whole source: its codings sit on the
+            // source, and a reader makes one excerpt per Coding with an id derived from it.
+            bool idKept = e->codings.size() == 1 &&
+                          normalizeId(e->id) == normalizeId(derivedUuid("source-coding:" + normalizeId(guidOf(e->codings[0].id))));
+            if (!idKept)
+                _l.add(Severity::Lossy, "lossy.whole-source-excerpt-id",
+                       "an excerpt of a whole source becomes one source Coding per theme; a reader gives each its own excerpt id", e->id);
             for (std::size_t i = 0; i < e->codings.size(); ++i) coding(w, e->codings[i], e->id, i);
         }
     };
