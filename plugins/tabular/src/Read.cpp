@@ -238,6 +238,16 @@ public:
             std::string key = themeKey(prefix);
             auto it = _themeByPath.find(key);
             if (it != _themeByPath.end()) {
+                // A second theme of the same path but its own id: a sibling of the same name.
+                if (leaf && !wantedId.empty() && normalizeId(p.themes[it->second].id) != normalizeId(wantedId)) {
+                    if (Theme* same = themeById(wantedId)) return same->id;
+                    Theme th;
+                    th.id = wantedId;
+                    th.name = path[i];
+                    th.parent = p.themes[it->second].parent;
+                    addTheme(std::move(th));
+                    return wantedId;
+                }
                 parent = p.themes[it->second].id;
                 if (leaf && !parentsCodable) p.themes[it->second].codable = true;
                 continue;
@@ -467,7 +477,7 @@ private:
     std::unordered_map<std::string, std::size_t> _themeById, _themeByPath, _sourceByName, _sourceById, _caseByName,
         _setByKey, _attrByName, _attrById;
     std::unordered_multimap<std::string, std::size_t> _themeByLeaf;
-    std::map<std::string, std::size_t> _excerptById;
+    std::unordered_map<std::string, std::size_t> _excerptById;
     std::set<std::string> _userIds;
     std::unordered_map<std::string, std::string> _userByName;
     std::set<std::string> _inferAttr;
@@ -509,7 +519,7 @@ void readTidyProject(Builder& b, const Table& t, std::size_t h) {
 
 /// Column index by tidy name (-1 when absent).
 struct TidyCols {
-    std::map<std::string, int> idx;
+    std::map<std::string, int, std::less<>> idx;
     std::vector<std::pair<std::size_t, std::string>> extra;  // attribute columns
     TidyCols(const Table& t, std::size_t h, const std::vector<tidy::Column>& fixed) {
         std::set<std::string> known;
@@ -522,7 +532,7 @@ struct TidyCols {
         }
     }
     int operator[](const char* n) const {
-        auto it = idx.find(n);
+        auto it = idx.find(std::string_view(n));
         return it == idx.end() ? -1 : it->second;
     }
 };
@@ -729,6 +739,21 @@ void readTidyCodings(Builder& b, const Table& t, std::size_t h) {
     TidyCols c(t, h, tidy::codingColumns());
     for (const auto& [col, name] : c.extra)
         b.diag().report({Severity::Info, "info.column-ignored", {}, t.where(h, col), "column '" + name + "' is not a tidy codings column", {}});
+    // Without a themes table, themes come from (theme_id, theme_path): create
+    // them shallow first, so an ancestor that is coded itself keeps its id.
+    {
+        std::vector<std::pair<std::vector<std::string>, std::string>> pending;
+        std::set<std::string> seen;
+        for (std::size_t r = h + 1; r < t.rows.size(); ++r) {
+            std::string tid = b.field(t, r, c["theme_id"]);
+            if (tid.empty() || b.themeById(tid) || !seen.insert(normalizeId(tid)).second) continue;
+            auto parts = splitPath(b.text(t, r, c["theme_path"]), PathStyle::Maxqda);
+            if (parts.empty()) parts.push_back(tid);
+            pending.emplace_back(std::move(parts), tid);
+        }
+        std::stable_sort(pending.begin(), pending.end(), [](const auto& x, const auto& y) { return x.first.size() < y.first.size(); });
+        for (const auto& [parts, tid] : pending) b.theme(parts, true, tid);
+    }
     for (std::size_t r = h + 1; r < t.rows.size(); ++r) {
         bool any = false;
         for (const auto& cell : t.rows[r])
