@@ -320,3 +320,23 @@ TEST_CASE("the seed sample's quote sheet and canonical JSON") {
     CHECK(sheet.codingCount() == seed.codingCount());
     CHECK(wd2.countCode("lossy.source-text") == 1);
 }
+
+TEST_CASE("random projects: the bundle is exact, a single codings table keeps every coding's theme path") {
+    for (unsigned seed : {1u, 2u, 3u}) {
+        INFO("seed " << seed);
+        const Project p = test::randomProject(seed, 6, 12, 25);
+        Diagnostics wd, rd;
+        Project back = writeRead(p, ".zip", wd, rd);
+        for (const auto& d : compareProjects(p, back)) FAIL(d.path << ": " << d.left << " | " << d.right);
+        // One table: themes come from (theme_id, theme_path); coded ancestors keep their ids.
+        Diagnostics wd2, rd2;
+        Project one = writeRead(p, ".csv", wd2, rd2, {}, {{"guarded", "true"}});
+        REQUIRE(one.codingCount() == p.codingCount());
+        for (std::size_t i = 0; i < p.excerpts.size(); ++i)
+            for (std::size_t k = 0; k < p.excerpts[i].codings.size(); ++k) {
+                const auto& c = one.excerpts[i].codings[k];
+                CHECK(normalizeId(c.theme) == normalizeId(p.excerpts[i].codings[k].theme));
+                CHECK(themePath(one, c.theme) == themePath(p, p.excerpts[i].codings[k].theme));
+            }
+    }
+}

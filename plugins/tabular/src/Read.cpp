@@ -826,6 +826,11 @@ void readTidyCodings(Builder& b, const Table& t, std::size_t h) {
             ne.name = b.text(t, r, c["excerpt_name"]);
             ne.audit = readAudit(b, t, r, c, "excerpt_creator", "excerpt_created", "excerpt_modifier", "excerpt_modified");
             ne.ext = parseExt(b.text(t, r, c["excerpt_ext"]), t, r, c["excerpt_ext"]);
+            auto empty = ne.ext.find(tidy::kEmptyQuoteKey);
+            if (empty != ne.ext.end()) {
+                if (!ne.quote) ne.quote = std::string();
+                ne.ext.erase(empty);
+            }
             e = &b.addExcerpt(std::move(ne));
         }
         std::string tid = b.field(t, r, c["theme_id"]);

@@ -193,6 +193,16 @@ void writeTidyCodings(const Project& p, Index& ix, const WriteOptions& opts, Row
             box = r->transcript + " " + r->fromSyncPoint + " " + r->toSyncPoint;
             ++transcriptAnchors;
         }
+        // An empty cell means "no quote"; a quote that is present but empty
+        // is marked in the ext cell so it reads back as it was.
+        std::string excerptExt;
+        if (e.quote && e.quote->empty()) {
+            Extensions x = e.ext;
+            x[tidy::kEmptyQuoteKey] = Json(true);
+            excerptExt = extCell(x);
+        } else {
+            excerptExt = extCell(e.ext);
+        }
         auto emit = [&](const Coding* c) {
             row.clear();
             row.push_back(e.id);
@@ -215,7 +225,7 @@ void writeTidyCodings(const Project& p, Index& ix, const WriteOptions& opts, Row
             row.push_back(e.audit.created);
             row.push_back(ix.user(e.audit.modifier));
             row.push_back(e.audit.modified);
-            row.push_back(extCell(e.ext));
+            row.push_back(excerptExt);
             row.push_back(c ? extCell(c->ext) : std::string());
             sink.row(row, nullptr);
         };
