@@ -127,6 +127,7 @@ std::string foldName(std::string_view s)
                  || (cp >= 0x410 && cp <= 0x42f))
             cp += 32;
         else if (cp >= 0x400 && cp <= 0x40f) cp += 80;
+        else if (cp == 0x178) cp = 0xff;  // Ÿ -> ÿ
         else if (cp >= 0x100 && cp <= 0x17f && cp != 0x130 && cp != 0x131 && cp != 0x138 && cp != 0x149
                  && cp != 0x17f) {
             // Latin Extended-A alternates upper/lower, with a phase shift at U+0139..U+0148 and U+0179..U+017E.

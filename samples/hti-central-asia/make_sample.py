@@ -545,8 +545,10 @@ def build():
         theme = {"id": theme_id[t["key"]], "name": t["name"]}
         if t["parent"]:
             theme["parent"] = theme_id[t["parent"]]
-        theme.update({"color": t["color"], "description": t["description"],
-                      "codable": t["codable"], "audit": audit()})
+        theme.update({"color": t["color"], "description": t["description"]})
+        if not t["codable"]:  # absent = true, as qdx's writer leaves it
+            theme["codable"] = False
+        theme["audit"] = audit()
         project["themes"].append(theme)
 
     for a in ATTRIBUTES:

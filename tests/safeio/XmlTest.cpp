@@ -266,3 +266,22 @@ TEST_CASE("XmlWriter flushes in chunks and reports stream failure", "[xml]")
     b.end("r");
     CHECK_THROWS_AS(b.flush(), OutputError);
 }
+
+TEST_CASE("every truncation of a document is an InputError with a position", "[xml]")
+{
+    const std::string doc = "<?xml version=\"1.0\"?>\n<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"a&amp;b\">\n"
+                            "  <Sources><TextSource guid=\"x\">caf\xc3\xa9 &#x1F600;</TextSource></Sources>\n</Project>";
+    for (std::size_t n = 0; n < doc.size(); ++n) {
+        INFO("cut at " << n);
+        Recorder r;
+        try {
+            parseXml(std::string_view(doc.data(), n), r, where());
+            FAIL("parsed a truncated document");
+        } catch (const InputError& e) {
+            CHECK(e.where().line >= 1);
+        }
+    }
+    Recorder r;
+    parseXml(std::string_view(doc), r, where());
+    CHECK(r.elements == 3);
+}

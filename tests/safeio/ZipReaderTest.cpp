@@ -78,6 +78,17 @@ TEST_CASE("good archive: entries, case-insensitive lookup, read and stream", "[z
     requireError<LimitError>([&] { zip->read(*qde, 1000); }, "project.qde", "limit");
 }
 
+TEST_CASE("data descriptors (streamed zips) are read", "[zipreader]")
+{
+    bool memory = GENERATE(false, true);
+    auto zip = openZip("data_descriptor.zip", memory);
+    REQUIRE(zip->entries().size() == 2);
+    std::string expected;
+    for (int i = 0; i < 1000; ++i) expected += "streamed text\n";
+    CHECK(zip->read(*zip->find("sources/a.txt"), 1 << 20) == expected);
+    CHECK(streamAll(*zip, *zip->find("sources/a.txt")) == expected);
+}
+
 TEST_CASE("a blob keeps its archive open", "[zipreader]")
 {
     std::shared_ptr<Blob> blob;
@@ -131,6 +142,7 @@ TEST_CASE("isSafeZipName", "[zipreader]")
     CHECK(isSafeZipName("sources/\xc3\xa9t\xc3\xa9.txt"));
     CHECK(isSafeZipName("a/b:c.txt"));  // a colon past the drive position is harmless here
     CHECK(isSafeZipName("..a/b..c"));
+    CHECK(isSafeZipName("\xc5\xb8"));  // Ÿ
     CHECK_FALSE(isSafeZipName(""));
     CHECK_FALSE(isSafeZipName("/"));
     CHECK_FALSE(isSafeZipName(".."));
@@ -284,4 +296,33 @@ TEST_CASE("a broken XML member fails the parse, never parses as a shorter docume
         Count c;
         requireError<InputError>([&] { parseXml(*in, c, where); }, "project.qde", "size lie");
     }
+}
+
+TEST_CASE("every single-byte corruption of an archive gives a clean InputError or good data", "[zipreader]")
+{
+    const std::string good = safeio::slurp(hostile("good.zip"));
+    std::size_t opened = 0, refused = 0;
+    for (std::size_t pos = 0; pos < good.size(); ++pos) {
+        for (unsigned char v : {0x00, 0xff, 0x80, 0x2f}) {
+            std::string bytes = good;
+            if (static_cast<unsigned char>(bytes[pos]) == v) continue;
+            bytes[pos] = static_cast<char>(v);
+            try {
+                auto zip = ZipReader::open(Input::fromMemory(bytes, "mutant.zip"));
+                for (const auto& e : zip->entries()) {
+                    try {
+                        zip->read(e, 1 << 20);
+                        streamAll(*zip, e);
+                    } catch (const InputError&) {
+                    }
+                }
+                ++opened;
+            } catch (const InputError&) {
+                ++refused;
+            }
+            // Anything else (std::bad_alloc, a crash) fails the test.
+        }
+    }
+    CHECK(opened > 0);
+    CHECK(refused > 0);
 }

@@ -58,6 +58,18 @@ public:
     std::string describe() const override { return "lying-blob"; }
 };
 
+/// A blob that cannot tell its size before it is read (like stdin).
+class UnsizedBlob final : public Blob {
+public:
+    explicit UnsizedBlob(std::string data) : _data(std::move(data)) {}
+    std::unique_ptr<std::istream> open() const override { return std::make_unique<std::istringstream>(_data); }
+    std::optional<std::uint64_t> size() const override { return std::nullopt; }
+    std::string describe() const override { return "unsized-blob"; }
+
+private:
+    std::string _data;
+};
+
 /// A blob whose stream fails halfway.
 class FailingBlob final : public Blob {
 public:
@@ -87,11 +99,12 @@ TEST_CASE("bytes, files and blobs round trip", "[zipwriter]")
         w.addBytes("sources/stored.bin", std::string(1000, 'z'), false);
         w.addFile("sources/in.txt", dir / "in.txt");
         w.addBlob("sources/blob.txt", std::make_shared<MemoryBlob>(std::string(100000, 'b')));
-        w.addBlob("sources/unsized.txt", std::make_shared<FileBlob>(dir / "in.txt"), false);
+        w.addBlob("sources/stored-file.txt", std::make_shared<FileBlob>(dir / "in.txt"), false);
+        w.addBlob("sources/unsized.txt", std::make_shared<UnsizedBlob>(std::string(70000, 'u')));
         w.close();
     }
     auto zip = ZipReader::open(Input::fromFile(out));
-    REQUIRE(zip->entries().size() == 5);
+    REQUIRE(zip->entries().size() == 6);
     CHECK(zip->read(*zip->find("project.qde"), 100) == "<Project/>");
     const auto* stored = zip->find("sources/stored.bin");
     CHECK(stored->method == 0);
@@ -100,7 +113,8 @@ TEST_CASE("bytes, files and blobs round trip", "[zipwriter]")
     CHECK(zip->read(*zip->find("sources/in.txt"), 1 << 20) == std::string(300000, 'a'));
     CHECK(zip->find("sources/in.txt")->compressedSize < 10000);
     CHECK(zip->read(*zip->find("sources/blob.txt"), 1 << 20) == std::string(100000, 'b'));
-    CHECK(zip->find("sources/unsized.txt")->method == 0);
+    CHECK(zip->find("sources/stored-file.txt")->method == 0);
+    CHECK(zip->read(*zip->find("sources/unsized.txt"), 1 << 20) == std::string(70000, 'u'));
 }
 
 TEST_CASE("a zip member is copied as its compressed bytes", "[zipwriter]")
@@ -153,6 +167,31 @@ TEST_CASE("identical input gives identical bytes, in any time zone", "[zipwriter
     tzset();
     CHECK(a == c);
     CHECK(a == d);
+
+    // SOURCE_DATE_EPOCH (reproducible builds) sets the stamp, again independent of the zone.
+    setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+    std::string e = write(dir / "e.zip");
+    setenv("TZ", "America/New_York", 1);
+    tzset();
+    std::string f = write(dir / "f.zip");
+    unsetenv("SOURCE_DATE_EPOCH");
+    if (oldTz) setenv("TZ", saved.c_str(), 1); else unsetenv("TZ");
+    tzset();
+    CHECK(e != a);
+    CHECK(e == f);
+    int err = 0;
+    zip_t* za = zip_open((dir / "e.zip").c_str(), ZIP_RDONLY, &err);
+    REQUIRE(za);
+    zip_stat_t st;
+    REQUIRE(zip_stat_index(za, 0, 0, &st) == 0);
+    std::tm tm{};
+    localtime_r(&st.mtime, &tm);  // libzip reads DOS time as local time
+    CHECK(tm.tm_year == 123);       // 2023-11-14 22:13:20 UTC, to DOS's 2 s
+    CHECK(tm.tm_mon == 10);
+    CHECK(tm.tm_mday == 14);
+    CHECK(tm.tm_hour == 22);
+    CHECK(tm.tm_min == 13);
+    zip_discard(za);
 }
 
 TEST_CASE("an empty archive is written, not removed", "[zipwriter]")
