@@ -8,6 +8,7 @@
 #include "qdx/Compare.h"
 #include "qdx/PluginLoader.h"
 #include "qdx/Validate.h"
+#include "qdx/Zip.h"
 
 #include <catch2/catch.hpp>
 
@@ -339,4 +340,51 @@ TEST_CASE("random projects: the bundle is exact, a single codings table keeps ev
                 CHECK(themePath(one, c.theme) == themePath(p, p.excerpts[i].codings[k].theme));
             }
     }
+}
+
+TEST_CASE("hostile or foreign bundles give clear errors") {
+    csv::CsvImporter imp;
+    auto zipWith = [](const std::vector<std::pair<std::string, std::string>>& members) {
+        Tmp t(".zip");
+        ZipWriter z(t.path);
+        for (const auto& [name, data] : members) z.addBytes(name, data);
+        z.close();
+        return slurp(t.path);
+    };
+    auto fails = [&](const std::string& bytes, const char* needle) {
+        Diagnostics d;
+        try {
+            imp.read(Input::fromMemory(bytes, "bad.zip"), opts(), d);
+            FAIL("no error");
+        } catch (const InputError& e) {
+            INFO(e.what());
+            CHECK(std::string(e.what()).find("bad.zip") != std::string::npos);
+            CHECK(std::string(e.what()).find(needle) != std::string::npos);
+        }
+    };
+    fails(zipWith({{"qdx-tables.json", R"({"format":"qdx-tables","tables":[{"name":"codings","file":"missing.csv"}]})"}}), "missing.csv");
+    fails(zipWith({{"qdx-tables.json", R"({"format":"something else"})"}}), "manifest");
+    fails(zipWith({{"qdx-tables.json", std::string(300, '[') + std::string(300, ']')}}), "qdx-tables.json");
+    fails(zipWith({{"project.qde", "<Project/>"}}), "REFI");
+    fails(zipWith({{"readme.md", "hello"}}), ".csv");
+    fails(zipWith({{"qdx-tables.json", R"({"format":"qdx-tables","tables":[{"name":"codings","file":"codings.csv"}]})"},
+                   {"codings.csv", "excerpt_id,source_id,start,end,anchor\nE1,S1,x,3,text\n"}}),
+          "codings.csv");
+    // A zip of CSV tables without a manifest: each member is read on its own.
+    Diagnostics d;
+    Project p = imp.read(Input::fromMemory(zipWith({{"highlights.csv", "document,tag,content\r\nd1,t1,some text\r\n"},
+                                                    {"book.csv", "tag,description\r\nt2,second tag\r\n"}}),
+                                           "tables.zip"),
+                         opts(), d);
+    CHECK(p.themes.size() == 2);
+    CHECK(p.excerpts.size() == 1);
+    CHECK(d.countCode("info.bundle-without-manifest") == 1);
+}
+
+TEST_CASE("old Mac CR-only records") {
+    Diagnostics d;
+    auto t = csv::parseCsv("a,b\r1,\"x\ry\"\r2,3\r", "mac.csv", {}, d);
+    REQUIRE(t.rows.size() == 3);
+    CHECK(t.rows[1][1] == "x\ry");
+    CHECK(t.rowNumbers == std::vector<long long>{1, 2, 4});
 }

@@ -83,7 +83,9 @@ Detection scoreRow(const Table& t, std::size_t r) {
     static const char* tidyFirst[] = {"excerpt_id", "theme_id", "source_id", "case_id", "memo_id", "user_id", "attribute_id", "set_id"};
     for (const char* f : tidyFirst)
         if (first == f) pick(Dialect::Tidy, 95, "tidy table header");
-    if (first == "key" && h.cells.size() >= 2 && h.cells[1] == "value" && normalizeHeader(t.name) == "project")
+    std::string tableName = normalizeHeader(t.name);
+    if (tableName.size() > 4 && tableName.compare(tableName.size() - 4, 4, ".csv") == 0) tableName.resize(tableName.size() - 4);
+    if (first == "key" && h.cells.size() >= 2 && h.cells[1] == "value" && tableName == "project")
         pick(Dialect::Tidy, 90, "tidy project table");
     if (h.has(Role::ExcerptId) && h.has(Role::ThemePath)) pick(Dialect::Tidy, 85, "excerpt_id and theme_path");
 

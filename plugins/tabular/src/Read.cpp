@@ -868,6 +868,7 @@ std::string tidyKind(const Table& t, std::size_t h) {
     if (first == "key") return "project";
     // A hand-made table: by name, else codings when it has the codings columns.
     std::string n = normalizeHeader(t.name);
+    if (n.size() > 4 && n.compare(n.size() - 4, 4, ".csv") == 0) n.resize(n.size() - 4);
     if (tidy::columnsOf(n)) return n;
     return "codings";
 }
