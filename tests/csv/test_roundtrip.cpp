@@ -108,6 +108,18 @@ TEST_CASE("the rich project survives the .zip bundle except transcripts, which a
     CHECK(wd.countCode("lossy.transcript") == 1);
     CHECK(back.sources[1].content);  // the PDF's bytes travel as a bundle member
     CHECK(back.name == original.name);
+    // Absent and empty texts and quotes stay apart.
+    Project edge = original;
+    edge.sources[0].text.reset();
+    edge.excerpts[0].quote = std::string();
+    edge.sources[3].text = std::string();
+    Diagnostics wd2, rd2;
+    Project back2 = writeRead(edge, ".zip", wd2, rd2);
+    CHECK_FALSE(back2.sources[0].text.has_value());
+    CHECK(back2.sources[0].ext.empty());
+    CHECK(back2.excerpts[0].quote == std::optional<std::string>(""));
+    CHECK(back2.excerpts[0].ext.empty());
+    CHECK(back2.sources[3].text == std::optional<std::string>(""));
 }
 
 TEST_CASE("a hand-built project survives the bundle exactly, formula cells included") {

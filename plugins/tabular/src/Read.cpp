@@ -669,6 +669,14 @@ void readTidySources(Builder& b, const Table& t, std::size_t h) {
         }
         s.audit = readAudit(b, t, r, c, "creator", "created", "modifier", "modified");
         s.ext = parseExt(b.text(t, r, c["ext"]), t, r, c["ext"]);
+        if (auto nt = s.ext.find(tidy::kNoTextKey); nt != s.ext.end()) {
+            s.text.reset();
+            s.ext.erase(nt);
+        }
+        if (auto et = s.ext.find(tidy::kEmptyTextKey); et != s.ext.end()) {
+            if (!s.text) s.text = std::string();
+            s.ext.erase(et);
+        }
         for (std::size_t i = 0; i < c.extra.size(); ++i)
             b.setValue(s.values, attrIds[i], b.text(t, r, static_cast<int>(c.extra[i].first)), s.id, t.where(r, c.extra[i].first));
     }

@@ -279,8 +279,17 @@ void writeTidySources(const Project& p, Index& ix, const WriteOptions& opts, Row
             else ++textsDropped;
         }
         transcripts += s.transcripts.size();
+        std::string ext;
+        const bool textKind = s.kind == SourceKind::Text;
+        if ((!s.text && textKind) || (s.text && s.text->empty() && !textKind && opts.sourceTextCarried)) {
+            Extensions x = s.ext;
+            x[textKind ? tidy::kNoTextKey : tidy::kEmptyTextKey] = Json(true);
+            ext = extCell(x);
+        } else {
+            ext = extCell(s.ext);
+        }
         row = {s.id, s.name, toString(s.kind), s.description, s.mediaType, s.path, content, text,
-               ix.user(s.audit.creator), s.audit.created, ix.user(s.audit.modifier), s.audit.modified, extCell(s.ext)};
+               ix.user(s.audit.creator), s.audit.created, ix.user(s.audit.modifier), s.audit.modified, ext};
         ac.appendValues(row, s.values);
         sink.row(row, nullptr);
     }
