@@ -400,3 +400,16 @@ TEST_CASE("old Mac CR-only records") {
     CHECK(t.rows[1][1] == "x\ry");
     CHECK(t.rowNumbers == std::vector<long long>{1, 2, 4});
 }
+
+TEST_CASE("a hand-made tidy codings table without ids") {
+    std::string csvText = "source_name,theme_path,quote,coder\r\nDoc A,Level > Theme,some text,Ana\r\nDoc A,Level,other text,Ana\r\nDoc B,,uncoded,\r\n";
+    Diagnostics d;
+    Project p = csv::CsvImporter().read(Input::fromMemory(csvText, "mine.csv"), opts(), d);
+    CHECK(p.sources.size() == 2);
+    CHECK(p.excerpts.size() == 3);
+    CHECK(p.codingCount() == 2);
+    CHECK(paths(p) == std::set<std::string>{"Level", "Level > Theme"});
+    CHECK(p.users.size() == 1);
+    Diagnostics vd;
+    CHECK(validateProject(p, vd) == 0);
+}

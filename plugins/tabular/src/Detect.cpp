@@ -88,6 +88,7 @@ Detection scoreRow(const Table& t, std::size_t r) {
     if (first == "key" && h.cells.size() >= 2 && h.cells[1] == "value" && tableName == "project")
         pick(Dialect::Tidy, 90, "tidy project table");
     if (h.has(Role::ExcerptId) && h.has(Role::ThemePath)) pick(Dialect::Tidy, 85, "excerpt_id and theme_path");
+    if (h.names.count("source_name") && (h.has(Role::ThemePath) || h.names.count("quote"))) pick(Dialect::Tidy, 80, "source_name with theme_path or quote");
 
     // MAXQDA
     if (h.has(Role::Document) && h.has(Role::Code) && h.has(Role::Segment))
