@@ -583,6 +583,7 @@ struct ZipWriter::Impl {
     std::string path;
     zip_t* za = nullptr;
     std::string password;
+    zip_uint32_t level = 0;  // deflate level, 0 = libzip default
     time_t mtime = 0;
     std::set<std::string> folded;                        // refuses what ZipReader would refuse
     std::vector<std::unique_ptr<std::string>> buffers;  // addBytes data, alive until close()
@@ -610,7 +611,7 @@ struct ZipWriter::Impl {
             throw OutputError(path + "!" + printable(name) + ": " + zip_strerror(za));
         }
         auto u = static_cast<zip_uint64_t>(idx);
-        bool ok = zip_set_file_compression(za, u, method, 0) == 0 && zip_file_set_mtime(za, u, mtime, 0) == 0
+        bool ok = zip_set_file_compression(za, u, method, method == ZIP_CM_DEFLATE ? level : 0) == 0 && zip_file_set_mtime(za, u, mtime, 0) == 0
                   && zip_file_set_external_attributes(za, u, 0, ZIP_OPSYS_UNIX, 0100644u << 16) == 0;
         if (ok && !password.empty()) ok = zip_file_set_encryption(za, u, ZIP_EM_AES_256, password.c_str()) == 0;
         if (!ok) throw OutputError(path + "!" + printable(name) + ": " + zip_strerror(za));
@@ -635,6 +636,11 @@ ZipWriter::~ZipWriter()
 void ZipWriter::setPassword(std::string password)
 {
     _impl->password = std::move(password);
+}
+
+void ZipWriter::setCompressionLevel(int level)
+{
+    _impl->level = static_cast<zip_uint32_t>(level < 0 ? 0 : level > 9 ? 9 : level);
 }
 
 void ZipWriter::addBytes(const std::string& name, std::string data, bool compress)
