@@ -373,3 +373,21 @@ TEST_CASE("MAXQDA: the same code twice on equal text in one paragraph is two seg
     CHECK(p.excerpts[0].id != p.excerpts[1].id);
     CHECK(d.countCode("lossy.theme-colour") == 1);  // glyphs without a font colour
 }
+
+TEST_CASE("MAXQDA document list: groups and documents by column") {
+    const std::string nb = "\xC2\xA0";
+    Table t = table({{"Liste der Dokumente", "", "", "#"},
+                     {"Dokumente", "", "", "46"},
+                     {nb, "Gruppe 1", "", "3"},
+                     {nb, nb, "doc-a", "2"},
+                     {nb, nb, "doc-b", "1"},
+                     {nb, "14-wolf-falsche-freunde", "", "46"}},
+                    "Liste der Dokumente ");
+    Diagnostics d;
+    Project p = tablesToProject({t}, {}, d);
+    REQUIRE(p.sources.size() == 3);
+    CHECK(p.sources[2].name == "14-wolf-falsche-freunde");
+    REQUIRE(p.sets.size() == 1);
+    CHECK(p.sets[0].name == "Gruppe 1");
+    CHECK(p.sets[0].sources.size() == 2);
+}

@@ -103,7 +103,7 @@ Detection scoreRow(const Table& t, std::size_t r) {
     if (h.nonBlank <= 3 && h.has(Role::Code) && h.names.count("memo") && !h.has(Role::Document))
         pick(Dialect::MaxqdaCodeImport, 80, "Code and Memo");
     if (first == "variablenname" || first == "variable name") pick(Dialect::Ignored, 90, "variable declarations");
-    if (first == "liste der dokumente" || first == "list of documents") pick(Dialect::Ignored, 85, "document list");
+    if (first == "liste der dokumente" || first == "list of documents") pick(Dialect::MaxqdaDocumentList, 90, "'Liste der Dokumente' title row");
     if (h.names.count("dokument 1") && h.names.count("dokument 2")) pick(Dialect::Ignored, 90, "MAXQDA links");
     if (h.names.count("summary") && h.has(Role::Document) && h.has(Role::Code)) pick(Dialect::Ignored, 85, "MAXQDA summaries");
     if (first == "zeilenbeschriftungen" || first == "row labels") pick(Dialect::Ignored, 80, "pivot table");

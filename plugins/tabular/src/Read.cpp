@@ -1034,6 +1034,50 @@ void readMaxqdaCodeSystem(Builder& b, const Table& t, std::size_t h) {
     }
 }
 
+/// "Liste der Dokumente": like the code list, the column of the name gives the
+/// depth; a row followed by deeper rows is a document group (a set of sources).
+void readMaxqdaDocumentList(Builder& b, const Table& t, std::size_t h) {
+    const auto& header = t.rows[h];
+    std::size_t nameCols = header.size();
+    for (std::size_t c = 1; c < header.size(); ++c)
+        if (!isBlankCell(header[c])) {
+            nameCols = c;
+            break;
+        }
+    struct Item {
+        std::size_t row, depth;
+        std::string name;
+    };
+    std::vector<Item> items;
+    for (std::size_t r = h + 1; r < t.rows.size(); ++r)
+        for (std::size_t c = 1; c < nameCols; ++c) {  // column A holds the root "Dokumente"
+            std::string n = b.field(t, r, static_cast<int>(c));
+            if (!n.empty()) {
+                items.push_back({r, c, n});
+                break;
+            }
+        }
+    std::vector<std::string> groups;  // open group names by depth
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const Item& it = items[i];
+        std::size_t depth = it.depth - 1;
+        groups.resize(std::min(groups.size(), depth));
+        bool isGroup = i + 1 < items.size() && items[i + 1].depth > it.depth;
+        if (isGroup) {
+            b.setNamed("document-group", it.name);
+            groups.resize(depth);
+            groups.push_back(it.name);
+            continue;
+        }
+        Source& s = b.source(it.name);
+        std::string sid = s.id;
+        for (const auto& g : groups) {
+            Set& set = b.setNamed("document-group", g);
+            if (std::find(set.sources.begin(), set.sources.end(), sid) == set.sources.end()) set.sources.push_back(sid);
+        }
+    }
+}
+
 Theme* findThemeByLeaf(Builder& b, const std::string& parentName, const std::string& name) {
     auto cands = b.themesNamed(name);
     std::vector<Theme*> match;
@@ -1766,6 +1810,7 @@ int priority(Dialect d, const std::string& tidyKind) {
     }
     switch (d) {
     case Dialect::MaxqdaCodeSystem:
+    case Dialect::MaxqdaDocumentList:
     case Dialect::AtlasCodeList:
     case Dialect::AtlasCodebook:
     case Dialect::TaguetteCodebook:
@@ -1834,7 +1879,7 @@ Project tablesToProject(const std::vector<Table>& tables, const ReadOptions& opt
         std::size_t h = j.det.headerRow;
         if (seen.insert(j.det.dialect).second && b.p.origin.empty()) {
             switch (j.det.dialect) {
-            case Dialect::MaxqdaSegments: case Dialect::MaxqdaCodeSystem: case Dialect::MaxqdaCodeVariables:
+            case Dialect::MaxqdaSegments: case Dialect::MaxqdaCodeSystem: case Dialect::MaxqdaCodeVariables: case Dialect::MaxqdaDocumentList:
             case Dialect::MaxqdaDocumentVariables: case Dialect::MaxqdaMemos: b.p.origin = "MAXQDA (table export)"; break;
             case Dialect::AtlasQuotations: case Dialect::AtlasCodebook: case Dialect::AtlasCodeList: b.p.origin = "ATLAS.ti (table export)"; break;
             case Dialect::TaguetteHighlights: case Dialect::TaguetteCodebook: b.p.origin = "Taguette (table export)"; break;
@@ -1859,6 +1904,7 @@ Project tablesToProject(const std::vector<Table>& tables, const ReadOptions& opt
             break;
         case Dialect::MaxqdaSegments: readMaxqdaSegments(b, t, h); break;
         case Dialect::MaxqdaCodeSystem: readMaxqdaCodeSystem(b, t, h); break;
+        case Dialect::MaxqdaDocumentList: readMaxqdaDocumentList(b, t, h); break;
         case Dialect::MaxqdaCodeVariables: readMaxqdaCodeVariables(b, t, h); break;
         case Dialect::MaxqdaDocumentVariables: readMaxqdaDocumentVariables(b, t, h); break;
         case Dialect::MaxqdaMemos: readMaxqdaMemos(b, t, h); break;
