@@ -90,6 +90,7 @@ TEST_CASE("tool dates become ISO 8601") {
     CHECK(parseToolDate("3/25/25") == "2025-03-25");
     CHECK(parseToolDate("12/1/2019") == "2019-12-01");
     CHECK(parseToolDate("2023-04-30T10:00:00Z") == "2023-04-30T10:00:00Z");
+    CHECK(parseToolDate("2023-01-01 10:00:00") == "2023-01-01T10:00:00");
     CHECK(parseToolDate("31.02") == "");
     CHECK(parseToolDate("tomorrow") == "");
     CHECK(parseToolDate("13/13/13") == "");
@@ -390,4 +391,22 @@ TEST_CASE("MAXQDA document list: groups and documents by column") {
     REQUIRE(p.sets.size() == 1);
     CHECK(p.sets[0].name == "Gruppe 1");
     CHECK(p.sets[0].sources.size() == 2);
+}
+
+TEST_CASE("QualCoder's own attribute exports keep Memo, Id and Files out of the attributes") {
+    Table cases = table({{"Name", "Memo", "Id", "Files", "Age"}, {"ID1", "a memo", "1", "f1.txt", "20"}}, "Case Attributes");
+    Table files = table({{"Name", "Memo", "Date", "Id", "Case", "Source"}, {"f1.txt", "", "2023-01-01 10:00:00", "7", "ID1", "web"}},
+                        "File Attributes");
+    Diagnostics d;
+    Project p = tablesToProject({cases, files}, {}, d);
+    REQUIRE(p.cases.size() == 1);
+    CHECK(p.cases[0].description == "a memo");
+    CHECK(p.cases[0].sources.size() == 1);
+    REQUIRE(p.attributes.size() == 2);
+    CHECK(p.attributes[0].name == "Age");
+    CHECK(p.attributes[1].name == "Source");
+    REQUIRE(p.sources.size() == 1);
+    CHECK(p.sources[0].values.size() == 1);
+    CHECK(p.sources[0].ext.at("qualcoder:id") == Json("7"));
+    CHECK(p.sources[0].audit.created == "2023-01-01T10:00:00");
 }

@@ -1403,7 +1403,56 @@ void readAtlasQuotations(Builder& b, const Table& t, std::size_t h) {
 
 // ================================================================ NVivo, QualCoder cases and survey
 
+/// QualCoder's own attribute exports: sheet "Case Attributes" (Name, Memo, Id,
+/// Files, attributes…) and "File Attributes" (Name, Memo, Date, Id, Case, attributes…).
+/// The leading columns are the entity's own fields, not attributes.
+void readQualcoderAttributeExport(Builder& b, const Table& t, std::size_t h, bool files) {
+    const auto& header = t.rows[h];
+    const std::size_t fixed = std::min<std::size_t>(header.size(), files ? 5 : 4);
+    std::vector<std::string> attrIds(header.size());
+    for (std::size_t c = fixed; c < header.size(); ++c) {
+        std::string name = trimmed(header[c]);
+        if (name.empty()) name = "Field_" + std::to_string(c + 1);
+        attrIds[c] = b.attribute(name);
+    }
+    for (std::size_t r = h + 1; r < t.rows.size(); ++r) {
+        std::string name = b.field(t, r, 0);
+        if (name.empty()) continue;
+        std::string memo = b.text(t, r, 1), id = b.field(t, r, files ? 3 : 2);
+        if (files) {
+            Source& s = b.source(name);
+            std::string sid = s.id;
+            if (!memo.empty()) s.description = memo;
+            if (!id.empty()) s.ext["qualcoder:id"] = Json(id);
+            std::string date = b.date(b.field(t, r, 2), t, r, 2);
+            if (!date.empty()) s.audit.created = date;
+            for (const auto& cname : splitJoinedCodes(b.text(t, r, 4), {}, ";")) {
+                Case& k = b.caseNamed(cname);
+                if (std::find(k.sources.begin(), k.sources.end(), sid) == k.sources.end()) k.sources.push_back(sid);
+            }
+            for (std::size_t c = fixed; c < header.size(); ++c)
+                b.setValue(b.sourceById(sid)->values, attrIds[c], b.field(t, r, static_cast<int>(c)), sid, t.where(r, c));
+        } else {
+            Case& k = b.caseNamed(name);
+            if (!memo.empty()) k.description = memo;
+            if (!id.empty()) k.ext["qualcoder:id"] = Json(id);
+            std::string kid = k.id;
+            std::string filesCell = b.text(t, r, 3);
+            for (const auto& f : splitJoinedCodes(filesCell, {}, filesCell.find(';') != std::string::npos ? ";" : ",")) {
+                std::string sid = b.source(f).id;
+                Case& kk = b.caseNamed(name);
+                if (std::find(kk.sources.begin(), kk.sources.end(), sid) == kk.sources.end()) kk.sources.push_back(sid);
+            }
+            for (std::size_t c = fixed; c < header.size(); ++c)
+                b.setValue(b.caseNamed(name).values, attrIds[c], b.field(t, r, static_cast<int>(c)), kid, t.where(r, c));
+        }
+    }
+}
+
 void readCaseTable(Builder& b, const Table& t, std::size_t h, Dialect d) {
+    const std::string sheet = normalizeHeader(t.name);
+    if (d == Dialect::QualcoderCases && (sheet == "case attributes" || sheet == "file attributes"))
+        return readQualcoderAttributeExport(b, t, h, sheet == "file attributes");
     const auto& header = t.rows[h];
     std::string classification = trimmed(header.empty() ? std::string() : header[0]);
     std::vector<std::string> attrIds(header.size());
