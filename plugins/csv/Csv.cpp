@@ -274,20 +274,24 @@ void CsvSink::beginTable(const tabular::TableHeader& header) {
     }
     _types = header.types;
     if (!header.writeHeader) return;
+    _line.clear();
     for (std::size_t i = 0; i < header.columns.size(); ++i) {
-        if (i) _out << _opts.delimiter;
+        if (i) _line += _opts.delimiter;
         writeField(header.columns[i], true);
     }
-    _out << "\r\n";
+    _line += "\r\n";
+    _out.write(_line.data(), static_cast<std::streamsize>(_line.size()));
 }
 
 void CsvSink::row(const std::vector<std::string>& cells, const std::vector<tabular::CellStyle>*) {
+    _line.clear();
     for (std::size_t i = 0; i < cells.size(); ++i) {
-        if (i) _out << _opts.delimiter;
+        if (i) _line += _opts.delimiter;
         bool text = i >= _types.size() || _types[i] == tabular::CellType::Text;
         writeField(cells[i], text);
     }
-    _out << "\r\n";
+    _line += "\r\n";
+    _out.write(_line.data(), static_cast<std::streamsize>(_line.size()));
     ++_rows;
 }
 
@@ -296,20 +300,23 @@ void CsvSink::endTable() {}
 void CsvSink::writeField(std::string s, bool text) {
     if (text && _opts.guardFormulas && tabular::guardFormula(s)) ++_guarded;
     if (s.size() > 32767 && utf16Length(s) > 32767) ++_overLimit;
-    bool quote = _opts.quoteAll || s.find_first_of(std::string("\"\r\n") + _opts.delimiter) != std::string::npos;
+    bool quote = _opts.quoteAll;
+    if (!quote)
+        for (char c : s)
+            if (c == '"' || c == '\r' || c == '\n' || c == _opts.delimiter) {
+                quote = true;
+                break;
+            }
     if (!quote) {
-        _out << s;
+        _line += s;
         return;
     }
-    _out << '"';
-    std::size_t start = 0;
-    for (std::size_t p = s.find('"'); p != std::string::npos; p = s.find('"', start)) {
-        _out.write(s.data() + start, static_cast<std::streamsize>(p + 1 - start));
-        _out << '"';
-        start = p + 1;
+    _line += '"';
+    for (char c : s) {
+        if (c == '"') _line += '"';
+        _line += c;
     }
-    _out.write(s.data() + start, static_cast<std::streamsize>(s.size() - start));
-    _out << '"';
+    _line += '"';
 }
 
 void CsvSink::report(Diagnostics& diag, const std::string& what) const {

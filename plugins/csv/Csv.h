@@ -72,6 +72,7 @@ private:
     std::ostream& _out;
     WriteOptions _opts;
     std::vector<tabular::CellType> _types;
+    std::string _line;  // the record being built, written in one call
     std::size_t _guarded = 0;
     std::size_t _overLimit = 0;
     std::size_t _rows = 0;

@@ -120,11 +120,11 @@ Project readBundle(const Input& in, const Options& opts, Diagnostics& diag) {
     ro.dialect = dialectOption(opts, false);
     ro.columns = opts.get("columns");
     ro.tagSeparator = opts.get("tag-separator");
-    auto readMember = [&](const ZipReader::Entry& e, const std::string& tableName) {
+    auto readMember = [&](const ZipReader::Entry& e) {
         std::string bytes = zip->read(e, po.maxFieldBytes * 16 > kMaxInput ? kMaxInput : std::max<std::uint64_t>(po.maxFieldBytes * 16, 1u << 30));
         tabular::Table t = parseCsv(bytes, in.name() + "!" + e.name, po, diag);
         t.file = in.name();
-        t.name = tableName;
+        t.name = e.name;  // messages name the member: "bundle.zip!codings.csv:2:3"
         if (guarded) unguardAll(t);
         tables.push_back(std::move(t));
     };
@@ -146,7 +146,7 @@ Project readBundle(const Input& in, const Options& opts, Diagnostics& diag) {
                 throw InputError(Location{in.name(), kManifestName, 0, 0, -1}, "a manifest table needs 'name' and 'file'");
             const ZipReader::Entry* e = zip->find(file->asString());
             if (!e) throw InputError(Location{in.name(), kManifestName, 0, 0, -1}, "the manifest names '" + file->asString() + "', which is not in the archive");
-            readMember(*e, name->asString());
+            readMember(*e);
         }
     } else {
         if (zip->find("project.qde"))
@@ -154,7 +154,7 @@ Project readBundle(const Input& in, const Options& opts, Diagnostics& diag) {
         for (const auto& e : zip->entries()) {
             std::string n = lower(e.name);
             if (e.isDirectory || !(endsWith(n, ".csv") || endsWith(n, ".tsv") || endsWith(n, ".txt"))) continue;
-            readMember(e, stem(e.name));
+            readMember(e);
         }
         if (tables.empty()) throw InputError(Location{in.name(), {}, 0, 0, -1}, "the archive holds neither qdx-tables.json nor any .csv table");
         diag.info("info.bundle-without-manifest", "no qdx-tables.json: every .csv member was read as a table");

@@ -8,6 +8,7 @@
 #include "qdx/Compare.h"
 #include "qdx/PluginLoader.h"
 #include "qdx/Validate.h"
+#include "qdx/Zip.h"
 
 #include <catch2/catch.hpp>
 
@@ -107,6 +108,18 @@ TEST_CASE("the rich project survives the .zip bundle except transcripts, which a
     CHECK(wd.countCode("lossy.transcript") == 1);
     CHECK(back.sources[1].content);  // the PDF's bytes travel as a bundle member
     CHECK(back.name == original.name);
+    // Absent and empty texts and quotes stay apart.
+    Project edge = original;
+    edge.sources[0].text.reset();
+    edge.excerpts[0].quote = std::string();
+    edge.sources[3].text = std::string();
+    Diagnostics wd2, rd2;
+    Project back2 = writeRead(edge, ".zip", wd2, rd2);
+    CHECK_FALSE(back2.sources[0].text.has_value());
+    CHECK(back2.sources[0].ext.empty());
+    CHECK(back2.excerpts[0].quote == std::optional<std::string>(""));
+    CHECK(back2.excerpts[0].ext.empty());
+    CHECK(back2.sources[3].text == std::optional<std::string>(""));
 }
 
 TEST_CASE("a hand-built project survives the bundle exactly, formula cells included") {
@@ -319,4 +332,84 @@ TEST_CASE("the seed sample's quote sheet and canonical JSON") {
     CHECK(sheet.excerpts.size() == 15);
     CHECK(sheet.codingCount() == seed.codingCount());
     CHECK(wd2.countCode("lossy.source-text") == 1);
+}
+
+TEST_CASE("random projects: the bundle is exact, a single codings table keeps every coding's theme path") {
+    for (unsigned seed : {1u, 2u, 3u}) {
+        INFO("seed " << seed);
+        const Project p = test::randomProject(seed, 6, 12, 25);
+        Diagnostics wd, rd;
+        Project back = writeRead(p, ".zip", wd, rd);
+        for (const auto& d : compareProjects(p, back)) FAIL(d.path << ": " << d.left << " | " << d.right);
+        // One table: themes come from (theme_id, theme_path); coded ancestors keep their ids.
+        Diagnostics wd2, rd2;
+        Project one = writeRead(p, ".csv", wd2, rd2, {}, {{"guarded", "true"}});
+        REQUIRE(one.codingCount() == p.codingCount());
+        for (std::size_t i = 0; i < p.excerpts.size(); ++i)
+            for (std::size_t k = 0; k < p.excerpts[i].codings.size(); ++k) {
+                const auto& c = one.excerpts[i].codings[k];
+                CHECK(normalizeId(c.theme) == normalizeId(p.excerpts[i].codings[k].theme));
+                CHECK(themePath(one, c.theme) == themePath(p, p.excerpts[i].codings[k].theme));
+            }
+    }
+}
+
+TEST_CASE("hostile or foreign bundles give clear errors") {
+    csv::CsvImporter imp;
+    auto zipWith = [](const std::vector<std::pair<std::string, std::string>>& members) {
+        Tmp t(".zip");
+        ZipWriter z(t.path);
+        for (const auto& [name, data] : members) z.addBytes(name, data);
+        z.close();
+        return slurp(t.path);
+    };
+    auto fails = [&](const std::string& bytes, const char* needle) {
+        Diagnostics d;
+        try {
+            imp.read(Input::fromMemory(bytes, "bad.zip"), opts(), d);
+            FAIL("no error");
+        } catch (const InputError& e) {
+            INFO(e.what());
+            CHECK(std::string(e.what()).find("bad.zip") != std::string::npos);
+            CHECK(std::string(e.what()).find(needle) != std::string::npos);
+        }
+    };
+    fails(zipWith({{"qdx-tables.json", R"({"format":"qdx-tables","tables":[{"name":"codings","file":"missing.csv"}]})"}}), "missing.csv");
+    fails(zipWith({{"qdx-tables.json", R"({"format":"something else"})"}}), "manifest");
+    fails(zipWith({{"qdx-tables.json", std::string(300, '[') + std::string(300, ']')}}), "qdx-tables.json");
+    fails(zipWith({{"project.qde", "<Project/>"}}), "REFI");
+    fails(zipWith({{"readme.md", "hello"}}), ".csv");
+    fails(zipWith({{"qdx-tables.json", R"({"format":"qdx-tables","tables":[{"name":"codings","file":"codings.csv"}]})"},
+                   {"codings.csv", "excerpt_id,source_id,start,end,anchor\nE1,S1,x,3,text\n"}}),
+          "codings.csv");
+    // A zip of CSV tables without a manifest: each member is read on its own.
+    Diagnostics d;
+    Project p = imp.read(Input::fromMemory(zipWith({{"highlights.csv", "document,tag,content\r\nd1,t1,some text\r\n"},
+                                                    {"book.csv", "tag,description\r\nt2,second tag\r\n"}}),
+                                           "tables.zip"),
+                         opts(), d);
+    CHECK(p.themes.size() == 2);
+    CHECK(p.excerpts.size() == 1);
+    CHECK(d.countCode("info.bundle-without-manifest") == 1);
+}
+
+TEST_CASE("old Mac CR-only records") {
+    Diagnostics d;
+    auto t = csv::parseCsv("a,b\r1,\"x\ry\"\r2,3\r", "mac.csv", {}, d);
+    REQUIRE(t.rows.size() == 3);
+    CHECK(t.rows[1][1] == "x\ry");
+    CHECK(t.rowNumbers == std::vector<long long>{1, 2, 4});
+}
+
+TEST_CASE("a hand-made tidy codings table without ids") {
+    std::string csvText = "source_name,theme_path,quote,coder\r\nDoc A,Level > Theme,some text,Ana\r\nDoc A,Level,other text,Ana\r\nDoc B,,uncoded,\r\n";
+    Diagnostics d;
+    Project p = csv::CsvImporter().read(Input::fromMemory(csvText, "mine.csv"), opts(), d);
+    CHECK(p.sources.size() == 2);
+    CHECK(p.excerpts.size() == 3);
+    CHECK(p.codingCount() == 2);
+    CHECK(paths(p) == std::set<std::string>{"Level", "Level > Theme"});
+    CHECK(p.users.size() == 1);
+    Diagnostics vd;
+    CHECK(validateProject(p, vd) == 0);
 }

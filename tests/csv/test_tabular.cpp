@@ -90,6 +90,7 @@ TEST_CASE("tool dates become ISO 8601") {
     CHECK(parseToolDate("3/25/25") == "2025-03-25");
     CHECK(parseToolDate("12/1/2019") == "2019-12-01");
     CHECK(parseToolDate("2023-04-30T10:00:00Z") == "2023-04-30T10:00:00Z");
+    CHECK(parseToolDate("2023-01-01 10:00:00") == "2023-01-01T10:00:00");
     CHECK(parseToolDate("31.02") == "");
     CHECK(parseToolDate("tomorrow") == "");
     CHECK(parseToolDate("13/13/13") == "");
@@ -372,4 +373,40 @@ TEST_CASE("MAXQDA: the same code twice on equal text in one paragraph is two seg
     CHECK(p.excerpts[1].codings.size() == 1);
     CHECK(p.excerpts[0].id != p.excerpts[1].id);
     CHECK(d.countCode("lossy.theme-colour") == 1);  // glyphs without a font colour
+}
+
+TEST_CASE("MAXQDA document list: groups and documents by column") {
+    const std::string nb = "\xC2\xA0";
+    Table t = table({{"Liste der Dokumente", "", "", "#"},
+                     {"Dokumente", "", "", "46"},
+                     {nb, "Gruppe 1", "", "3"},
+                     {nb, nb, "doc-a", "2"},
+                     {nb, nb, "doc-b", "1"},
+                     {nb, "14-wolf-falsche-freunde", "", "46"}},
+                    "Liste der Dokumente ");
+    Diagnostics d;
+    Project p = tablesToProject({t}, {}, d);
+    REQUIRE(p.sources.size() == 3);
+    CHECK(p.sources[2].name == "14-wolf-falsche-freunde");
+    REQUIRE(p.sets.size() == 1);
+    CHECK(p.sets[0].name == "Gruppe 1");
+    CHECK(p.sets[0].sources.size() == 2);
+}
+
+TEST_CASE("QualCoder's own attribute exports keep Memo, Id and Files out of the attributes") {
+    Table cases = table({{"Name", "Memo", "Id", "Files", "Age"}, {"ID1", "a memo", "1", "f1.txt", "20"}}, "Case Attributes");
+    Table files = table({{"Name", "Memo", "Date", "Id", "Case", "Source"}, {"f1.txt", "", "2023-01-01 10:00:00", "7", "ID1", "web"}},
+                        "File Attributes");
+    Diagnostics d;
+    Project p = tablesToProject({cases, files}, {}, d);
+    REQUIRE(p.cases.size() == 1);
+    CHECK(p.cases[0].description == "a memo");
+    CHECK(p.cases[0].sources.size() == 1);
+    REQUIRE(p.attributes.size() == 2);
+    CHECK(p.attributes[0].name == "Age");
+    CHECK(p.attributes[1].name == "Source");
+    REQUIRE(p.sources.size() == 1);
+    CHECK(p.sources[0].values.size() == 1);
+    CHECK(p.sources[0].ext.at("qualcoder:id") == Json("7"));
+    CHECK(p.sources[0].audit.created == "2023-01-01T10:00:00");
 }

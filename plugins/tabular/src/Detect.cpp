@@ -83,9 +83,12 @@ Detection scoreRow(const Table& t, std::size_t r) {
     static const char* tidyFirst[] = {"excerpt_id", "theme_id", "source_id", "case_id", "memo_id", "user_id", "attribute_id", "set_id"};
     for (const char* f : tidyFirst)
         if (first == f) pick(Dialect::Tidy, 95, "tidy table header");
-    if (first == "key" && h.cells.size() >= 2 && h.cells[1] == "value" && normalizeHeader(t.name) == "project")
+    std::string tableName = normalizeHeader(t.name);
+    if (tableName.size() > 4 && tableName.compare(tableName.size() - 4, 4, ".csv") == 0) tableName.resize(tableName.size() - 4);
+    if (first == "key" && h.cells.size() >= 2 && h.cells[1] == "value" && tableName == "project")
         pick(Dialect::Tidy, 90, "tidy project table");
     if (h.has(Role::ExcerptId) && h.has(Role::ThemePath)) pick(Dialect::Tidy, 85, "excerpt_id and theme_path");
+    if (h.names.count("source_name") && (h.has(Role::ThemePath) || h.names.count("quote"))) pick(Dialect::Tidy, 80, "source_name with theme_path or quote");
 
     // MAXQDA
     if (h.has(Role::Document) && h.has(Role::Code) && h.has(Role::Segment))
@@ -100,7 +103,7 @@ Detection scoreRow(const Table& t, std::size_t r) {
     if (h.nonBlank <= 3 && h.has(Role::Code) && h.names.count("memo") && !h.has(Role::Document))
         pick(Dialect::MaxqdaCodeImport, 80, "Code and Memo");
     if (first == "variablenname" || first == "variable name") pick(Dialect::Ignored, 90, "variable declarations");
-    if (first == "liste der dokumente" || first == "list of documents") pick(Dialect::Ignored, 85, "document list");
+    if (first == "liste der dokumente" || first == "list of documents") pick(Dialect::MaxqdaDocumentList, 90, "'Liste der Dokumente' title row");
     if (h.names.count("dokument 1") && h.names.count("dokument 2")) pick(Dialect::Ignored, 90, "MAXQDA links");
     if (h.names.count("summary") && h.has(Role::Document) && h.has(Role::Code)) pick(Dialect::Ignored, 85, "MAXQDA summaries");
     if (first == "zeilenbeschriftungen" || first == "row labels") pick(Dialect::Ignored, 80, "pivot table");

@@ -261,8 +261,11 @@ std::string parseToolDate(std::string_view in) {
     // ISO 8601 passes through.
     if (s.size() >= 10 && s[4] == '-' && s[7] == '-') {
         int y, m, d;
-        if (parseUInt(s.substr(0, 4), y) && parseUInt(s.substr(5, 2), m) && parseUInt(s.substr(8, 2), d) && validDate(y, m, d))
-            return std::string(s);
+        if (parseUInt(s.substr(0, 4), y) && parseUInt(s.substr(5, 2), m) && parseUInt(s.substr(8, 2), d) && validDate(y, m, d)) {
+            std::string iso(s);
+            if (iso.size() > 10 && iso[10] == ' ') iso[10] = 'T';  // "2023-01-01 10:00:00" (QualCoder, SQL)
+            return iso;
+        }
         return {};
     }
     std::string_view datePart = s, timePart;

@@ -238,6 +238,16 @@ public:
             std::string key = themeKey(prefix);
             auto it = _themeByPath.find(key);
             if (it != _themeByPath.end()) {
+                // A second theme of the same path but its own id: a sibling of the same name.
+                if (leaf && !wantedId.empty() && normalizeId(p.themes[it->second].id) != normalizeId(wantedId)) {
+                    if (Theme* same = themeById(wantedId)) return same->id;
+                    Theme th;
+                    th.id = wantedId;
+                    th.name = path[i];
+                    th.parent = p.themes[it->second].parent;
+                    addTheme(std::move(th));
+                    return wantedId;
+                }
                 parent = p.themes[it->second].id;
                 if (leaf && !parentsCodable) p.themes[it->second].codable = true;
                 continue;
@@ -467,7 +477,7 @@ private:
     std::unordered_map<std::string, std::size_t> _themeById, _themeByPath, _sourceByName, _sourceById, _caseByName,
         _setByKey, _attrByName, _attrById;
     std::unordered_multimap<std::string, std::size_t> _themeByLeaf;
-    std::map<std::string, std::size_t> _excerptById;
+    std::unordered_map<std::string, std::size_t> _excerptById;
     std::set<std::string> _userIds;
     std::unordered_map<std::string, std::string> _userByName;
     std::set<std::string> _inferAttr;
@@ -509,7 +519,7 @@ void readTidyProject(Builder& b, const Table& t, std::size_t h) {
 
 /// Column index by tidy name (-1 when absent).
 struct TidyCols {
-    std::map<std::string, int> idx;
+    std::map<std::string, int, std::less<>> idx;
     std::vector<std::pair<std::size_t, std::string>> extra;  // attribute columns
     TidyCols(const Table& t, std::size_t h, const std::vector<tidy::Column>& fixed) {
         std::set<std::string> known;
@@ -522,7 +532,7 @@ struct TidyCols {
         }
     }
     int operator[](const char* n) const {
-        auto it = idx.find(n);
+        auto it = idx.find(std::string_view(n));
         return it == idx.end() ? -1 : it->second;
     }
 };
@@ -659,6 +669,14 @@ void readTidySources(Builder& b, const Table& t, std::size_t h) {
         }
         s.audit = readAudit(b, t, r, c, "creator", "created", "modifier", "modified");
         s.ext = parseExt(b.text(t, r, c["ext"]), t, r, c["ext"]);
+        if (auto nt = s.ext.find(tidy::kNoTextKey); nt != s.ext.end()) {
+            s.text.reset();
+            s.ext.erase(nt);
+        }
+        if (auto et = s.ext.find(tidy::kEmptyTextKey); et != s.ext.end()) {
+            if (!s.text) s.text = std::string();
+            s.ext.erase(et);
+        }
         for (std::size_t i = 0; i < c.extra.size(); ++i)
             b.setValue(s.values, attrIds[i], b.text(t, r, static_cast<int>(c.extra[i].first)), s.id, t.where(r, c.extra[i].first));
     }
@@ -729,6 +747,21 @@ void readTidyCodings(Builder& b, const Table& t, std::size_t h) {
     TidyCols c(t, h, tidy::codingColumns());
     for (const auto& [col, name] : c.extra)
         b.diag().report({Severity::Info, "info.column-ignored", {}, t.where(h, col), "column '" + name + "' is not a tidy codings column", {}});
+    // Without a themes table, themes come from (theme_id, theme_path): create
+    // them shallow first, so an ancestor that is coded itself keeps its id.
+    {
+        std::vector<std::pair<std::vector<std::string>, std::string>> pending;
+        std::set<std::string> seen;
+        for (std::size_t r = h + 1; r < t.rows.size(); ++r) {
+            std::string tid = b.field(t, r, c["theme_id"]);
+            if (tid.empty() || b.themeById(tid) || !seen.insert(normalizeId(tid)).second) continue;
+            auto parts = splitPath(b.text(t, r, c["theme_path"]), PathStyle::Maxqda);
+            if (parts.empty()) parts.push_back(tid);
+            pending.emplace_back(std::move(parts), tid);
+        }
+        std::stable_sort(pending.begin(), pending.end(), [](const auto& x, const auto& y) { return x.first.size() < y.first.size(); });
+        for (const auto& [parts, tid] : pending) b.theme(parts, true, tid);
+    }
     for (std::size_t r = h + 1; r < t.rows.size(); ++r) {
         bool any = false;
         for (const auto& cell : t.rows[r])
@@ -801,6 +834,11 @@ void readTidyCodings(Builder& b, const Table& t, std::size_t h) {
             ne.name = b.text(t, r, c["excerpt_name"]);
             ne.audit = readAudit(b, t, r, c, "excerpt_creator", "excerpt_created", "excerpt_modifier", "excerpt_modified");
             ne.ext = parseExt(b.text(t, r, c["excerpt_ext"]), t, r, c["excerpt_ext"]);
+            auto empty = ne.ext.find(tidy::kEmptyQuoteKey);
+            if (empty != ne.ext.end()) {
+                if (!ne.quote) ne.quote = std::string();
+                ne.ext.erase(empty);
+            }
             e = &b.addExcerpt(std::move(ne));
         }
         std::string tid = b.field(t, r, c["theme_id"]);
@@ -838,6 +876,7 @@ std::string tidyKind(const Table& t, std::size_t h) {
     if (first == "key") return "project";
     // A hand-made table: by name, else codings when it has the codings columns.
     std::string n = normalizeHeader(t.name);
+    if (n.size() > 4 && n.compare(n.size() - 4, 4, ".csv") == 0) n.resize(n.size() - 4);
     if (tidy::columnsOf(n)) return n;
     return "codings";
 }
@@ -992,6 +1031,50 @@ void readMaxqdaCodeSystem(Builder& b, const Table& t, std::size_t h) {
         if (!freq.empty() && isNumber(freq)) th->ext["maxqda:frequency"] = Json::number(freq);
         if (const CellStyle* st = t.style(r, depthCol))
             if (!st->fontColor.empty() && th->color.empty()) th->color = st->fontColor;
+    }
+}
+
+/// "Liste der Dokumente": like the code list, the column of the name gives the
+/// depth; a row followed by deeper rows is a document group (a set of sources).
+void readMaxqdaDocumentList(Builder& b, const Table& t, std::size_t h) {
+    const auto& header = t.rows[h];
+    std::size_t nameCols = header.size();
+    for (std::size_t c = 1; c < header.size(); ++c)
+        if (!isBlankCell(header[c])) {
+            nameCols = c;
+            break;
+        }
+    struct Item {
+        std::size_t row, depth;
+        std::string name;
+    };
+    std::vector<Item> items;
+    for (std::size_t r = h + 1; r < t.rows.size(); ++r)
+        for (std::size_t c = 1; c < nameCols; ++c) {  // column A holds the root "Dokumente"
+            std::string n = b.field(t, r, static_cast<int>(c));
+            if (!n.empty()) {
+                items.push_back({r, c, n});
+                break;
+            }
+        }
+    std::vector<std::string> groups;  // open group names by depth
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const Item& it = items[i];
+        std::size_t depth = it.depth - 1;
+        groups.resize(std::min(groups.size(), depth));
+        bool isGroup = i + 1 < items.size() && items[i + 1].depth > it.depth;
+        if (isGroup) {
+            b.setNamed("document-group", it.name);
+            groups.resize(depth);
+            groups.push_back(it.name);
+            continue;
+        }
+        Source& s = b.source(it.name);
+        std::string sid = s.id;
+        for (const auto& g : groups) {
+            Set& set = b.setNamed("document-group", g);
+            if (std::find(set.sources.begin(), set.sources.end(), sid) == set.sources.end()) set.sources.push_back(sid);
+        }
     }
 }
 
@@ -1320,7 +1403,56 @@ void readAtlasQuotations(Builder& b, const Table& t, std::size_t h) {
 
 // ================================================================ NVivo, QualCoder cases and survey
 
+/// QualCoder's own attribute exports: sheet "Case Attributes" (Name, Memo, Id,
+/// Files, attributes…) and "File Attributes" (Name, Memo, Date, Id, Case, attributes…).
+/// The leading columns are the entity's own fields, not attributes.
+void readQualcoderAttributeExport(Builder& b, const Table& t, std::size_t h, bool files) {
+    const auto& header = t.rows[h];
+    const std::size_t fixed = std::min<std::size_t>(header.size(), files ? 5 : 4);
+    std::vector<std::string> attrIds(header.size());
+    for (std::size_t c = fixed; c < header.size(); ++c) {
+        std::string name = trimmed(header[c]);
+        if (name.empty()) name = "Field_" + std::to_string(c + 1);
+        attrIds[c] = b.attribute(name);
+    }
+    for (std::size_t r = h + 1; r < t.rows.size(); ++r) {
+        std::string name = b.field(t, r, 0);
+        if (name.empty()) continue;
+        std::string memo = b.text(t, r, 1), id = b.field(t, r, files ? 3 : 2);
+        if (files) {
+            Source& s = b.source(name);
+            std::string sid = s.id;
+            if (!memo.empty()) s.description = memo;
+            if (!id.empty()) s.ext["qualcoder:id"] = Json(id);
+            std::string date = b.date(b.field(t, r, 2), t, r, 2);
+            if (!date.empty()) s.audit.created = date;
+            for (const auto& cname : splitJoinedCodes(b.text(t, r, 4), {}, ";")) {
+                Case& k = b.caseNamed(cname);
+                if (std::find(k.sources.begin(), k.sources.end(), sid) == k.sources.end()) k.sources.push_back(sid);
+            }
+            for (std::size_t c = fixed; c < header.size(); ++c)
+                b.setValue(b.sourceById(sid)->values, attrIds[c], b.field(t, r, static_cast<int>(c)), sid, t.where(r, c));
+        } else {
+            Case& k = b.caseNamed(name);
+            if (!memo.empty()) k.description = memo;
+            if (!id.empty()) k.ext["qualcoder:id"] = Json(id);
+            std::string kid = k.id;
+            std::string filesCell = b.text(t, r, 3);
+            for (const auto& f : splitJoinedCodes(filesCell, {}, filesCell.find(';') != std::string::npos ? ";" : ",")) {
+                std::string sid = b.source(f).id;
+                Case& kk = b.caseNamed(name);
+                if (std::find(kk.sources.begin(), kk.sources.end(), sid) == kk.sources.end()) kk.sources.push_back(sid);
+            }
+            for (std::size_t c = fixed; c < header.size(); ++c)
+                b.setValue(b.caseNamed(name).values, attrIds[c], b.field(t, r, static_cast<int>(c)), kid, t.where(r, c));
+        }
+    }
+}
+
 void readCaseTable(Builder& b, const Table& t, std::size_t h, Dialect d) {
+    const std::string sheet = normalizeHeader(t.name);
+    if (d == Dialect::QualcoderCases && (sheet == "case attributes" || sheet == "file attributes"))
+        return readQualcoderAttributeExport(b, t, h, sheet == "file attributes");
     const auto& header = t.rows[h];
     std::string classification = trimmed(header.empty() ? std::string() : header[0]);
     std::vector<std::string> attrIds(header.size());
@@ -1727,6 +1859,7 @@ int priority(Dialect d, const std::string& tidyKind) {
     }
     switch (d) {
     case Dialect::MaxqdaCodeSystem:
+    case Dialect::MaxqdaDocumentList:
     case Dialect::AtlasCodeList:
     case Dialect::AtlasCodebook:
     case Dialect::TaguetteCodebook:
@@ -1795,7 +1928,7 @@ Project tablesToProject(const std::vector<Table>& tables, const ReadOptions& opt
         std::size_t h = j.det.headerRow;
         if (seen.insert(j.det.dialect).second && b.p.origin.empty()) {
             switch (j.det.dialect) {
-            case Dialect::MaxqdaSegments: case Dialect::MaxqdaCodeSystem: case Dialect::MaxqdaCodeVariables:
+            case Dialect::MaxqdaSegments: case Dialect::MaxqdaCodeSystem: case Dialect::MaxqdaCodeVariables: case Dialect::MaxqdaDocumentList:
             case Dialect::MaxqdaDocumentVariables: case Dialect::MaxqdaMemos: b.p.origin = "MAXQDA (table export)"; break;
             case Dialect::AtlasQuotations: case Dialect::AtlasCodebook: case Dialect::AtlasCodeList: b.p.origin = "ATLAS.ti (table export)"; break;
             case Dialect::TaguetteHighlights: case Dialect::TaguetteCodebook: b.p.origin = "Taguette (table export)"; break;
@@ -1820,6 +1953,7 @@ Project tablesToProject(const std::vector<Table>& tables, const ReadOptions& opt
             break;
         case Dialect::MaxqdaSegments: readMaxqdaSegments(b, t, h); break;
         case Dialect::MaxqdaCodeSystem: readMaxqdaCodeSystem(b, t, h); break;
+        case Dialect::MaxqdaDocumentList: readMaxqdaDocumentList(b, t, h); break;
         case Dialect::MaxqdaCodeVariables: readMaxqdaCodeVariables(b, t, h); break;
         case Dialect::MaxqdaDocumentVariables: readMaxqdaDocumentVariables(b, t, h); break;
         case Dialect::MaxqdaMemos: readMaxqdaMemos(b, t, h); break;

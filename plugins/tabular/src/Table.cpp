@@ -54,6 +54,7 @@ const std::vector<DialectInfo>& dialects() {
         {Dialect::DedooseExcerpts, "dedoose-excerpts", "Dedoose excerpts (Code: … Applied columns)", true, false},
         {Dialect::SeedQuotes, "seed-quotes", "the seed study's quote sheet: Source, Verbatim quote, News/report source", true, true},
         {Dialect::SeedReports, "seed-reports", "the seed study's report sheet: Source, Country, Material type", true, false},
+        {Dialect::MaxqdaDocumentList, "maxqda-documents", "MAXQDA document list (groups and documents by column)", true, false},
         {Dialect::Ignored, "ignored", "a known sheet without project data", false, false},
     };
     return k;

@@ -105,6 +105,12 @@ inline const std::vector<Column>* columnsOf(const std::string& table) {
 
 /// Lists of ids in one cell are joined by line feeds (ids never contain one).
 constexpr const char* kListSeparator = "\n";
+/// Marks, in excerpt_ext, a quote that is present but empty (an empty cell is "no quote").
+constexpr const char* kEmptyQuoteKey = "tidy:emptyQuote";
+/// Marks, in a sources ext cell, a text source without text (an empty cell is "empty text" there).
+constexpr const char* kNoTextKey = "tidy:noText";
+/// Marks a media source whose text is present but empty (an empty cell is "no text" there).
+constexpr const char* kEmptyTextKey = "tidy:emptyText";
 /// Theme paths in the codings and themes tables.
 constexpr const char* kPathSeparator = " > ";
 

@@ -193,6 +193,16 @@ void writeTidyCodings(const Project& p, Index& ix, const WriteOptions& opts, Row
             box = r->transcript + " " + r->fromSyncPoint + " " + r->toSyncPoint;
             ++transcriptAnchors;
         }
+        // An empty cell means "no quote"; a quote that is present but empty
+        // is marked in the ext cell so it reads back as it was.
+        std::string excerptExt;
+        if (e.quote && e.quote->empty()) {
+            Extensions x = e.ext;
+            x[tidy::kEmptyQuoteKey] = Json(true);
+            excerptExt = extCell(x);
+        } else {
+            excerptExt = extCell(e.ext);
+        }
         auto emit = [&](const Coding* c) {
             row.clear();
             row.push_back(e.id);
@@ -215,7 +225,7 @@ void writeTidyCodings(const Project& p, Index& ix, const WriteOptions& opts, Row
             row.push_back(e.audit.created);
             row.push_back(ix.user(e.audit.modifier));
             row.push_back(e.audit.modified);
-            row.push_back(extCell(e.ext));
+            row.push_back(excerptExt);
             row.push_back(c ? extCell(c->ext) : std::string());
             sink.row(row, nullptr);
         };
@@ -269,8 +279,17 @@ void writeTidySources(const Project& p, Index& ix, const WriteOptions& opts, Row
             else ++textsDropped;
         }
         transcripts += s.transcripts.size();
+        std::string ext;
+        const bool textKind = s.kind == SourceKind::Text;
+        if ((!s.text && textKind) || (s.text && s.text->empty() && !textKind && opts.sourceTextCarried)) {
+            Extensions x = s.ext;
+            x[textKind ? tidy::kNoTextKey : tidy::kEmptyTextKey] = Json(true);
+            ext = extCell(x);
+        } else {
+            ext = extCell(s.ext);
+        }
         row = {s.id, s.name, toString(s.kind), s.description, s.mediaType, s.path, content, text,
-               ix.user(s.audit.creator), s.audit.created, ix.user(s.audit.modifier), s.audit.modified, extCell(s.ext)};
+               ix.user(s.audit.creator), s.audit.created, ix.user(s.audit.modifier), s.audit.modified, ext};
         ac.appendValues(row, s.values);
         sink.row(row, nullptr);
     }

@@ -89,6 +89,7 @@ enum class Dialect {
     DedooseExcerpts,          ///< Dedoose excerpts: Media Title, Excerpt Range, Excerpt Copy, Code: … Applied
     SeedQuotes,               ///< the seed study's quote sheet: Source, Verbatim quote, News/report source [, Theme]
     SeedReports,              ///< the seed study's report sheet: Source, Country, Material type
+    MaxqdaDocumentList,       ///< MAXQDA "Liste der Dokumente": document tree by column (groups, documents)
     Ignored                   ///< a known sheet without project data (MAXQDA Projektinformation, Links…)
 };
 
