@@ -169,13 +169,6 @@ Project readBundle(const Input& in, const Options& opts, Diagnostics& diag) {
 
 } // namespace
 
-std::string intendedName(const std::string& path) {
-    std::string base = baseName(path);
-    auto tmp = base.rfind(".qdx-tmp-");
-    if (tmp != std::string::npos && !base.empty() && base[0] == '.') return base.substr(1, tmp - 1);
-    return base;
-}
-
 FormatInfo CsvFormatProvider::info() const {
     FormatInfo f;
     f.name = "csv";
@@ -302,7 +295,8 @@ Project CsvImporter::read(const Input& in, const Options& opts, Diagnostics& dia
 }
 
 void CsvExporter::write(const Project& p, const std::string& path, const Options& opts, Diagnostics& diag) {
-    const std::string target = intendedName(path);
+    // The core's temporary path keeps the target's suffix (.zip, .csv, .tsv).
+    const std::string& target = path;
     const bool bundle = endsWith(lower(target), ".zip");
     tabular::WriteOptions wo;
     wo.layout = dialectOption(opts, true);

@@ -31,8 +31,5 @@ public:
     void write(const Project& p, const std::string& path, const Options& opts, Diagnostics& diag) override;
 };
 
-/// The path a file will finally have: the core writes to ".<name>.qdx-tmp-XXXXXXXX"
-/// beside the target, and the suffix of <name> decides bundle or single table.
-std::string intendedName(const std::string& path);
 
 } // namespace qdx::csv
