@@ -1028,9 +1028,8 @@ void writeRefi(const Project& p, const std::string& path, const WriteOptions& op
     }
     bool bare = opts.container == "qde";
     if (opts.container == "auto") {
+        // The core's temporary path keeps the target's suffix.
         std::string low = text::asciiLower(path);
-        auto tmp = low.rfind(".qdx-tmp-");  // the command writes to ".<name>.qdx-tmp-XXXXXXXX" first
-        if (tmp != std::string::npos && low.find('/', tmp) == std::string::npos) low.erase(tmp);
         bare = low.size() >= 4 && low.compare(low.size() - 4, 4, ".qde") == 0;
     }
     w.writeQdpx(path, bare);
