@@ -1,0 +1,1502 @@
+#include "RefiReader.h"
+
+#include "RefiCommon.h"
+#include "qdx/Text.h"
+#include "qdx/Xml.h"
+#include "qdx/Zip.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace qdx::refi {
+
+namespace {
+
+constexpr std::uint64_t kMaxTextBytes = (1ull << 31) - 1;  // REFI's own limit per internal file (§8.5)
+
+bool endsWithNoCase(std::string_view s, std::string_view suffix)
+{
+    if (s.size() < suffix.size()) return false;
+    return text::asciiLower(s.substr(s.size() - suffix.size())) == text::asciiLower(suffix);
+}
+
+std::string attr(const XmlAttributes& a, const char* n)
+{
+    const std::string* v = a.get(n);
+    return v ? *v : std::string();
+}
+std::string tok(const XmlAttributes& a, const char* n)
+{
+    const std::string* v = a.get(n);
+    return v ? trim(*v) : std::string();
+}
+bool has(const XmlAttributes& a, const char* n) { return a.get(n) != nullptr; }
+
+std::optional<std::int64_t> parseInt(const std::string& s)
+{
+    std::string t = trim(s);
+    if (t.empty()) return std::nullopt;
+    std::size_t i = 0;
+    bool neg = false;
+    if (t[0] == '+' || t[0] == '-') {
+        neg = t[0] == '-';
+        i = 1;
+    }
+    if (i >= t.size()) return std::nullopt;
+    std::int64_t v = 0;
+    for (; i < t.size(); ++i) {
+        if (!std::isdigit(static_cast<unsigned char>(t[i]))) return std::nullopt;
+        if (v > (INT64_MAX - 9) / 10) return std::nullopt;
+        v = v * 10 + (t[i] - '0');
+    }
+    return neg ? -v : v;
+}
+
+/// Collects tolerated deviations, one diagnostic per code with its count.
+struct Quirks {
+    struct Item {
+        std::size_t count = 0;
+        std::string message;
+        std::string entity;
+    };
+    std::map<std::string, Item> items;
+    void add(const std::string& code, const std::string& message, const std::string& entity = {})
+    {
+        Item& it = items[code];
+        if (it.count++ == 0) {
+            it.message = message;
+            it.entity = entity;
+        }
+    }
+};
+
+enum class Ctx {
+    Root, Container, User, Code, Variable, Case, Source, PdfRep, SelRep, Excerpt, Transcript, SyncPoint,
+    Coding, Note, Set, VarValue, Value, TextCap, Ref, Capture, Ignore
+};
+
+struct Frame {
+    std::string name;
+    Ctx ctx = Ctx::Ignore;
+    std::size_t idx = 0;   // entity index (theme, case, source, excerpt, memo, set, attribute, user)
+    std::size_t idx2 = 0;  // transcript index inside a source, coding index inside an excerpt
+    std::string ownerId;   // id of the entity a Description/NoteRef here belongs to
+};
+
+struct PendingText {
+    std::size_t source = 0;
+    std::size_t transcript = SIZE_MAX;  // SIZE_MAX = the source itself
+    std::string plainTextPath, richTextPath, path, currentPath;
+    std::string inlineText;
+    bool hasInline = false;
+};
+
+struct PendingNote {
+    std::size_t memo = 0;
+    std::string plainTextPath, richTextPath;
+};
+
+struct RawSpan {
+    std::size_t excerpt = 0;
+    std::int64_t start = 0, end = 0;
+};
+
+class Reader final : public XmlHandler {
+public:
+    Reader(const Input& in, const ReadOptions& o, Diagnostics& d) : _in(in), _opts(o), _diag(d) {}
+
+    Project run();
+
+    void startElement(std::string_view ns, std::string_view local, const XmlAttributes& a) override;
+    void endElement(std::string_view ns, std::string_view local) override;
+    void characters(std::string_view t) override;
+
+private:
+    // identifiers
+    std::string claim(const std::string& raw, const char* what, Extensions& ext);
+    std::string resolve(const std::unordered_map<std::string, std::string>& m, const std::string& raw, const char* what);
+    void remember(std::unordered_map<std::string, std::string>& m, const std::string& id)
+    {
+        m.emplace(normalizeId(id), id);
+    }
+    Audit audit(const XmlAttributes& a);
+    void checkDate(const std::string& d);
+    void extraAttributes(std::string_view element, const XmlAttributes& a, Extensions* ext);
+    Extensions& extOf(const Frame& f);
+    void startCapture(std::string_view local, const XmlAttributes& a, Json* target, bool array);
+
+    // post-processing
+    void resolveContents();
+    std::string loadText(const ZipReader::Entry& e, const std::string& who);
+    const ZipReader::Entry* member(const std::string& path, const std::string& who, bool& external);
+    void convertOffsets();
+    void resolveReferences();
+    void reportQuirks();
+    Location where() const { return Location{_in.name(), _member, 0, 0, -1}; }
+
+    const Input& _in;
+    ReadOptions _opts;
+    Diagnostics& _diag;
+    std::shared_ptr<ZipReader> _zip;
+    std::string _member;
+    Project _p;
+    bool _codebook = false;
+    Profile _profile = Profile::CodePoints;
+    std::string _profileWhy;
+
+    std::vector<Frame> _stack;
+    std::string _text;
+    bool _collect = false;
+    // raw capture of elements outside the model
+    std::vector<Json> _capStack;
+    Json* _capTarget = nullptr;
+    std::size_t _capDepth = 0;
+
+    std::set<std::string> _allIds;
+    std::unordered_map<std::string, std::string> _themes, _sources, _excerpts, _memos, _attrs, _users, _transcripts,
+        _syncs, _cases, _sets;
+    std::size_t _anon = 0;
+
+    std::vector<PendingText> _texts;
+    std::vector<PendingNote> _notes;
+    std::vector<RawSpan> _spans;
+    std::vector<std::pair<std::string, std::string>> _noteRefs;  // (owner id or "" for project, note guid)
+    std::vector<std::pair<std::string, std::string>> _links;     // (origin, target)
+    Quirks _q;
+    bool _sourcesFolderCaseReported = false;
+    std::size_t _emptyDescriptions = 0;
+    bool _floatingDates = false;
+    std::size_t _unverified = 0;
+    // current VariableValue
+    AttributeValue _value;
+    bool _valueSeen = false;
+};
+
+// ---------------------------------------------------------------------------------------------
+
+std::string Reader::claim(const std::string& raw, const char* what, Extensions& ext)
+{
+    std::string id = trim(raw);
+    if (id.empty()) {
+        _q.add("quirk.missing-guid", std::string("a ") + what + " without a guid got a derived id");
+        id = derivedUuid(std::string("missing:") + what + ":" + std::to_string(++_anon));
+    } else if (!isGuid(id)) {
+        _q.add("quirk.guid-invalid", std::string("a ") + what + " guid is not a GUID: '" + id + "' (kept as read)", id);
+    }
+    std::string norm = normalizeId(id);
+    if (!_allIds.insert(norm).second) {
+        std::string derived;
+        for (int n = 2;; ++n) {
+            derived = derivedUuid("duplicate:" + norm + ":" + std::to_string(n));
+            if (_allIds.insert(normalizeId(derived)).second) break;
+        }
+        _q.add("quirk.duplicate-guid",
+               std::string("a ") + what + " reuses the guid " + id + "; read as a distinct entity with id " + derived +
+                   " (original kept in ext refi:guid)",
+               id);
+        ext[key::kGuid] = Json(id);
+        return derived;
+    }
+    return id;
+}
+
+std::string Reader::resolve(const std::unordered_map<std::string, std::string>& m, const std::string& raw, const char* what)
+{
+    std::string id = trim(raw);
+    auto it = m.find(normalizeId(id));
+    if (it != m.end()) return it->second;
+    _q.add("quirk.dangling-reference", std::string("a reference to a ") + what + " names no such element: " + id, id);
+    return id;
+}
+
+void Reader::checkDate(const std::string& d)
+{
+    if (d.empty() || _floatingDates) return;
+    auto t = d.find('T');
+    if (t == std::string::npos) return;
+    std::string time = d.substr(t + 1);
+    if (time.find('Z') == std::string::npos && time.find('+') == std::string::npos && time.find('-') == std::string::npos) {
+        _floatingDates = true;
+        _diag.info("refi.date-floating", "date-times without a time zone (e.g. " + d + ") are kept as floating local times",
+                   {}, where());
+    }
+}
+
+Audit Reader::audit(const XmlAttributes& a)
+{
+    Audit au;
+    au.creator = tok(a, "creatingUser");
+    au.created = tok(a, "creationDateTime");
+    au.modifier = tok(a, "modifyingUser");
+    au.modified = tok(a, "modifiedDateTime");
+    checkDate(au.created);
+    checkDate(au.modified);
+    return au;
+}
+
+void Reader::extraAttributes(std::string_view element, const XmlAttributes& a, Extensions* ext)
+{
+    static const std::set<std::string> auditA{"creatingUser", "creationDateTime", "modifyingUser", "modifiedDateTime"};
+    static const std::map<std::string, std::set<std::string>> known{
+        {"Project", {"name", "origin", "creatingUserGUID", "creationDateTime", "modifyingUserGUID", "modifiedDateTime",
+                     "basePath", "schemaLocation", "noNamespaceSchemaLocation"}},
+        {"CodeBook", {"origin", "schemaLocation", "noNamespaceSchemaLocation"}},
+        {"User", {"guid", "name", "id"}},
+        {"Code", {"guid", "name", "isCodable", "color"}},
+        {"Variable", {"guid", "name", "typeOfVariable"}},
+        {"Case", {"guid", "name"}},
+        {"TextSource", {"guid", "name", "richTextPath", "plainTextPath"}},
+        {"Transcript", {"guid", "name", "richTextPath", "plainTextPath"}},
+        {"Note", {"guid", "name", "richTextPath", "plainTextPath"}},
+        {"Representation", {"guid", "name", "richTextPath", "plainTextPath"}},
+        {"PictureSource", {"guid", "name", "path", "currentPath"}},
+        {"PDFSource", {"guid", "name", "path", "currentPath"}},
+        {"AudioSource", {"guid", "name", "path", "currentPath"}},
+        {"VideoSource", {"guid", "name", "path", "currentPath"}},
+        {"PlainTextSelection", {"guid", "name", "startPosition", "endPosition"}},
+        {"PictureSelection", {"guid", "name", "firstX", "firstY", "secondX", "secondY"}},
+        {"PDFSelection", {"guid", "name", "page", "firstX", "firstY", "secondX", "secondY"}},
+        {"AudioSelection", {"guid", "name", "begin", "end"}},
+        {"VideoSelection", {"guid", "name", "begin", "end"}},
+        {"TranscriptSelection", {"guid", "name", "fromSyncPoint", "toSyncPoint"}},
+        {"SyncPoint", {"guid", "timeStamp", "position"}},
+        {"Coding", {"guid", "creatingUser", "creationDateTime"}},
+        {"Set", {"guid", "name"}},
+    };
+    auto k = known.find(std::string(element));
+    if (k == known.end()) return;
+    bool withAudit = element != "Project" && element != "CodeBook" && element != "User" && element != "Code" &&
+                     element != "Variable" && element != "Case" && element != "SyncPoint" && element != "Coding" &&
+                     element != "Set";
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        std::string n(a.name(i));
+        if (k->second.count(n) || (withAudit && auditA.count(n))) continue;
+        if (ext) {
+            Json& bag = (*ext)[key::kAttributes];
+            bag.set(n, Json(std::string(a.value(i))));
+            _q.add("quirk.unknown-attribute",
+                   "attribute '" + n + "' is not allowed on <" + std::string(element) + "> (kept in ext refi:attributes)");
+        } else {
+            _q.add("quirk.unknown-attribute-dropped",
+                   "attribute '" + n + "' is not allowed on <" + std::string(element) + "> and was dropped");
+        }
+    }
+}
+
+Extensions& Reader::extOf(const Frame& f)
+{
+    switch (f.ctx) {
+    case Ctx::User: return _p.users[f.idx].ext;
+    case Ctx::Code: return _p.themes[f.idx].ext;
+    case Ctx::Variable: return _p.attributes[f.idx].ext;
+    case Ctx::Case: return _p.cases[f.idx].ext;
+    case Ctx::Source:
+    case Ctx::PdfRep: return _p.sources[f.idx].ext;
+    case Ctx::Transcript: return _p.sources[f.idx].transcripts[f.idx2].ext;
+    case Ctx::SyncPoint: return _p.sources[f.idx].transcripts[f.idx2].syncPoints.back().ext;
+    case Ctx::Excerpt:
+    case Ctx::SelRep: return _p.excerpts[f.idx].ext;
+    case Ctx::Coding: return _p.excerpts[f.idx].codings[f.idx2].ext;
+    case Ctx::Note: return _p.memos[f.idx].ext;
+    case Ctx::Set: return _p.sets[f.idx].ext;
+    default: break;
+    }
+    // the nearest entity below
+    for (auto it = _stack.rbegin(); it != _stack.rend(); ++it)
+        if (&*it != &f && it->ctx != Ctx::Container && it->ctx != Ctx::Root && it->ctx != Ctx::Ignore &&
+            it->ctx != Ctx::TextCap && it->ctx != Ctx::Ref && it->ctx != Ctx::Capture && it->ctx != Ctx::VarValue &&
+            it->ctx != Ctx::Value)
+            return extOf(*it);
+    return _p.ext;
+}
+
+void Reader::startCapture(std::string_view local, const XmlAttributes& a, Json* target, bool array)
+{
+    Json node = Json::object();
+    node.set("element", Json(std::string(local)));
+    if (a.size()) {
+        Json attrs = Json::object();
+        for (std::size_t i = 0; i < a.size(); ++i) attrs.set(std::string(a.name(i)), Json(std::string(a.value(i))));
+        node.set("attributes", attrs);
+    }
+    _capStack.clear();
+    _capStack.push_back(std::move(node));
+    _capTarget = target;
+    _capDepth = 1;
+    if (!array && target && !target->isArray()) *target = Json::array();
+    _collect = true;
+    _text.clear();
+}
+
+void Reader::startElement(std::string_view ns, std::string_view local, const XmlAttributes& a)
+{
+    if (_capDepth > 0) {  // inside a raw capture
+        Json node = Json::object();
+        node.set("element", Json(std::string(local)));
+        if (a.size()) {
+            Json attrs = Json::object();
+            for (std::size_t i = 0; i < a.size(); ++i) attrs.set(std::string(a.name(i)), Json(std::string(a.value(i))));
+            node.set("attributes", attrs);
+        }
+        if (!trim(_text).empty()) _capStack.back().set("text", Json(_text));
+        _text.clear();
+        _capStack.push_back(std::move(node));
+        ++_capDepth;
+        return;
+    }
+
+    Frame f;
+    f.name = std::string(local);
+    const Frame* parent = _stack.empty() ? nullptr : &_stack.back();
+    const Ctx pc = parent ? parent->ctx : Ctx::Root;
+    const std::string& pn = parent ? parent->name : std::string();
+    if (parent) f.ownerId = parent->ownerId;
+    _collect = false;
+
+    auto unknown = [&]() {
+        Extensions& ext = parent ? extOf(*parent) : _p.ext;
+        Json& bag = ext[key::kUnknown];
+        if (!bag.isArray()) bag = Json::array();
+        _q.add("quirk.unknown-element", "element <" + f.name + "> inside <" + pn + "> is not in the schema (kept in ext refi:unknown)");
+        startCapture(local, a, &bag, true);
+        f.ctx = Ctx::Capture;
+    };
+
+    if (!parent) {
+        std::string nsS(ns);
+        if (local == "Project" || local == "CodeBook") {
+            _codebook = local == "CodeBook";
+            const char* expect = _codebook ? "urn:QDA-XML:codebook:1.0" : "urn:QDA-XML:project:1.0";
+            if (nsS != expect) {
+                if (nsS.rfind("urn:QDA-XML:", 0) == 0)
+                    _q.add("quirk.namespace", "root namespace '" + nsS + "' is not " + expect + "; read as 1.0");
+                else
+                    _q.add("quirk.namespace", "root element <" + f.name + "> is not in the namespace " + expect +
+                                                  " (found '" + nsS + "'); read as 1.0");
+            }
+            f.ctx = Ctx::Root;
+            f.ownerId.clear();
+            if (_codebook) {
+                _p.origin = attr(a, "origin");
+            } else {
+                _p.name = attr(a, "name");
+                if (!has(a, "name")) _q.add("quirk.project-name-missing", "the Project has no name attribute");
+                _p.origin = attr(a, "origin");
+                _p.basePath = attr(a, "basePath");
+                _p.audit.creator = tok(a, "creatingUserGUID");
+                _p.audit.created = tok(a, "creationDateTime");
+                _p.audit.modifier = tok(a, "modifyingUserGUID");
+                _p.audit.modified = tok(a, "modifiedDateTime");
+                checkDate(_p.audit.created);
+                checkDate(_p.audit.modified);
+            }
+            extraAttributes(local, a, &_p.ext);
+            if (_codebook && _p.origin.rfind("qdx ", 0) == 0) {
+                auto w = _p.origin.find("; was: ");
+                _p.origin = w == std::string::npos ? std::string() : _p.origin.substr(w + 7);
+            }
+            // Files we wrote ourselves carry the target profile and the original origin.
+            std::string o = _p.origin;
+            if (o.rfind("qdx ", 0) == 0) {
+                auto t = o.find("target=");
+                std::string target = t == std::string::npos ? "standard" : o.substr(t + 7, o.find_first_of(" ;", t + 7) - (t + 7));
+                _profile = target == "nvivo" ? Profile::Utf16 : target == "atlasti" ? Profile::CrlfOnce : Profile::CodePoints;
+                auto w = o.find("; was: ");
+                _p.origin = w == std::string::npos ? std::string() : o.substr(w + 7);
+                _profileWhy = "written by qdx for target " + target;
+            } else {
+                _profile = profileFromOrigin(_p.origin);
+                _profileWhy = "origin '" + _p.origin + "'";
+            }
+        } else {
+            throw InputError(where(), "root element <" + f.name + "> is neither a REFI-QDA Project nor a CodeBook");
+        }
+        _stack.push_back(std::move(f));
+        return;
+    }
+
+    // Text-carrying leaves
+    if (local == "Description" || local == "PlainTextContent") {
+        f.ctx = Ctx::TextCap;
+        _collect = true;
+        _text.clear();
+        _stack.push_back(std::move(f));
+        return;
+    }
+
+    switch (pc) {
+    case Ctx::Root:
+        if (_codebook) {
+            if (local == "Codes" || local == "Sets") f.ctx = Ctx::Container;
+            else unknown();
+        } else if (local == "Users" || local == "CodeBook" || local == "Variables" || local == "Cases" ||
+                   local == "Sources" || local == "Notes" || local == "Sets") {
+            f.ctx = Ctx::Container;
+        } else if (local == "Links" || local == "Graphs") {
+            Json& bag = _p.ext[local == "Links" ? key::kLinks : key::kGraphs];
+            if (!bag.isArray()) bag = Json::array();
+            f.ctx = Ctx::Container;
+        } else if (local == "NoteRef") {
+            _noteRefs.emplace_back(std::string(), tok(a, "targetGUID"));
+            f.ctx = Ctx::Ref;
+        } else {
+            unknown();
+        }
+        break;
+    case Ctx::Container:
+        if (pn == "Users" && local == "User") {
+            User u;
+            u.id = claim(tok(a, "guid"), "User", u.ext);
+            u.name = attr(a, "name");
+            if (has(a, "id")) u.ext[key::kUserId] = Json(attr(a, "id"));
+            extraAttributes(local, a, &u.ext);
+            remember(_users, u.id);
+            f.ctx = Ctx::User;
+            f.idx = _p.users.size();
+            f.ownerId = u.id;
+            _p.users.push_back(std::move(u));
+        } else if (pn == "CodeBook" && local == "Codes") {
+            f.ctx = Ctx::Container;
+        } else if (pn == "Codes" && local == "Code") {
+            goto code;
+        } else if (pn == "Variables" && local == "Variable") {
+            Attribute v;
+            v.id = claim(tok(a, "guid"), "Variable", v.ext);
+            v.name = attr(a, "name");
+            std::string t = tok(a, "typeOfVariable");
+            auto ty = attributeTypeFromString(text::asciiLower(t));
+            if (!ty) {
+                _q.add("quirk.variable-type", "typeOfVariable '" + t + "' is not a REFI type; read as Text", v.id);
+                ty = AttributeType::Text;
+            }
+            v.type = *ty;
+            extraAttributes(local, a, &v.ext);
+            remember(_attrs, v.id);
+            f.ctx = Ctx::Variable;
+            f.idx = _p.attributes.size();
+            f.ownerId = v.id;
+            _p.attributes.push_back(std::move(v));
+        } else if (pn == "Cases" && local == "Case") {
+            Case c;
+            c.id = claim(tok(a, "guid"), "Case", c.ext);
+            c.name = attr(a, "name");
+            extraAttributes(local, a, &c.ext);
+            remember(_cases, c.id);
+            f.ctx = Ctx::Case;
+            f.idx = _p.cases.size();
+            f.ownerId = c.id;
+            _p.cases.push_back(std::move(c));
+        } else if (pn == "Sources" && (local == "TextSource" || local == "PDFSource" || local == "PictureSource" ||
+                                       local == "AudioSource" || local == "VideoSource")) {
+            Source s;
+            s.id = claim(tok(a, "guid"), "source", s.ext);
+            s.name = attr(a, "name");
+            s.kind = local == "TextSource"      ? SourceKind::Text
+                     : local == "PDFSource"     ? SourceKind::Pdf
+                     : local == "PictureSource" ? SourceKind::Picture
+                     : local == "AudioSource"   ? SourceKind::Audio
+                                                : SourceKind::Video;
+            s.audit = audit(a);
+            extraAttributes(local, a, &s.ext);
+            PendingText pt;
+            pt.source = _p.sources.size();
+            pt.plainTextPath = tok(a, "plainTextPath");
+            pt.richTextPath = tok(a, "richTextPath");
+            pt.path = tok(a, "path");
+            pt.currentPath = tok(a, "currentPath");
+            if (!pt.currentPath.empty()) s.ext[key::kCurrentPath] = Json(pt.currentPath);
+            s.path = !pt.path.empty() ? pt.path : !pt.richTextPath.empty() ? pt.richTextPath : pt.plainTextPath;
+            _texts.push_back(std::move(pt));
+            remember(_sources, s.id);
+            f.ctx = Ctx::Source;
+            f.idx = _p.sources.size();
+            f.ownerId = s.id;
+            _p.sources.push_back(std::move(s));
+        } else if (pn == "Notes" && local == "Note") {
+            Memo m;
+            m.id = claim(tok(a, "guid"), "Note", m.ext);
+            m.name = attr(a, "name");
+            m.audit = audit(a);
+            extraAttributes(local, a, &m.ext);
+            _notes.push_back(PendingNote{_p.memos.size(), tok(a, "plainTextPath"), tok(a, "richTextPath")});
+            remember(_memos, m.id);
+            f.ctx = Ctx::Note;
+            f.idx = _p.memos.size();
+            f.ownerId = m.id;
+            _p.memos.push_back(std::move(m));
+        } else if (pn == "Sets" && local == "Set") {
+            Set s;
+            s.id = claim(tok(a, "guid"), "Set", s.ext);
+            s.name = attr(a, "name");
+            extraAttributes(local, a, &s.ext);
+            remember(_sets, s.id);
+            f.ctx = Ctx::Set;
+            f.idx = _p.sets.size();
+            f.ownerId = s.id;
+            _p.sets.push_back(std::move(s));
+        } else if (pn == "Links" && local == "Link") {
+            _links.emplace_back(tok(a, "originGUID"), tok(a, "targetGUID"));
+            startCapture(local, a, &_p.ext[key::kLinks], true);
+            f.ctx = Ctx::Capture;
+        } else if (pn == "Graphs" && local == "Graph") {
+            startCapture(local, a, &_p.ext[key::kGraphs], true);
+            f.ctx = Ctx::Capture;
+        } else {
+            unknown();
+        }
+        break;
+    case Ctx::Code:
+        if (local == "Code") goto code;
+        if (local == "NoteRef") {
+            _noteRefs.emplace_back(f.ownerId, tok(a, "targetGUID"));
+            f.ctx = Ctx::Ref;
+        } else {
+            unknown();
+        }
+        break;
+    case Ctx::Case:
+        if (local == "CodeRef") {
+            _p.cases[parent->idx].themes.push_back(tok(a, "targetGUID"));
+            f.ctx = Ctx::Ref;
+        } else if (local == "SourceRef") {
+            _p.cases[parent->idx].sources.push_back(tok(a, "targetGUID"));
+            f.ctx = Ctx::Ref;
+        } else if (local == "SelectionRef") {
+            _p.cases[parent->idx].excerpts.push_back(tok(a, "targetGUID"));
+            f.ctx = Ctx::Ref;
+        } else if (local == "VariableValue") {
+            f.ctx = Ctx::VarValue;
+            f.idx = parent->idx;
+            _value = AttributeValue{};
+            _valueSeen = false;
+        } else {
+            unknown();
+        }
+        break;
+    case Ctx::VarValue:
+        if (local == "VariableRef") {
+            _value.attribute = tok(a, "targetGUID");
+            f.ctx = Ctx::Ref;
+        } else if (local == "TextValue" || local == "BooleanValue" || local == "IntegerValue" || local == "FloatValue" ||
+                   local == "DateValue" || local == "DateTimeValue") {
+            f.ctx = Ctx::Value;
+            _collect = true;
+            _text.clear();
+        } else {
+            unknown();
+        }
+        break;
+    case Ctx::Source:
+    case Ctx::PdfRep:
+    case Ctx::Transcript: {
+        Source& src = _p.sources[parent->idx];
+        auto newExcerpt = [&](const char* what) {
+            Excerpt e;
+            e.id = claim(tok(a, "guid"), what, e.ext);
+            e.source = src.id;
+            e.name = attr(a, "name");
+            e.audit = audit(a);
+            extraAttributes(local, a, &e.ext);
+            remember(_excerpts, e.id);
+            f.ctx = Ctx::Excerpt;
+            f.idx = _p.excerpts.size();
+            f.ownerId = e.id;
+            _p.excerpts.push_back(std::move(e));
+            return &_p.excerpts.back();
+        };
+        auto coord = [&](const char* n) {
+            auto v = parseInt(attr(a, n));
+            if (!v) {
+                _q.add("quirk.bad-number", std::string("attribute ") + n + " of <" + f.name + "> is not an integer: '" + attr(a, n) + "' (read as 0)");
+                return std::int64_t(0);
+            }
+            return *v;
+        };
+        if (local == "PlainTextSelection" && (pc == Ctx::PdfRep || src.kind == SourceKind::Text) && pc != Ctx::Transcript) {
+            Excerpt* e = newExcerpt("PlainTextSelection");
+            auto s = parseInt(attr(a, "startPosition")), en = parseInt(attr(a, "endPosition"));
+            if (!s || !en) {
+                _q.add("quirk.bad-number", "a PlainTextSelection has a missing or non-integer position", e->id);
+                s = s.value_or(0);
+                en = en.value_or(0);
+            }
+            e->anchor = TextSpan{*s, *en};
+            _spans.push_back(RawSpan{f.idx, *s, *en});
+        } else if (local == "PDFSelection" && src.kind == SourceKind::Pdf && pc == Ctx::Source) {
+            Excerpt* e = newExcerpt("PDFSelection");
+            e->anchor = PdfRegion{coord("page"), coord("firstX"), coord("firstY"), coord("secondX"), coord("secondY")};
+        } else if (local == "PictureSelection" && src.kind == SourceKind::Picture && pc == Ctx::Source) {
+            Excerpt* e = newExcerpt("PictureSelection");
+            ImageRegion r{coord("firstX"), coord("firstY"), coord("secondX"), coord("secondY")};
+            if (r.x1 > r.x2 || r.y1 > r.y2)
+                _q.add("quirk.inverted-rectangle", "a PictureSelection has its corners swapped (kept as read)", e->id);
+            e->anchor = r;
+        } else if ((local == "AudioSelection" || local == "VideoSelection") && pc == Ctx::Source &&
+                   (src.kind == SourceKind::Audio || src.kind == SourceKind::Video)) {
+            Excerpt* e = newExcerpt(local == "AudioSelection" ? "AudioSelection" : "VideoSelection");
+            TimeSpan t{coord("begin"), coord("end")};
+            if (t.begin == t.end) _q.add("quirk.zero-length-selection", "a media selection has begin == end (kept)", e->id);
+            e->anchor = t;
+        } else if (local == "Transcript" && pc == Ctx::Source &&
+                   (src.kind == SourceKind::Audio || src.kind == SourceKind::Video)) {
+            Transcript t;
+            t.id = claim(tok(a, "guid"), "Transcript", t.ext);
+            t.name = attr(a, "name");
+            t.audit = audit(a);
+            extraAttributes(local, a, &t.ext);
+            remember(_transcripts, t.id);
+            PendingText pt;
+            pt.source = parent->idx;
+            pt.transcript = src.transcripts.size();
+            pt.plainTextPath = tok(a, "plainTextPath");
+            pt.richTextPath = tok(a, "richTextPath");
+            _texts.push_back(std::move(pt));
+            f.ctx = Ctx::Transcript;
+            f.idx = parent->idx;
+            f.idx2 = src.transcripts.size();
+            f.ownerId = t.id;
+            src.transcripts.push_back(std::move(t));
+        } else if (local == "SyncPoint" && pc == Ctx::Transcript) {
+            Transcript& t = src.transcripts[parent->idx2];
+            SyncPoint sp;
+            sp.id = claim(tok(a, "guid"), "SyncPoint", sp.ext);
+            sp.timeMs = parseInt(attr(a, "timeStamp")).value_or(0);
+            sp.position = parseInt(attr(a, "position")).value_or(0);
+            if (has(a, "position")) sp.ext[key::kRawOffsets] = Json(true);
+            remember(_syncs, sp.id);
+            t.syncPoints.push_back(std::move(sp));
+            extraAttributes(local, a, &t.syncPoints.back().ext);
+            f.ctx = Ctx::SyncPoint;
+            f.idx = parent->idx;
+            f.idx2 = parent->idx2;
+        } else if (local == "TranscriptSelection" && pc == Ctx::Transcript) {
+            std::string tid = src.transcripts[parent->idx2].id;
+            Excerpt* e = newExcerpt("TranscriptSelection");
+            e->anchor = TranscriptSpan{tid, tok(a, "fromSyncPoint"), tok(a, "toSyncPoint")};
+        } else if (local == "Representation" && pc == Ctx::Source && src.kind == SourceKind::Pdf) {
+            Json rep = Json::object();
+            rep.set("guid", Json(tok(a, "guid")));
+            if (has(a, "name")) rep.set("name", Json(attr(a, "name")));
+            Audit au = audit(a);
+            if (!au.creator.empty()) rep.set("creatingUser", Json(au.creator));
+            if (!au.created.empty()) rep.set("creationDateTime", Json(au.created));
+            if (!au.modifier.empty()) rep.set("modifyingUser", Json(au.modifier));
+            if (!au.modified.empty()) rep.set("modifiedDateTime", Json(au.modified));
+            src.ext[key::kRepresentation] = rep;
+            // the Representation's text is the PDF's text
+            for (auto it = _texts.rbegin(); it != _texts.rend(); ++it)
+                if (it->source == parent->idx && it->transcript == SIZE_MAX) {
+                    it->plainTextPath = tok(a, "plainTextPath");
+                    if (!tok(a, "richTextPath").empty())
+                        _diag.lossy("lossy.representation-rich-text", "the rich text of a PDF Representation (" + tok(a, "richTextPath") + ") is not kept; its plain text is", src.id, {}, where());
+                    break;
+                }
+            f.ctx = Ctx::PdfRep;
+            f.idx = parent->idx;
+        } else if (local == "TextDescription" && pc == Ctx::Source && src.kind == SourceKind::Picture) {
+            startCapture(local, a, &src.ext[key::kTextDescription], false);
+            f.ctx = Ctx::Capture;
+        } else if (local == "Coding" && pc != Ctx::Transcript) {
+            // a Coding of the whole source becomes an excerpt with the whole source as anchor
+            Excerpt e;
+            std::string cg = tok(a, "guid");
+            e.id = derivedUuid("source-coding:" + normalizeId(cg.empty() ? src.id + std::to_string(++_anon) : cg));
+            _allIds.insert(normalizeId(e.id));
+            e.source = src.id;
+            e.anchor = std::monostate{};
+            e.ext[key::kSourceCoding] = Json(true);
+            Coding c;
+            c.id = claim(cg, "Coding", c.ext);
+            c.creator = tok(a, "creatingUser");
+            c.created = tok(a, "creationDateTime");
+            checkDate(c.created);
+            e.codings.push_back(std::move(c));
+            extraAttributes(local, a, &e.codings.back().ext);
+            f.ctx = Ctx::Coding;
+            f.idx = _p.excerpts.size();
+            f.idx2 = 0;
+            f.ownerId = e.codings.back().id;
+            _p.excerpts.push_back(std::move(e));
+        } else if (local == "NoteRef") {
+            _noteRefs.emplace_back(f.ownerId, tok(a, "targetGUID"));
+            f.ctx = Ctx::Ref;
+        } else if (local == "VariableValue" && pc == Ctx::Source) {
+            f.ctx = Ctx::VarValue;
+            f.idx = parent->idx;
+            _value = AttributeValue{};
+            _valueSeen = false;
+        } else {
+            unknown();
+        }
+        break;
+    }
+    case Ctx::Excerpt:
+        if (local == "Coding") {
+            Excerpt& e = _p.excerpts[parent->idx];
+            Coding c;
+            c.id = claim(tok(a, "guid"), "Coding", c.ext);
+            c.creator = tok(a, "creatingUser");
+            c.created = tok(a, "creationDateTime");
+            checkDate(c.created);
+            extraAttributes(local, a, &c.ext);
+            f.ctx = Ctx::Coding;
+            f.idx = parent->idx;
+            f.idx2 = e.codings.size();
+            f.ownerId = c.id;
+            e.codings.push_back(std::move(c));
+        } else if (local == "NoteRef") {
+            _noteRefs.emplace_back(f.ownerId, tok(a, "targetGUID"));
+            f.ctx = Ctx::Ref;
+        } else if (local == "Representation" && std::holds_alternative<PdfRegion>(_p.excerpts[parent->idx].anchor)) {
+            if (has(a, "guid")) _p.excerpts[parent->idx].ext[key::kRepresentationGuid] = Json(tok(a, "guid"));
+            f.ctx = Ctx::SelRep;
+            f.idx = parent->idx;
+        } else {
+            unknown();
+        }
+        break;
+    case Ctx::Coding:
+        if (local == "CodeRef") {
+            Coding& c = _p.excerpts[parent->idx].codings[parent->idx2];
+            if (!c.theme.empty()) _q.add("quirk.coding-many-coderefs", "a Coding has more than one CodeRef (the first is kept)", c.id);
+            else c.theme = tok(a, "targetGUID");
+            f.ctx = Ctx::Ref;
+        } else if (local == "NoteRef") {
+            _noteRefs.emplace_back(f.ownerId, tok(a, "targetGUID"));
+            f.ctx = Ctx::Ref;
+        } else {
+            unknown();
+        }
+        break;
+    case Ctx::Note:
+        if (local == "NoteRef") {
+            _noteRefs.emplace_back(f.ownerId, tok(a, "targetGUID"));
+            f.ctx = Ctx::Ref;
+        } else if (local == "PlainTextSelection") {
+            Json& bag = _p.memos[parent->idx].ext[key::kNoteSelections];
+            _diag.info("refi.note-selection", "a selection inside a Note is kept raw in ext refi:noteSelections", f.ownerId, where());
+            startCapture(local, a, &bag, true);
+            f.ctx = Ctx::Capture;
+        } else {
+            unknown();
+        }
+        break;
+    case Ctx::Set:
+        if (local == "MemberCode" || local == "MemberSource" || local == "MemberNote") {
+            Set& s = _p.sets[parent->idx];
+            std::string target = tok(a, "targetGUID");
+            if (target.empty() && has(a, "guid")) {
+                target = tok(a, "guid");
+                if (!(_codebook && local == "MemberCode"))
+                    _q.add("quirk.member-guid-attribute", "<" + f.name + " guid=…> instead of targetGUID", s.id);
+            } else if (_codebook && local == "MemberCode" && !target.empty()) {
+                _q.add("quirk.member-guid-attribute", "codebook <MemberCode targetGUID=…> instead of guid", s.id);
+            }
+            f.ctx = Ctx::Ref;
+            if (target.empty() && local == "MemberNote") {  // Transana: the GUID as text content
+                f.ctx = Ctx::Value;
+                f.idx = parent->idx;
+                _collect = true;
+                _text.clear();
+            } else if (local == "MemberCode") {
+                s.themes.push_back(target);
+            } else if (local == "MemberSource") {
+                s.sources.push_back(target);
+            } else {
+                s.memos.push_back(target);
+            }
+        } else {
+            unknown();
+        }
+        break;
+    case Ctx::SelRep:
+    case Ctx::User:
+    case Ctx::Variable:
+    case Ctx::SyncPoint:
+    case Ctx::Ref:
+    case Ctx::Value:
+    case Ctx::TextCap:
+        unknown();
+        break;
+    default:
+        unknown();
+        break;
+    }
+    _stack.push_back(std::move(f));
+    return;
+
+code : {
+    Theme t;
+    t.id = claim(tok(a, "guid"), "Code", t.ext);
+    t.name = attr(a, "name");
+    if (pc == Ctx::Code) t.parent = _p.themes[parent->idx].id;
+    std::string cod = tok(a, "isCodable");
+    if (cod == "false" || cod == "0") t.codable = false;
+    else if (cod != "true" && cod != "1")
+        _q.add("quirk.iscodable", "isCodable '" + cod + "' is not an xsd:boolean (read as true)", t.id);
+    if (has(a, "color")) {
+        Colour c = parseColour(attr(a, "color"));
+        if (c.value.empty())
+            _diag.lossy("lossy.theme-colour", "colour '" + attr(a, "color") + "' cannot be read and was dropped", t.id, {}, where());
+        else if (c.nonStandard)
+            _q.add("quirk.colour", "colour '" + attr(a, "color") + "' is not #RRGGBB or #RGB (read as " + c.value + ")", t.id);
+        if (c.alphaDropped)
+            _diag.lossy("lossy.theme-colour", "the alpha of colour '" + attr(a, "color") + "' was dropped", t.id, {}, where());
+        t.color = c.value;
+    }
+    extraAttributes("Code", a, &t.ext);
+    remember(_themes, t.id);
+    f.ctx = Ctx::Code;
+    f.idx = _p.themes.size();
+    f.ownerId = t.id;
+    _p.themes.push_back(std::move(t));
+    _stack.push_back(std::move(f));
+}
+}
+
+void Reader::characters(std::string_view t)
+{
+    if (_collect) {
+        if (_text.size() + t.size() > kMaxTextBytes) throw LimitError(where(), "text content over 2 GiB");
+        _text.append(t);
+    }
+}
+
+void Reader::endElement(std::string_view, std::string_view local)
+{
+    if (_capDepth > 0) {
+        Json node = std::move(_capStack.back());
+        _capStack.pop_back();
+        if (!_text.empty() && !trim(_text).empty()) node.set("text", Json(_text));
+        _text.clear();
+        if (--_capDepth > 0) {
+            Json& parent = _capStack.back();
+            Json* kids = nullptr;
+            for (auto& kv : parent.asObject())
+                if (kv.first == "children") kids = &kv.second;
+            if (!kids) kids = &parent.set("children", Json::array());
+            kids->push(std::move(node));
+            return;
+        }
+        if (_capTarget) {
+            if (_capTarget->isArray()) _capTarget->push(std::move(node));
+            else *_capTarget = std::move(node);
+        }
+        _capTarget = nullptr;
+        _collect = false;
+        _stack.pop_back();
+        return;
+    }
+    if (_stack.empty()) return;
+    Frame f = std::move(_stack.back());
+    _stack.pop_back();
+    const Frame* parent = _stack.empty() ? nullptr : &_stack.back();
+    (void)local;
+
+    if (f.ctx == Ctx::TextCap && parent) {
+        std::string t = std::move(_text);
+        _text.clear();
+        _collect = false;
+        if (f.name == "Description") {
+            if (trim(t).empty()) {
+                ++_emptyDescriptions;
+                return;
+            }
+            switch (parent->ctx) {
+            case Ctx::Root: _p.description = t; break;
+            case Ctx::Code: _p.themes[parent->idx].description = t; break;
+            case Ctx::Variable: _p.attributes[parent->idx].description = t; break;
+            case Ctx::Case: _p.cases[parent->idx].description = t; break;
+            case Ctx::Source: _p.sources[parent->idx].description = t; break;
+            case Ctx::Excerpt: _p.excerpts[parent->idx].description = t; break;
+            case Ctx::Set: _p.sets[parent->idx].description = t; break;
+            case Ctx::Note: _p.memos[parent->idx].ext[key::kDescription] = Json(t); break;
+            case Ctx::Transcript: _p.sources[parent->idx].transcripts[parent->idx2].ext[key::kDescription] = Json(t); break;
+            case Ctx::PdfRep: _p.sources[parent->idx].ext[key::kRepresentation].set("description", Json(t)); break;
+            case Ctx::SelRep: _p.excerpts[parent->idx].ext["refi:representationDescription"] = Json(t); break;
+            default:
+                _q.add("quirk.misplaced-description", "a <Description> inside <" + parent->name + "> has no place (dropped)");
+                break;
+            }
+        } else {  // PlainTextContent
+            switch (parent->ctx) {
+            case Ctx::Source:
+                if (_p.sources[parent->idx].kind == SourceKind::Text) {
+                    for (auto& pt : _texts)
+                        if (pt.source == parent->idx && pt.transcript == SIZE_MAX) {
+                            pt.inlineText = std::move(t);
+                            pt.hasInline = true;
+                        }
+                } else {
+                    _q.add("quirk.misplaced-text", "<PlainTextContent> inside <" + parent->name + "> has no place (dropped)");
+                }
+                break;
+            case Ctx::PdfRep:
+                for (auto& pt : _texts)
+                    if (pt.source == parent->idx && pt.transcript == SIZE_MAX) {
+                        pt.inlineText = std::move(t);
+                        pt.hasInline = true;
+                    }
+                break;
+            case Ctx::Transcript:
+                for (auto& pt : _texts)
+                    if (pt.source == parent->idx && pt.transcript == parent->idx2) {
+                        pt.inlineText = std::move(t);
+                        pt.hasInline = true;
+                    }
+                break;
+            case Ctx::SelRep: _p.excerpts[parent->idx].quote = std::move(t); break;
+            case Ctx::Note: _p.memos[parent->idx].text = std::move(t); break;
+            default:
+                _q.add("quirk.misplaced-text", "<PlainTextContent> inside <" + parent->name + "> has no place (dropped)");
+                break;
+            }
+        }
+        return;
+    }
+    if (f.ctx == Ctx::Value && parent) {
+        std::string t = trim(_text);
+        _text.clear();
+        _collect = false;
+        if (parent->ctx == Ctx::Set) {  // MemberNote with the GUID as text (Transana)
+            _q.add("quirk.member-note-text", "<MemberNote> carries its GUID as text instead of targetGUID", _p.sets[parent->idx].id);
+            _p.sets[parent->idx].memos.push_back(t);
+            return;
+        }
+        if (f.name == "BooleanValue") t = (t == "1" || t == "true") ? "true" : "false";
+        _value.value = t;
+        _valueSeen = true;
+        return;
+    }
+    if (f.ctx == Ctx::VarValue && parent) {
+        if (_value.attribute.empty()) {
+            _q.add("quirk.variable-value-without-ref", "a VariableValue has no VariableRef (dropped)");
+            return;
+        }
+        if (parent->ctx == Ctx::Case) _p.cases[parent->idx].values.push_back(_value);
+        else if (parent->ctx == Ctx::Source) _p.sources[parent->idx].values.push_back(_value);
+        return;
+    }
+    if (f.ctx == Ctx::Coding) {
+        if (_p.excerpts[f.idx].codings[f.idx2].theme.empty())
+            _q.add("quirk.coding-without-coderef", "a Coding has no CodeRef", _p.excerpts[f.idx].codings[f.idx2].id);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const ZipReader::Entry* Reader::member(const std::string& rawPath, const std::string& who, bool& external)
+{
+    external = false;
+    std::string path = trim(rawPath);
+    std::string name;
+    auto scheme = path.find("://");
+    if (scheme == std::string::npos) {
+        _q.add("quirk.path-without-scheme", "path '" + path + "' has no internal:// scheme; looked up as an internal file", who);
+        name = path;
+    } else {
+        std::string sch = text::asciiLower(path.substr(0, scheme));
+        if (sch != "internal") {
+            external = true;
+            return nullptr;
+        }
+        name = path.substr(scheme + 3);
+    }
+    while (!name.empty() && name.front() == '/') name.erase(0, 1);
+    if (!_zip || name.empty()) return nullptr;
+    const ZipReader::Entry* e = _zip->find("sources/" + name);
+    if (e) {
+        if (e->name.compare(0, 8, "sources/") != 0 && !_sourcesFolderCaseReported) {
+            _sourcesFolderCaseReported = true;
+            _q.add("quirk.sources-folder-case", "the sources folder is named '" + e->name.substr(0, e->name.find('/')) + "' (read case-insensitively)");
+        }
+        return e;
+    }
+    std::string lowName = text::asciiLower(name);
+    for (const auto& ent : _zip->entries()) {
+        if (ent.isDirectory) continue;
+        std::string n = text::asciiLower(ent.name);
+        auto slash = n.rfind('/');
+        std::string base = slash == std::string::npos ? n : n.substr(slash + 1);
+        if (n == lowName || base == lowName) {
+            _q.add("quirk.source-outside-folder", "internal file '" + name + "' found as '" + ent.name + "' outside sources/", who);
+            return &ent;
+        }
+    }
+    return nullptr;
+}
+
+std::string Reader::loadText(const ZipReader::Entry& e, const std::string& who)
+{
+    std::string s = _zip->read(e, kMaxTextBytes);
+    if (s.size() >= 2 && ((unsigned char)s[0] == 0xFF && (unsigned char)s[1] == 0xFE)) {
+        _q.add("quirk.text-utf16", "text file '" + e.name + "' is UTF-16 LE, not UTF-8 (converted)", who);
+        s = text::utf16ToUtf8(std::string_view(s).substr(2), false);
+    } else if (s.size() >= 2 && ((unsigned char)s[0] == 0xFE && (unsigned char)s[1] == 0xFF)) {
+        _q.add("quirk.text-utf16", "text file '" + e.name + "' is UTF-16 BE, not UTF-8 (converted)", who);
+        s = text::utf16ToUtf8(std::string_view(s).substr(2), true);
+    } else {
+        text::stripBom(s);
+    }
+    if (!text::isValidUtf8(s)) {
+        std::size_t n = text::repairUtf8(s);
+        _diag.lossy("lossy.text-encoding",
+                    "text file '" + e.name + "' is not valid UTF-8: " + std::to_string(n) + " sequences replaced by U+FFFD", who,
+                    {}, Location{_in.name(), e.name, 0, 0, -1});
+    }
+    return s;
+}
+
+void Reader::resolveContents()
+{
+    std::map<std::uint64_t, std::string> cache;  // entry index -> text (a transcript may share its TextSource's txt)
+    auto textOf = [&](const ZipReader::Entry& e, const std::string& who) -> std::string {
+        auto it = cache.find(e.index);
+        if (it != cache.end()) return it->second;
+        std::string t = loadText(e, who);
+        cache.emplace(e.index, t);
+        return t;
+    };
+    auto missing = [&](const std::string& what, const std::string& path, const std::string& who) {
+        _diag.skipped("skipped.source-file-missing",
+                      what + " '" + path + "' is not in " + (_zip ? "the archive" : "a bare .qde (no archive)"), who,
+                      "convert the .qdpx that holds the source files", where());
+    };
+    for (auto& pt : _texts) {
+        Source& src = _p.sources[pt.source];
+        const bool isTr = pt.transcript != SIZE_MAX;
+        std::string who = isTr ? src.transcripts[pt.transcript].id : src.id;
+        std::optional<std::string> txt;
+        if (!pt.plainTextPath.empty()) {
+            bool external = false;
+            const ZipReader::Entry* e = member(pt.plainTextPath, who, external);
+            if (e) txt = textOf(*e, who);
+            else if (external)
+                _diag.skipped("skipped.source-external", "plain text '" + pt.plainTextPath + "' is outside the archive and was not read", who, {}, where());
+            else
+                missing("plain text", pt.plainTextPath, who);
+            if (isTr && !pt.richTextPath.empty())
+                _diag.lossy("lossy.transcript-rich-text", "the rich text of a Transcript (" + pt.richTextPath + ") is not kept; its plain text is", who, {}, where());
+        }
+        if (!txt && pt.hasInline) txt = pt.inlineText;
+        if (isTr) {
+            Transcript& t = src.transcripts[pt.transcript];
+            if (txt) t.text = *txt;
+            else if (pt.plainTextPath.empty())
+                _diag.info("refi.transcript-without-text", "a Transcript has neither plainTextPath nor PlainTextContent", t.id, where());
+            continue;
+        }
+        if (src.name.empty() && !pt.plainTextPath.empty() && src.kind == SourceKind::Text) {
+            std::string base = pt.plainTextPath.substr(pt.plainTextPath.find_last_of("/:") == std::string::npos ? 0 : pt.plainTextPath.find_last_of("/:") + 1);
+            if (!isGuid(base.substr(0, base.rfind('.')))) {
+                src.name = base;
+                _q.add("quirk.source-without-name", "a TextSource has no name; named after its file '" + base + "'", src.id);
+            }
+        }
+        if (txt) src.text = std::move(*txt);
+        else if ((src.kind == SourceKind::Text || src.kind == SourceKind::Pdf) && pt.plainTextPath.empty() && !pt.hasInline &&
+                 src.kind == SourceKind::Text)
+            _diag.info("refi.source-without-text", "a TextSource has neither plainTextPath nor PlainTextContent", src.id, where());
+
+        // the original document: richTextPath (text), path (other kinds)
+        std::string contentPath = src.kind == SourceKind::Text ? pt.richTextPath : pt.path;
+        if (contentPath.empty()) {
+            if (src.kind != SourceKind::Text)
+                _diag.info("refi.source-without-path", "a " + std::string(toString(src.kind)) + " source has no path", src.id, where());
+            continue;
+        }
+        bool external = false;
+        const ZipReader::Entry* e = member(contentPath, src.id, external);
+        std::string ext = extensionOf(e ? e->name : contentPath);
+        src.mediaType = mediaTypeFor(ext);
+        if (e) {
+            src.content = _zip->blob(*e);
+        } else if (external) {
+            std::string p = contentPath.substr(contentPath.find("://") + 3);
+            std::string sch = text::asciiLower(contentPath.substr(0, contentPath.find("://")));
+            if (sch == "relative") {
+                while (!p.empty() && p.front() == '/') p.erase(0, 1);
+                std::string base = _p.basePath;
+                if (!base.empty() && base.back() != '/') base += '/';
+                p = base + p;
+            }
+            _diag.skipped("skipped.source-external",
+                          std::string(toString(src.kind)) + " source refers to a file outside the archive ('" + contentPath +
+                              "', i.e. " + p + "); qdx never reads files named by an input: the reference is kept, the content is not embedded",
+                          src.id, "put the media into the .qdpx", where());
+        } else {
+            missing("file", contentPath, src.id);
+        }
+    }
+    for (auto& pn : _notes) {
+        Memo& m = _p.memos[pn.memo];
+        if (!pn.plainTextPath.empty()) {
+            bool external = false;
+            const ZipReader::Entry* e = member(pn.plainTextPath, m.id, external);
+            if (e) {
+                std::string t = textOf(*e, m.id);
+                if (!m.text.empty() && m.text != t)
+                    _diag.lossy("lossy.note-text", "a Note has both inline text and a text file; the file wins", m.id, {}, where());
+                m.text = t;
+            } else {
+                missing("note text", pn.plainTextPath, m.id);
+            }
+        }
+        if (!pn.richTextPath.empty()) {
+            _diag.lossy("lossy.note-rich-text", "the rich text (" + pn.richTextPath + ") of a Note is not kept; its plain text is", m.id, {}, where());
+        }
+    }
+}
+
+void Reader::convertOffsets()
+{
+    Profile prof = _profile;
+    if (_opts.offsets == "nvivo") prof = Profile::Utf16;
+    else if (_opts.offsets == "atlasti") prof = Profile::CrlfOnce;
+    else if (_opts.offsets == "codepoints") prof = Profile::CodePoints;
+    const std::string why = _opts.offsets == "auto" ? _profileWhy : "option offsets=" + _opts.offsets;
+    _unverified = 0;
+    if (!_spans.empty())
+        _diag.info("offsets.profile", std::string("text offsets read with the '") + toString(prof) + "' profile (" + why + ")", {}, where());
+
+    std::unordered_map<std::string, std::size_t> srcIndex;
+    for (std::size_t i = 0; i < _p.sources.size(); ++i) srcIndex.emplace(_p.sources[i].id, i);
+    std::map<std::size_t, std::unique_ptr<text::OffsetMap>> maps;
+    std::set<std::size_t> drop;
+    std::size_t checked = 0, matched = 0;
+    std::map<std::size_t, std::pair<std::size_t, std::size_t>> boundary;  // source -> (on boundary, total)
+    auto isWordChar = [](const std::string& t, std::int64_t cpIdx, const text::OffsetMap&) { (void)t; (void)cpIdx; return false; };
+    (void)isWordChar;
+
+    for (const RawSpan& rs : _spans) {
+        Excerpt& e = _p.excerpts[rs.excerpt];
+        std::size_t si = srcIndex.at(e.source);
+        Source& src = _p.sources[si];
+        if (!src.text) {
+            e.ext[key::kRawOffsets] = Json(true);
+            ++_unverified;
+            continue;
+        }
+        if (rs.start > rs.end) {
+            _diag.skipped("skipped.excerpt-inverted", "selection " + e.id + " ends (" + std::to_string(rs.end) + ") before it starts (" + std::to_string(rs.start) + ")", e.id, {}, where());
+            drop.insert(rs.excerpt);
+            continue;
+        }
+        auto& m = maps[si];
+        if (!m) m = std::make_unique<text::OffsetMap>(*src.text, unitOf(prof));
+        auto s = m->toCodePoints(rs.start), en = m->toCodePoints(rs.end);
+        if (!s || !en) {
+            bool outside = rs.start < 0 || rs.end > m->lengthInUnits();
+            _diag.skipped(outside ? "skipped.excerpt-out-of-range" : "skipped.excerpt-split",
+                          "selection [" + std::to_string(rs.start) + ", " + std::to_string(rs.end) + ") " +
+                              (outside ? "lies outside its text (length " + std::to_string(m->lengthInUnits()) + " " + toString(prof) + " units)"
+                                       : "splits a character or a CR LF pair under the " + std::string(toString(prof)) + " profile"),
+                          e.id, "try -o offsets=nvivo|atlasti|codepoints", where());
+            drop.insert(rs.excerpt);
+            continue;
+        }
+        e.anchor = TextSpan{*s, *en};
+        if (*s == *en) _q.add("quirk.zero-length-selection", "a text selection is empty (kept)", e.id);
+        // word-boundary score
+        std::string before = text::substrCodePoints(*src.text, *s > 0 ? *s - 1 : 0, *s);
+        std::string first = text::substrCodePoints(*src.text, *s, *s + 1);
+        std::string last = text::substrCodePoints(*src.text, *en > 0 ? *en - 1 : 0, *en);
+        std::string after = text::substrCodePoints(*src.text, *en, *en + 1);
+        auto alnum = [](const std::string& c) {
+            if (c.empty()) return false;
+            unsigned char b = static_cast<unsigned char>(c[0]);
+            return b >= 0x80 || std::isalnum(b);
+        };
+        bool okStart = *s == 0 || !alnum(before) || !alnum(first);
+        bool okEnd = !alnum(last) || !alnum(after);
+        auto& b = boundary[si];
+        b.second++;
+        if (okStart && okEnd) b.first++;
+        // quoted text: ATLAS.ti names a quotation by its first ~100 characters
+        if (prof == Profile::CrlfOnce && !e.name.empty()) {
+            std::string q = e.name;
+            bool cut = false;
+            const std::string ell = "\xE2\x80\xA6";
+            if (q.size() >= ell.size() && q.compare(q.size() - ell.size(), ell.size(), ell) == 0) {
+                q.erase(q.size() - ell.size());
+                cut = true;
+            }
+            std::string span = text::collapseWhitespace(text::substrCodePoints(*src.text, *s, *en));
+            q = text::collapseWhitespace(q);
+            bool looksQuoted = cut || span == q;
+            if (looksQuoted || q.size() > 40) {
+                ++checked;
+                bool ok = cut ? span.compare(0, q.size(), q) == 0 : span == q;
+                if (ok) ++matched;
+                else _diag.info("offsets.quote-mismatch", "selection text '" + span.substr(0, 60) + "' differs from its quoted name '" + q.substr(0, 60) + "'", e.id, where());
+            }
+        }
+    }
+    if (_unverified)
+        _diag.info("offsets.unverified", std::to_string(_unverified) + " text selections belong to sources without text: their offsets are kept unconverted ('" +
+                   toString(prof) + "' units, ext refi:rawOffsets) and unverified", {}, where());
+    // PDF area text against the text selection sharing its GUID
+    for (const Excerpt& e : _p.excerpts) {
+        if (!std::holds_alternative<PdfRegion>(e.anchor) || !e.quote) continue;
+        for (const Excerpt& t : _p.excerpts) {
+            const TextSpan* ts = std::get_if<TextSpan>(&t.anchor);
+            if (!ts || &t == &e || t.source != e.source) continue;
+            auto g = t.ext.find(key::kGuid);
+            if (g == t.ext.end() || !g->second.isString() || normalizeId(g->second.asString()) != normalizeId(e.id)) continue;
+            const Source& src = _p.sources[srcIndex.at(t.source)];
+            if (!src.text) continue;
+            auto squash = [](std::string s) {
+                s.erase(std::remove_if(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); }), s.end());
+                return s;
+            };
+            ++checked;
+            std::string span = squash(text::substrCodePoints(*src.text, ts->start, ts->end));
+            if (span.find(squash(*e.quote)) != std::string::npos) ++matched;
+            else _diag.info("offsets.quote-mismatch", "PDF area text is not inside the text selection " + t.id, e.id, where());
+        }
+    }
+    if (checked > 0) {
+        std::string msg = std::to_string(matched) + " of " + std::to_string(checked) +
+                          " converted spans match the text quoted in the file";
+        if (matched == checked) _diag.info("offsets.quote-check", msg, {}, where());
+        else _diag.lossy("lossy.offset-mismatch", msg, {}, "try -o offsets=nvivo|atlasti|codepoints", where());
+    }
+    for (const auto& [si, b] : boundary)
+        _diag.info("offsets.boundary-score",
+                   std::to_string(b.first) + " of " + std::to_string(b.second) + " selections of '" + _p.sources[si].name +
+                       "' start and end on word boundaries",
+                   _p.sources[si].id, where());
+
+    // sync points: positions are characters of the transcript text
+    for (Source& s : _p.sources)
+        for (Transcript& t : s.transcripts) {
+            if (t.text.empty()) continue;
+            text::OffsetMap m(t.text, unitOf(prof));
+            for (SyncPoint& sp : t.syncPoints) {
+                auto it = sp.ext.find(key::kRawOffsets);
+                if (it == sp.ext.end()) continue;
+                sp.ext.erase(it);
+                auto cp = m.toCodePoints(sp.position);
+                if (cp) sp.position = *cp;
+                else _q.add("quirk.syncpoint-out-of-range", "a SyncPoint position lies outside its transcript text (kept as read)", sp.id);
+            }
+        }
+    for (Source& s : _p.sources)
+        for (Transcript& t : s.transcripts)
+            for (SyncPoint& sp : t.syncPoints) sp.ext.erase(key::kRawOffsets);
+
+    if (!drop.empty()) {
+        std::vector<Excerpt> kept;
+        kept.reserve(_p.excerpts.size() - drop.size());
+        for (std::size_t i = 0; i < _p.excerpts.size(); ++i)
+            if (!drop.count(i)) kept.push_back(std::move(_p.excerpts[i]));
+        _p.excerpts = std::move(kept);
+    }
+}
+
+void Reader::resolveReferences()
+{
+    for (Excerpt& e : _p.excerpts) {
+        for (Coding& c : e.codings)
+            if (!c.theme.empty()) c.theme = resolve(_themes, c.theme, "Code");
+        if (auto* ts = std::get_if<TranscriptSpan>(&e.anchor)) {
+            if (!ts->fromSyncPoint.empty()) ts->fromSyncPoint = resolve(_syncs, ts->fromSyncPoint, "SyncPoint");
+            if (!ts->toSyncPoint.empty()) ts->toSyncPoint = resolve(_syncs, ts->toSyncPoint, "SyncPoint");
+        }
+    }
+    for (Case& c : _p.cases) {
+        for (auto& t : c.themes) t = resolve(_themes, t, "Code");
+        for (auto& s : c.sources) s = resolve(_sources, s, "source");
+        for (auto& x : c.excerpts) x = resolve(_excerpts, x, "selection");
+        for (auto& v : c.values) v.attribute = resolve(_attrs, v.attribute, "Variable");
+    }
+    for (Source& s : _p.sources)
+        for (auto& v : s.values) v.attribute = resolve(_attrs, v.attribute, "Variable");
+    for (Set& s : _p.sets) {
+        for (auto& t : s.themes) t = resolve(_themes, t, "Code");
+        for (auto& x : s.sources) x = resolve(_sources, x, "source");
+        for (auto& m : s.memos) m = resolve(_memos, m, "Note");
+    }
+    auto userRef = [&](std::string& u) {
+        if (!u.empty()) u = resolve(_users, u, "User");
+    };
+    userRef(_p.audit.creator);
+    userRef(_p.audit.modifier);
+    for (Source& s : _p.sources) {
+        userRef(s.audit.creator);
+        userRef(s.audit.modifier);
+        for (Transcript& t : s.transcripts) {
+            userRef(t.audit.creator);
+            userRef(t.audit.modifier);
+        }
+    }
+    for (Excerpt& e : _p.excerpts) {
+        userRef(e.audit.creator);
+        userRef(e.audit.modifier);
+        for (Coding& c : e.codings) userRef(c.creator);
+    }
+    for (Memo& m : _p.memos) {
+        userRef(m.audit.creator);
+        userRef(m.audit.modifier);
+    }
+    // NoteRefs: the note is attached to the element holding the NoteRef
+    std::unordered_map<std::string, std::size_t> memoIdx;
+    for (std::size_t i = 0; i < _p.memos.size(); ++i) memoIdx.emplace(normalizeId(_p.memos[i].id), i);
+    for (const auto& [owner, note] : _noteRefs) {
+        auto it = memoIdx.find(normalizeId(note));
+        if (it == memoIdx.end()) {
+            _q.add("quirk.dangling-reference", "a NoteRef names no Note: " + note, owner);
+            if (owner.empty()) _p.ext[key::kNoteRefs].push(Json(note));
+            continue;
+        }
+        Memo& m = _p.memos[it->second];
+        if (owner.empty()) _p.ext[key::kNoteRefs].push(Json(m.id));
+        else m.targets.push_back(owner);
+    }
+    // Links from a Note: the note is attached to the link's target too
+    for (const auto& [origin, target] : _links) {
+        auto it = memoIdx.find(normalizeId(origin));
+        if (it == memoIdx.end() || target.empty()) continue;
+        std::string tid = trim(target);
+        for (auto* m : {&_excerpts, &_sources, &_themes, &_memos, &_cases, &_sets, &_transcripts}) {
+            auto f = m->find(normalizeId(tid));
+            if (f != m->end()) {
+                tid = f->second;
+                break;
+            }
+        }
+        Memo& m = _p.memos[it->second];
+        if (std::find(m.targets.begin(), m.targets.end(), tid) == m.targets.end()) {
+            m.targets.push_back(tid);
+            m.ext[key::kLinkTargets].push(Json(tid));
+        }
+    }
+}
+
+void Reader::reportQuirks()
+{
+    if (_emptyDescriptions)
+        _q.items["quirk.empty-description"] = Quirks::Item{_emptyDescriptions, "empty <Description/> elements were read as absent", {}};
+    for (const auto& [code, it] : _q.items) {
+        Diagnostic d;
+        d.severity = Severity::Info;  // nothing is lost; losses are reported as lossy.* where they happen
+        d.code = code;
+        d.entityId = it.entity;
+        d.location = where();
+        d.message = it.message + (it.count > 1 ? " (" + std::to_string(it.count) + " times)" : std::string());
+        d.hint = "tolerated deviation of the producing tool; -o strict=true refuses it";
+        _diag.report(std::move(d));
+    }
+}
+
+Project Reader::run()
+{
+    const std::string& head = _in.head();
+    if (head.size() >= 4 && head.compare(0, 2, "PK") == 0) {
+        _zip = ZipReader::open(_in);
+        std::vector<const ZipReader::Entry*> qdes;
+        for (const auto& e : _zip->entries())
+            if (!e.isDirectory && e.name.find('/') == std::string::npos && endsWithNoCase(e.name, ".qde")) qdes.push_back(&e);
+        const ZipReader::Entry* qde = nullptr;
+        if (qdes.size() == 1) {
+            qde = qdes[0];
+        } else if (qdes.size() > 1) {
+            for (auto* e : qdes)
+                if (text::asciiLower(e->name) == "project.qde") qde = e;
+            if (!qde) {
+                std::string names;
+                for (auto* e : qdes) names += (names.empty() ? "" : ", ") + e->name;
+                throw InputError(Location{_in.name(), {}, 0, 0, -1}, "the archive holds several .qde files and none is project.qde: " + names);
+            }
+        } else {
+            throw InputError(Location{_in.name(), {}, 0, 0, -1}, "not a REFI-QDA archive: no .qde file at the root of the zip");
+        }
+        if (qde->name != "project.qde")
+            _q.add("quirk.qde-name", "the project XML is named '" + qde->name + "', not project.qde");
+        _member = qde->name;
+        auto stream = _zip->openStream(*qde);
+        parseXml(*stream, *this, where());
+    } else {
+        auto stream = _in.open();
+        parseXml(*stream, *this, where());
+    }
+    if (_codebook) _p.name = _p.name.empty() ? std::string() : _p.name;
+    resolveContents();
+    convertOffsets();
+    resolveReferences();
+    reportQuirks();
+    return std::move(_p);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+int probeRefi(const Input& in, bool codebook) noexcept
+{
+    try {
+        const std::string& h = in.head();
+        std::string ext = in.extension();
+        if (h.size() >= 4 && h.compare(0, 2, "PK") == 0) {
+            if (codebook) return 0;
+            if (h.find(".qde") != std::string::npos || h.find(".QDE") != std::string::npos) return 95;
+            try {
+                auto z = ZipReader::open(in);
+                for (const auto& e : z->entries())
+                    if (e.name.find('/') == std::string::npos && endsWithNoCase(e.name, ".qde")) return 95;
+            } catch (...) {
+                return ext == "qdpx" ? 20 : 0;
+            }
+            return 0;
+        }
+        // XML: skip a BOM, the declaration, comments and processing instructions
+        std::size_t i = 0;
+        if (h.compare(0, 3, "\xEF\xBB\xBF") == 0) i = 3;
+        while (i < h.size()) {
+            while (i < h.size() && std::isspace(static_cast<unsigned char>(h[i]))) ++i;
+            if (h.compare(i, 2, "<?") == 0) {
+                auto e = h.find("?>", i);
+                if (e == std::string::npos) return 0;
+                i = e + 2;
+            } else if (h.compare(i, 4, "<!--") == 0) {
+                auto e = h.find("-->", i);
+                if (e == std::string::npos) return 0;
+                i = e + 3;
+            } else {
+                break;
+            }
+        }
+        if (i >= h.size() || h[i] != '<') return 0;
+        std::size_t j = i + 1;
+        while (j < h.size() && (std::isalnum(static_cast<unsigned char>(h[j])) || h[j] == ':' || h[j] == '_' || h[j] == '-' || h[j] == '.')) ++j;
+        std::string name = h.substr(i + 1, j - i - 1);
+        auto colon = name.find(':');
+        if (colon != std::string::npos) name = name.substr(colon + 1);
+        bool qda = h.find("urn:QDA-XML:") != std::string::npos;
+        if (name == "Project" && !codebook) return qda ? 100 : 60;
+        if (name == "CodeBook") return codebook ? (qda ? 100 : 60) : (qda ? 80 : 40);
+        return 0;
+    } catch (...) {
+        return 0;
+    }
+}
+
+Project readRefi(const Input& in, const ReadOptions& opts, Diagnostics& diag)
+{
+    bool was = diag.strict();
+    if (opts.strict) diag.setStrict(true);
+    try {
+        Reader r(in, opts, diag);
+        Project p = r.run();
+        diag.setStrict(was);
+        return p;
+    } catch (...) {
+        diag.setStrict(was);
+        throw;
+    }
+}
+
+}  // namespace qdx::refi

@@ -1,0 +1,996 @@
+#include "RefiWriter.h"
+
+#include "RefiCommon.h"
+#include "qdx/Text.h"
+#include "qdx/Xml.h"
+#include "qdx/Zip.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+namespace qdx::refi {
+
+namespace {
+
+constexpr const char* kProjectNs = "urn:QDA-XML:project:1.0";
+constexpr const char* kCodebookNs = "urn:QDA-XML:codebook:1.0";
+constexpr std::uint64_t kMaxInternal = (1ull << 31) - 1;
+
+/// What a target tool expects of text files and offsets.
+struct Target {
+    std::string name;
+    Profile unit = Profile::CodePoints;
+    bool crlf = false;
+    bool bom = false;
+};
+
+Target targetFor(const std::string& name)
+{
+    if (name == "nvivo") return {name, Profile::Utf16, true, true};
+    if (name == "atlasti") return {name, Profile::CrlfOnce, true, false};
+    if (name == "maxqda") return {name, Profile::CodePoints, true, false};
+    if (name == "qualcoder") return {name, Profile::CodePoints, false, true};
+    return {"standard", Profile::CodePoints, false, false};
+}
+
+/// A text as the target gets it, and the mapping of model offsets into it.
+class OutText {
+public:
+    OutText(const std::string& stored, const Target& t) : _unit(t.unit)
+    {
+        if (t.crlf) {
+            _text.reserve(stored.size() + stored.size() / 32);
+            std::int64_t cp = 0;
+            for (std::size_t i = 0; i < stored.size(); ++i) {
+                unsigned char c = static_cast<unsigned char>(stored[i]);
+                if (c == '\n' && (i == 0 || stored[i - 1] != '\r')) {
+                    _inserted.push_back(cp);
+                    _text.push_back('\r');
+                }
+                _text.push_back(static_cast<char>(c));
+                if ((c & 0xC0) != 0x80) ++cp;
+            }
+        } else {
+            _text = stored;
+        }
+        _map = std::make_unique<text::OffsetMap>(_text, unitOf(_unit));
+    }
+    std::optional<std::int64_t> convert(std::int64_t cp) const
+    {
+        std::int64_t shift = std::lower_bound(_inserted.begin(), _inserted.end(), cp) - _inserted.begin();
+        return _map->fromCodePoints(cp + shift);
+    }
+    const std::string& text() const { return _text; }
+
+private:
+    Profile _unit;
+    std::string _text;
+    std::vector<std::int64_t> _inserted;  // code-point indices (in the stored text) of LFs that got a CR
+    std::unique_ptr<text::OffsetMap> _map;
+};
+
+const char* refiType(AttributeType t)
+{
+    switch (t) {
+    case AttributeType::Boolean: return "Boolean";
+    case AttributeType::Integer: return "Integer";
+    case AttributeType::Float: return "Float";
+    case AttributeType::Date: return "Date";
+    case AttributeType::DateTime: return "DateTime";
+    default: return "Text";
+    }
+}
+const char* valueElement(AttributeType t)
+{
+    switch (t) {
+    case AttributeType::Boolean: return "BooleanValue";
+    case AttributeType::Integer: return "IntegerValue";
+    case AttributeType::Float: return "FloatValue";
+    case AttributeType::Date: return "DateValue";
+    case AttributeType::DateTime: return "DateTimeValue";
+    default: return "TextValue";
+    }
+}
+
+/// Summarised losses: one diagnostic per code with a count.
+struct Losses {
+    struct Item {
+        Severity sev = Severity::Lossy;
+        std::size_t count = 0;
+        std::string message, entity, hint;
+    };
+    std::map<std::string, Item> items;
+    void add(Severity s, const std::string& code, const std::string& msg, const std::string& entity = {}, const std::string& hint = {})
+    {
+        Item& it = items[code];
+        if (it.count++ == 0) it = Item{s, 1, msg, entity, hint};
+    }
+    void flush(Diagnostics& d)
+    {
+        for (auto& [code, it] : items) {
+            Diagnostic x;
+            x.severity = it.sev;
+            x.code = code;
+            x.entityId = it.entity;
+            x.message = it.message + (it.count > 1 ? " (" + std::to_string(it.count) + " times)" : std::string());
+            x.hint = it.hint;
+            d.report(std::move(x));
+        }
+        items.clear();
+    }
+};
+
+class Writer {
+public:
+    Writer(const Project& p, const WriteOptions& o, Diagnostics& d) : _p(p), _o(o), _d(d), _t(targetFor(o.target)) {}
+
+    void writeQdpx(const std::string& path, bool bare);
+    void writeQdc(const std::string& path);
+
+private:
+    // ids
+    void assignIds();
+    std::string assign(const std::string& id, const Extensions& ext, const char* kind);
+    std::string ref(const std::string& id);
+    std::string guidOf(const std::string& id) const
+    {
+        auto it = _ids.find(normalizeId(id));
+        return it == _ids.end() ? id : it->second;
+    }
+    std::string fileGuid(const std::string& guid) const
+    {
+        std::string g = guid;
+        if (g.size() == 38 && g.front() == '{') g = g.substr(1, 36);
+        return g;
+    }
+    std::string internalName(const std::string& guid, const std::string& ext, const std::string& original = {});
+    void checkExt(const Extensions& ext, const std::string& id);
+
+    // XML parts
+    void audit(XmlWriter& w, const Audit& a);
+    void noteRefs(XmlWriter& w, const std::string& id);
+    void description(XmlWriter& w, const std::string& d);
+    void values(XmlWriter& w, const std::vector<AttributeValue>& v);
+    void codes(XmlWriter& w, bool codebook);
+    void code(XmlWriter& w, std::size_t i, bool codebook, std::set<std::size_t>& done, std::size_t depth);
+    void source(XmlWriter& w, const Source& s, bool bare);
+    void textSource(XmlWriter& w, const char* element, const std::string& guid, const std::string& name,
+                    const std::optional<std::string>& text, const Audit& a, bool bare, const std::string& ownerId,
+                    const std::vector<const Excerpt*>& spans, const Source& src);
+    void selectionBody(XmlWriter& w, const Excerpt& e);
+    void coding(XmlWriter& w, const Coding& c, const std::string& excerptId, std::size_t n);
+    void raw(XmlWriter& w, const Json& node, std::size_t depth);
+    std::string project(bool bare);
+    std::string codebook();
+
+    const Project& _p;
+    WriteOptions _o;
+    Diagnostics& _d;
+    Target _t;
+    Losses _l;
+    std::unordered_map<std::string, std::string> _ids;  // normalised model id -> GUID written
+    std::set<std::string> _usedNames;                   // lower-case member names
+    struct Pending {
+        std::string name;
+        std::string bytes;
+        std::shared_ptr<const Blob> blob;
+    };
+    std::vector<Pending> _files;
+    std::map<const Blob*, std::string> _blobNames;  // a blob shared by several sources is written once
+    /// Member name for a blob, adding it to the archive the first time.
+    std::string blobName(const std::shared_ptr<Blob>& b, const std::string& guid, const std::string& ext, const std::string& original)
+    {
+        auto it = _blobNames.find(b.get());
+        if (it != _blobNames.end()) return it->second;
+        std::string n = internalName(guid, ext, original);
+        _blobNames.emplace(b.get(), n);
+        _files.push_back({n, {}, b});
+        return n;
+    }
+    std::unordered_map<std::string, std::vector<std::size_t>> _memosByTarget;  // normalised target -> memo indices
+    std::set<std::pair<std::size_t, std::string>> _memoWritten;
+    std::set<std::pair<std::string, std::string>> _linkPairs;  // (origin guid, target guid), normalised
+    std::unordered_map<std::string, std::vector<const Excerpt*>> _bySource;
+    std::unordered_map<std::string, std::vector<std::size_t>> _children;
+};
+
+std::string Writer::assign(const std::string& id, const Extensions& ext, const char* kind)
+{
+    std::string g;
+    auto it = ext.find(key::kGuid);
+    if (it != ext.end() && it->second.isString() && isGuid(trim(it->second.asString()))) g = trim(it->second.asString());
+    else if (isGuid(trim(id))) g = trim(id);
+    else {
+        g = derivedUuid(std::string("id:") + kind + ":" + id);
+        _l.add(Severity::Info, "refi.guid-minted", "ids that are not GUIDs were replaced by name-based GUIDs (e.g. '" + id + "' -> " + g + ")", id);
+    }
+    _ids.emplace(normalizeId(id), g);
+    return g;
+}
+
+std::string Writer::ref(const std::string& id)
+{
+    auto it = _ids.find(normalizeId(id));
+    if (it != _ids.end()) return it->second;
+    _l.add(Severity::Lossy, "lossy.dangling-reference", "a reference names no entity of the project; written as read", id);
+    return isGuid(trim(id)) ? trim(id) : derivedUuid("dangling:" + id);
+}
+
+void Writer::assignIds()
+{
+    for (const User& u : _p.users) assign(u.id, u.ext, "user");
+    for (const Theme& t : _p.themes) assign(t.id, t.ext, "theme");
+    for (const Attribute& a : _p.attributes) assign(a.id, a.ext, "attribute");
+    for (const Case& c : _p.cases) assign(c.id, c.ext, "case");
+    for (const Source& s : _p.sources) {
+        assign(s.id, s.ext, "source");
+        for (const Transcript& t : s.transcripts) {
+            assign(t.id, t.ext, "transcript");
+            for (const SyncPoint& sp : t.syncPoints) assign(sp.id, sp.ext, "syncpoint");
+        }
+    }
+    for (const Excerpt& e : _p.excerpts) {
+        assign(e.id, e.ext, "excerpt");
+        for (std::size_t i = 0; i < e.codings.size(); ++i)
+            if (!e.codings[i].id.empty()) assign(e.codings[i].id, e.codings[i].ext, "coding");
+    }
+    for (const Memo& m : _p.memos) assign(m.id, m.ext, "memo");
+    for (const Set& s : _p.sets) assign(s.id, s.ext, "set");
+}
+
+void Writer::checkExt(const Extensions& ext, const std::string& id)
+{
+    for (const auto& [k, v] : ext) {
+        if (k.rfind("refi:", 0) != 0) {
+            _l.add(Severity::Lossy, "lossy.extension", "extension '" + k + "' has no place in REFI-QDA and was not written", id);
+        } else if (k == key::kUnknown || k == key::kAttributes || k == key::kNoteSelections || k == key::kTextDescription) {
+            _l.add(Severity::Lossy, "lossy.refi-nonstandard", "'" + k + "' (read from a file that departs from the schema) is not written back, to keep the output valid", id);
+        }
+    }
+}
+
+/// The member name of an "internal://<GUID>.<ext>" path, when `path` is one (kept on export).
+std::string keptName(const std::string& path, const std::string& ext)
+{
+    if (path.rfind("internal://", 0) != 0) return {};
+    std::string n = path.substr(11);
+    auto dot = n.rfind('.');
+    if (dot == std::string::npos || !isGuid(n.substr(0, dot)) || extensionOf(n) != ext || !isSafeZipName(n)) return {};
+    return n;
+}
+
+std::string Writer::internalName(const std::string& guid, const std::string& ext, const std::string& original)
+{
+    std::string kept = keptName(original, ext);
+    if (!kept.empty() && _usedNames.insert(text::asciiLower("sources/" + kept)).second) return "sources/" + kept;
+    if (!original.empty() && kept.empty())
+        _l.add(Severity::Info, "refi.path-renamed", "internal files are written as sources/<GUID>.<ext> ('" + original + "' was renamed)");
+
+    std::string g = fileGuid(guid);
+    std::string name = "sources/" + g + "." + ext;
+    for (int n = 2; !_usedNames.insert(text::asciiLower(name)).second; ++n) {
+        g = derivedUuid("file:" + guid + ":" + std::to_string(n));
+        name = "sources/" + g + "." + ext;
+    }
+    return name;
+}
+
+void Writer::audit(XmlWriter& w, const Audit& a)
+{
+    if (!a.creator.empty()) w.attr("creatingUser", ref(a.creator));
+    if (!a.created.empty()) w.attr("creationDateTime", a.created);
+    if (!a.modifier.empty()) w.attr("modifyingUser", ref(a.modifier));
+    if (!a.modified.empty()) w.attr("modifiedDateTime", a.modified);
+}
+
+void Writer::description(XmlWriter& w, const std::string& d)
+{
+    if (d.empty()) return;
+    w.start("Description");
+    w.text(d);
+    w.end("Description");
+}
+
+void Writer::noteRefs(XmlWriter& w, const std::string& id)
+{
+    auto it = _memosByTarget.find(normalizeId(id));
+    if (it == _memosByTarget.end()) return;
+    for (std::size_t mi : it->second) {
+        const Memo& m = _p.memos[mi];
+        if (!_memoWritten.insert({mi, normalizeId(id)}).second) continue;
+        std::string mg = guidOf(m.id);
+        if (_linkPairs.count({normalizeId(mg), normalizeId(guidOf(id))})) continue;  // a Link carries it
+        w.start("NoteRef");
+        w.attr("targetGUID", mg);
+        w.end("NoteRef");
+    }
+}
+
+void Writer::values(XmlWriter& w, const std::vector<AttributeValue>& vals)
+{
+    for (const AttributeValue& v : vals) {
+        AttributeType t = AttributeType::Text;
+        for (const Attribute& a : _p.attributes)
+            if (normalizeId(a.id) == normalizeId(v.attribute)) t = a.type;
+        w.start("VariableValue");
+        w.start("VariableRef");
+        w.attr("targetGUID", ref(v.attribute));
+        w.end("VariableRef");
+        if (!v.value.empty()) {
+            w.start(valueElement(t));
+            w.text(v.value);
+            w.end(valueElement(t));
+        }
+        w.end("VariableValue");
+    }
+}
+
+void Writer::code(XmlWriter& w, std::size_t i, bool codebook, std::set<std::size_t>& done, std::size_t depth)
+{
+    if (!done.insert(i).second) return;
+    const Theme& t = _p.themes[i];
+    checkExt(t.ext, t.id);
+    if (!t.audit.empty()) _l.add(Severity::Lossy, "lossy.theme-audit", "REFI-QDA codes carry no creator or dates", t.id);
+    w.start("Code");
+    w.attr("guid", guidOf(t.id));
+    w.attr("name", t.name);
+    w.attr("isCodable", t.codable ? "true" : "false");
+    if (!t.color.empty()) {
+        Colour c = parseColour(t.color);
+        if (!c.value.empty()) w.attr("color", c.value);
+        else _l.add(Severity::Lossy, "lossy.theme-colour", "colour '" + t.color + "' is not writable as #RRGGBB and was dropped", t.id);
+    }
+    description(w, t.description);
+    if (!codebook) noteRefs(w, t.id);
+    if (depth < 200) {
+        auto ch = _children.find(normalizeId(t.id));
+        if (ch != _children.end())
+            for (std::size_t c : ch->second) code(w, c, codebook, done, depth + 1);
+    }
+    w.end("Code");
+}
+
+void Writer::codes(XmlWriter& w, bool codebook)
+{
+    std::unordered_map<std::string, std::size_t> byId;
+    for (std::size_t i = 0; i < _p.themes.size(); ++i) byId.emplace(normalizeId(_p.themes[i].id), i);
+    std::vector<std::size_t> roots;
+    for (std::size_t i = 0; i < _p.themes.size(); ++i) {
+        const Theme& t = _p.themes[i];
+        if (t.parent.empty()) roots.push_back(i);
+        else if (!byId.count(normalizeId(t.parent))) {
+            _l.add(Severity::Lossy, "lossy.theme-parent", "a code's parent does not exist; written at the top level", t.id);
+            roots.push_back(i);
+        } else {
+            _children[normalizeId(t.parent)].push_back(i);
+        }
+    }
+    std::set<std::size_t> done;
+    w.start("Codes");
+    for (std::size_t r : roots) code(w, r, codebook, done, 0);
+    for (std::size_t i = 0; i < _p.themes.size(); ++i)
+        if (!done.count(i)) {  // part of a cycle
+            _l.add(Severity::Lossy, "lossy.theme-cycle", "the code hierarchy has a cycle; the code was written at the top level", _p.themes[i].id);
+            code(w, i, codebook, done, 0);
+        }
+    w.end("Codes");
+}
+
+void Writer::coding(XmlWriter& w, const Coding& c, const std::string& excerptId, std::size_t n)
+{
+    checkExt(c.ext, c.id);
+    std::string g = c.id.empty() ? derivedUuid("coding:" + excerptId + ":" + std::to_string(n)) : guidOf(c.id);
+    w.start("Coding");
+    w.attr("guid", g);
+    if (!c.creator.empty()) w.attr("creatingUser", ref(c.creator));
+    if (!c.created.empty()) w.attr("creationDateTime", c.created);
+    w.start("CodeRef");
+    w.attr("targetGUID", ref(c.theme));
+    w.end("CodeRef");
+    if (!c.id.empty()) noteRefs(w, c.id);
+    w.end("Coding");
+}
+
+void Writer::selectionBody(XmlWriter& w, const Excerpt& e)
+{
+    description(w, e.description);
+    for (std::size_t i = 0; i < e.codings.size(); ++i) coding(w, e.codings[i], e.id, i);
+    noteRefs(w, e.id);
+}
+
+void Writer::textSource(XmlWriter& w, const char* element, const std::string& guid, const std::string& name,
+                        const std::optional<std::string>& txt, const Audit& a, bool bare, const std::string& ownerId,
+                        const std::vector<const Excerpt*>& spans, const Source& src)
+{
+    std::unique_ptr<OutText> out;
+    if (txt) out = std::make_unique<OutText>(*txt, _t);
+    w.start(element);
+    w.attr("guid", guid);
+    if (!name.empty()) w.attr("name", name);
+    if (std::string(element) == "TextSource" && src.content && !bare) {
+        std::string ext = extensionOf(src.path);
+        if (ext.empty() || ext == "txt") ext = extensionForMediaType(src.mediaType);
+        if (ext.empty()) ext = "docx";
+        std::string n = blobName(src.content, guid, ext, src.path);
+        w.attr("richTextPath", "internal://" + n.substr(8));
+    } else if (std::string(element) == "TextSource" && !src.content && !src.path.empty() && extensionOf(src.path) != "txt") {
+        w.attr("richTextPath", src.path);
+        if (!bare) _l.add(Severity::Lossy, "lossy.source-content-missing", "a source's file was not in the input; its path is written but the file is absent", src.id);
+    }
+    if (!txt && std::string(element) == "TextSource" && !src.content && extensionOf(src.path) == "txt") {
+        w.attr("plainTextPath", src.path);
+        if (!bare) _l.add(Severity::Lossy, "lossy.source-content-missing", "a source's file was not in the input; its path is written but the file is absent", src.id);
+    }
+    if (txt && !bare) {
+        std::string n = internalName(guid, "txt", std::string(element) == "TextSource" && !src.content ? src.path : std::string());
+        w.attr("plainTextPath", "internal://" + n.substr(8));
+        std::string bytes = (_t.bom ? std::string("\xEF\xBB\xBF") : std::string()) + out->text();
+        _files.push_back({n, std::move(bytes), nullptr});
+    }
+    audit(w, a);
+    if (std::string(element) == "TextSource") description(w, src.description);
+    if (std::string(element) == "Representation") {
+        auto rep = src.ext.find(key::kRepresentation);
+        if (rep != src.ext.end())
+            if (const Json* d = rep->second.find("description"); d && d->isString()) description(w, d->asString());
+    }
+    if (txt && bare) {
+        w.start("PlainTextContent");
+        w.text(out->text());
+        w.end("PlainTextContent");
+    }
+    for (const Excerpt* e : spans) {
+        const TextSpan& sp = std::get<TextSpan>(e->anchor);
+        std::int64_t s = sp.start, en = sp.end;
+        if (out) {
+            auto a1 = out->convert(sp.start), a2 = out->convert(sp.end);
+            if (!a1 || !a2) {
+                _l.add(Severity::Skipped, "skipped.excerpt-out-of-range", "a text excerpt lies outside its source text and was not written", e->id);
+                continue;
+            }
+            s = *a1;
+            en = *a2;
+            if (e->quote && text::collapseWhitespace(*e->quote) != text::collapseWhitespace(text::substrCodePoints(*txt, sp.start, sp.end)))
+                _l.add(Severity::Lossy, "lossy.excerpt-quote", "an excerpt's quoted text differs from its span and REFI keeps only the span", e->id);
+        } else if (e->ext.count(key::kRawOffsets) == 0) {
+            _l.add(Severity::Lossy, "lossy.offsets-unconverted", "text excerpts of a source without text are written with their offsets unconverted", e->id);
+        }
+        checkExt(e->ext, e->id);
+        w.start("PlainTextSelection");
+        w.attr("guid", guidOf(e->id));
+        if (!e->name.empty()) w.attr("name", e->name);
+        w.attr("startPosition", std::to_string(s));
+        w.attr("endPosition", std::to_string(en));
+        audit(w, e->audit);
+        selectionBody(w, *e);
+        w.end("PlainTextSelection");
+    }
+    (void)ownerId;
+}
+
+void Writer::source(XmlWriter& w, const Source& s, bool bare)
+{
+    checkExt(s.ext, s.id);
+    const std::string guid = guidOf(s.id);
+    const auto& all = _bySource[normalizeId(s.id)];
+    std::vector<const Excerpt*> spans, regions, whole, media, trans;
+    for (const Excerpt* e : all) {
+        if (std::holds_alternative<std::monostate>(e->anchor)) whole.push_back(e);
+        else if (std::holds_alternative<TextSpan>(e->anchor) && (s.kind == SourceKind::Text || s.kind == SourceKind::Pdf)) spans.push_back(e);
+        else if (std::holds_alternative<PdfRegion>(e->anchor) && s.kind == SourceKind::Pdf) regions.push_back(e);
+        else if (std::holds_alternative<ImageRegion>(e->anchor) && s.kind == SourceKind::Picture) regions.push_back(e);
+        else if (std::holds_alternative<TimeSpan>(e->anchor) && (s.kind == SourceKind::Audio || s.kind == SourceKind::Video)) media.push_back(e);
+        else if (std::holds_alternative<TranscriptSpan>(e->anchor) && (s.kind == SourceKind::Audio || s.kind == SourceKind::Video)) trans.push_back(e);
+        else _l.add(Severity::Skipped, "skipped.excerpt-anchor", std::string("a ") + anchorTypeName(e->anchor) + " excerpt cannot be written on a " + toString(s.kind) + " source", e->id);
+    }
+    auto wholeCodings = [&]() {
+        for (const Excerpt* e : whole) {
+            checkExt(e->ext, e->id);
+            if (!e->name.empty() || !e->description.empty() || _memosByTarget.count(normalizeId(e->id)))
+                _l.add(Severity::Lossy, "lossy.whole-source-excerpt", "an excerpt of a whole source is written as source Codings; its name, description and notes are not kept", e->id);
+            for (std::size_t i = 0; i < e->codings.size(); ++i) coding(w, e->codings[i], e->id, i);
+        }
+    };
+    auto contentPath = [&](const char* attrName) {
+        if (s.content && !bare) {
+            std::string ext = extensionOf(s.path);
+            if (ext.empty()) ext = extensionForMediaType(s.mediaType);
+            if (ext.empty()) ext = extensionOf(s.content->describe());
+            if (ext.empty()) ext = "bin";
+            std::string n = blobName(s.content, guid, ext, s.path);
+            w.attr(attrName, "internal://" + n.substr(8));
+            auto sz = s.content->size();
+            if (sz && *sz > kMaxInternal)
+                _l.add(Severity::Lossy, "lossy.source-too-large", "an internal file is over 2^31-1 bytes, the REFI-QDA limit; written anyway", s.id);
+        } else if (s.content && bare) {
+            _l.add(Severity::Lossy, "lossy.content-not-embedded", "a bare .qde cannot carry source files; write a .qdpx", s.id);
+        } else if (!s.path.empty() && s.path.find("://") != std::string::npos &&
+                   text::asciiLower(s.path.substr(0, s.path.find("://"))) != "internal") {
+            w.attr(attrName, s.path);  // an external reference, kept as read
+        } else if (!s.path.empty()) {
+            w.attr(attrName, s.path);
+            _l.add(Severity::Lossy, "lossy.source-content-missing", "a source's file was not in the input; its path is written but the file is absent", s.id);
+        } else if (s.kind != SourceKind::Text) {
+            _l.add(Severity::Lossy, "lossy.source-content-missing", "a media source without content is written without a path", s.id);
+        }
+        auto cp = s.ext.find(key::kCurrentPath);
+        if (cp != s.ext.end() && cp->second.isString()) w.attr("currentPath", cp->second.asString());
+    };
+
+    if (s.kind == SourceKind::Text) {
+        textSource(w, "TextSource", guid, s.name, s.text, s.audit, bare, s.id, spans, s);
+        // textSource leaves the element open after the selections
+        wholeCodings();
+        noteRefs(w, s.id);
+        values(w, s.values);
+        w.end("TextSource");
+        return;
+    }
+    const char* el = s.kind == SourceKind::Pdf ? "PDFSource" : s.kind == SourceKind::Picture ? "PictureSource"
+                     : s.kind == SourceKind::Audio ? "AudioSource" : "VideoSource";
+    w.start(el);
+    w.attr("guid", guid);
+    if (!s.name.empty()) w.attr("name", s.name);
+    contentPath("path");
+    audit(w, s.audit);
+    description(w, s.description);
+    if (s.kind == SourceKind::Picture) {
+        for (const Excerpt* e : regions) {
+            checkExt(e->ext, e->id);
+            ImageRegion r = std::get<ImageRegion>(e->anchor);
+            if (r.x1 > r.x2 || r.y1 > r.y2) {
+                _l.add(Severity::Info, "refi.rectangle-normalised", "an inverted picture rectangle was written with its corners ordered", e->id);
+                if (r.x1 > r.x2) std::swap(r.x1, r.x2);
+                if (r.y1 > r.y2) std::swap(r.y1, r.y2);
+            }
+            w.start("PictureSelection");
+            w.attr("guid", guidOf(e->id));
+            if (!e->name.empty()) w.attr("name", e->name);
+            w.attr("firstX", std::to_string(r.x1));
+            w.attr("firstY", std::to_string(r.y1));
+            w.attr("secondX", std::to_string(r.x2));
+            w.attr("secondY", std::to_string(r.y2));
+            audit(w, e->audit);
+            selectionBody(w, *e);
+            w.end("PictureSelection");
+        }
+    } else if (s.kind == SourceKind::Pdf) {
+        for (const Excerpt* e : regions) {
+            checkExt(e->ext, e->id);
+            const PdfRegion& r = std::get<PdfRegion>(e->anchor);
+            w.start("PDFSelection");
+            w.attr("guid", guidOf(e->id));
+            if (!e->name.empty()) w.attr("name", e->name);
+            w.attr("page", std::to_string(r.page));
+            w.attr("firstX", std::to_string(r.x1));
+            w.attr("firstY", std::to_string(r.y1));
+            w.attr("secondX", std::to_string(r.x2));
+            w.attr("secondY", std::to_string(r.y2));
+            audit(w, e->audit);
+            description(w, e->description);
+            if (e->quote) {
+                auto rg = e->ext.find(key::kRepresentationGuid);
+                std::string g = rg != e->ext.end() && rg->second.isString() && isGuid(trim(rg->second.asString()))
+                                    ? trim(rg->second.asString()) : derivedUuid("area:" + e->id);
+                w.start("Representation");
+                w.attr("guid", g);
+                w.start("PlainTextContent");
+                w.text(*e->quote);
+                w.end("PlainTextContent");
+                w.end("Representation");
+            }
+            for (std::size_t i = 0; i < e->codings.size(); ++i) coding(w, e->codings[i], e->id, i);
+            noteRefs(w, e->id);
+            w.end("PDFSelection");
+        }
+        if (s.text || !spans.empty() || s.ext.count(key::kRepresentation)) {
+            std::string rg, rn;
+            Audit ra;
+            auto rep = s.ext.find(key::kRepresentation);
+            if (rep != s.ext.end() && rep->second.isObject()) {
+                if (auto* g = rep->second.find("guid"); g && g->isString() && isGuid(trim(g->asString()))) rg = trim(g->asString());
+                if (auto* n = rep->second.find("name"); n && n->isString()) rn = n->asString();
+                if (auto* v = rep->second.find("creatingUser"); v && v->isString()) ra.creator = v->asString();
+                if (auto* v = rep->second.find("creationDateTime"); v && v->isString()) ra.created = v->asString();
+                if (auto* v = rep->second.find("modifyingUser"); v && v->isString()) ra.modifier = v->asString();
+                if (auto* v = rep->second.find("modifiedDateTime"); v && v->isString()) ra.modified = v->asString();
+            }
+            if (rg.empty()) rg = derivedUuid("representation:" + s.id);
+            textSource(w, "Representation", rg, rn, s.text, ra, bare, s.id, spans, s);
+            w.end("Representation");
+        }
+    } else {
+        for (const Transcript& t : s.transcripts) {
+            checkExt(t.ext, t.id);
+            std::unique_ptr<OutText> out;
+            if (!t.text.empty()) out = std::make_unique<OutText>(t.text, _t);
+            w.start("Transcript");
+            w.attr("guid", guidOf(t.id));
+            if (!t.name.empty()) w.attr("name", t.name);
+            if (out && !bare) {
+                std::string n = internalName(guidOf(t.id), "txt");
+                w.attr("plainTextPath", "internal://" + n.substr(8));
+                _files.push_back({n, (_t.bom ? std::string("\xEF\xBB\xBF") : std::string()) + out->text(), nullptr});
+            }
+            audit(w, t.audit);
+            auto d = t.ext.find(key::kDescription);
+            if (d != t.ext.end() && d->second.isString()) description(w, d->second.asString());
+            if (out && bare) {
+                w.start("PlainTextContent");
+                w.text(out->text());
+                w.end("PlainTextContent");
+            }
+            for (const SyncPoint& sp : t.syncPoints) {
+                checkExt(sp.ext, sp.id);
+                w.start("SyncPoint");
+                w.attr("guid", guidOf(sp.id));
+                w.attr("timeStamp", std::to_string(sp.timeMs));
+                std::int64_t pos = sp.position;
+                if (out) {
+                    auto c = out->convert(sp.position);
+                    if (c) pos = *c;
+                    else _l.add(Severity::Lossy, "lossy.syncpoint-position", "a sync point lies outside its transcript text; written as stored", sp.id);
+                }
+                w.attr("position", std::to_string(pos));
+                w.end("SyncPoint");
+            }
+            for (const Excerpt* e : trans) {
+                const TranscriptSpan& ts = std::get<TranscriptSpan>(e->anchor);
+                if (normalizeId(ts.transcript) != normalizeId(t.id)) continue;
+                checkExt(e->ext, e->id);
+                w.start("TranscriptSelection");
+                w.attr("guid", guidOf(e->id));
+                if (!e->name.empty()) w.attr("name", e->name);
+                if (!ts.fromSyncPoint.empty()) w.attr("fromSyncPoint", ref(ts.fromSyncPoint));
+                if (!ts.toSyncPoint.empty()) w.attr("toSyncPoint", ref(ts.toSyncPoint));
+                audit(w, e->audit);
+                selectionBody(w, *e);
+                w.end("TranscriptSelection");
+            }
+            noteRefs(w, t.id);
+            w.end("Transcript");
+        }
+        for (const Excerpt* e : trans) {
+            const TranscriptSpan& ts = std::get<TranscriptSpan>(e->anchor);
+            bool found = false;
+            for (const Transcript& t : s.transcripts) found = found || normalizeId(ts.transcript) == normalizeId(t.id);
+            if (!found) _l.add(Severity::Skipped, "skipped.excerpt-transcript", "a transcript excerpt names no transcript of its source", e->id);
+        }
+        const char* sel = s.kind == SourceKind::Audio ? "AudioSelection" : "VideoSelection";
+        for (const Excerpt* e : media) {
+            checkExt(e->ext, e->id);
+            const TimeSpan& ts = std::get<TimeSpan>(e->anchor);
+            w.start(sel);
+            w.attr("guid", guidOf(e->id));
+            if (!e->name.empty()) w.attr("name", e->name);
+            w.attr("begin", std::to_string(ts.begin));
+            w.attr("end", std::to_string(ts.end));
+            audit(w, e->audit);
+            selectionBody(w, *e);
+            w.end(sel);
+        }
+    }
+    wholeCodings();
+    noteRefs(w, s.id);
+    values(w, s.values);
+    w.end(el);
+}
+
+void Writer::raw(XmlWriter& w, const Json& node, std::size_t depth)
+{
+    static const std::set<std::string> allowed{"Link", "NoteRef", "Graph", "Vertex", "Edge"};
+    const Json* el = node.find("element");
+    if (!el || !el->isString() || !allowed.count(el->asString()) || depth > 8) {
+        _l.add(Severity::Lossy, "lossy.refi-raw-element", "a kept element is not a Link/Graph part and was not written");
+        return;
+    }
+    w.start(el->asString());
+    if (const Json* a = node.find("attributes"); a && a->isObject())
+        for (const auto& [k, v] : a->asObject()) {
+            bool okName = !k.empty();
+            for (char c : k) okName = okName && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-');
+            if (okName && v.isString()) w.attr(k, v.asString());
+        }
+    if (const Json* kids = node.find("children"); kids && kids->isArray())
+        for (const Json& k : kids->asArray()) raw(w, k, depth + 1);
+    w.end(el->asString());
+}
+
+std::string Writer::project(bool bare)
+{
+    assignIds();
+    for (const Excerpt& e : _p.excerpts) _bySource[normalizeId(e.source)].push_back(&e);
+    for (std::size_t i = 0; i < _p.memos.size(); ++i)
+        for (const std::string& t : _p.memos[i].targets) _memosByTarget[normalizeId(t)].push_back(i);
+    auto links = _p.ext.find(key::kLinks);
+    if (links != _p.ext.end() && links->second.isArray())
+        for (const Json& l : links->second.asArray())
+            if (const Json* a = l.find("attributes"); a && a->isObject()) {
+                const Json* o = a->find("originGUID");
+                const Json* t = a->find("targetGUID");
+                if (o && t && o->isString() && t->isString()) _linkPairs.insert({normalizeId(trim(o->asString())), normalizeId(trim(t->asString()))});
+            }
+    for (const Source& s : _p.sources)
+        if (!_ids.count(normalizeId(s.id))) continue;
+    for (const Excerpt& e : _p.excerpts) {
+        bool found = false;
+        for (const Source& s : _p.sources) found = found || normalizeId(s.id) == normalizeId(e.source);
+        if (!found) _l.add(Severity::Skipped, "skipped.excerpt-source-missing", "an excerpt names no source and was not written", e.id);
+    }
+
+    std::ostringstream os;
+    {
+        XmlWriter w(os, true);
+        w.start("Project");
+        w.attr("xmlns", kProjectNs);
+        w.attr("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
+        w.attr("xsi:schemaLocation", std::string(kProjectNs) + " http://schema.qdasoftware.org/versions/Project/v1.0/Project.xsd");
+        w.attr("name", _p.name.empty() ? std::string("Untitled") : _p.name);
+        std::string origin = "qdx 0.1 target=" + _t.name;
+        if (!_p.origin.empty()) origin += "; was: " + _p.origin;
+        w.attr("origin", origin);
+        if (!_p.audit.creator.empty()) w.attr("creatingUserGUID", ref(_p.audit.creator));
+        if (!_p.audit.created.empty()) w.attr("creationDateTime", _p.audit.created);
+        if (!_p.audit.modifier.empty()) w.attr("modifyingUserGUID", ref(_p.audit.modifier));
+        if (!_p.audit.modified.empty()) w.attr("modifiedDateTime", _p.audit.modified);
+        if (!_p.basePath.empty()) {
+            if (_o.keepBasePath) w.attr("basePath", _p.basePath);
+            else _l.add(Severity::Lossy, "lossy.basepath", "Project/@basePath ('" + _p.basePath + "') was not written: it may reveal a local user name", {}, "-o keep-basepath=true");
+        }
+        checkExt(_p.ext, {});
+
+        if (!_p.users.empty()) {
+            w.start("Users");
+            for (const User& u : _p.users) {
+                checkExt(u.ext, u.id);
+                w.start("User");
+                w.attr("guid", guidOf(u.id));
+                if (!u.name.empty()) w.attr("name", u.name);
+                auto id = u.ext.find(key::kUserId);
+                if (id != u.ext.end() && id->second.isString()) w.attr("id", id->second.asString());
+                w.end("User");
+            }
+            w.end("Users");
+        }
+        if (!_p.themes.empty()) {
+            w.start("CodeBook");
+            codes(w, false);
+            w.end("CodeBook");
+        }
+        if (!_p.attributes.empty()) {
+            w.start("Variables");
+            for (const Attribute& a : _p.attributes) {
+                checkExt(a.ext, a.id);
+                w.start("Variable");
+                w.attr("guid", guidOf(a.id));
+                w.attr("name", a.name);
+                w.attr("typeOfVariable", refiType(a.type));
+                description(w, a.description);
+                w.end("Variable");
+            }
+            w.end("Variables");
+        }
+        if (!_p.cases.empty()) {
+            w.start("Cases");
+            for (const Case& c : _p.cases) {
+                checkExt(c.ext, c.id);
+                w.start("Case");
+                w.attr("guid", guidOf(c.id));
+                if (!c.name.empty()) w.attr("name", c.name);
+                description(w, c.description);
+                for (const auto& t : c.themes) {
+                    w.start("CodeRef");
+                    w.attr("targetGUID", ref(t));
+                    w.end("CodeRef");
+                }
+                values(w, c.values);
+                for (const auto& s : c.sources) {
+                    w.start("SourceRef");
+                    w.attr("targetGUID", ref(s));
+                    w.end("SourceRef");
+                }
+                for (const auto& x : c.excerpts) {
+                    w.start("SelectionRef");
+                    w.attr("targetGUID", ref(x));
+                    w.end("SelectionRef");
+                }
+                w.end("Case");
+            }
+            w.end("Cases");
+        }
+        if (!_p.sources.empty()) {
+            w.start("Sources");
+            for (const Source& s : _p.sources) source(w, s, bare);
+            w.end("Sources");
+        }
+        if (!_p.memos.empty()) {
+            w.start("Notes");
+            for (const Memo& m : _p.memos) {
+                checkExt(m.ext, m.id);
+                w.start("Note");
+                w.attr("guid", guidOf(m.id));
+                if (!m.name.empty()) w.attr("name", m.name);
+                audit(w, m.audit);
+                auto d = m.ext.find(key::kDescription);
+                if (d != m.ext.end() && d->second.isString()) description(w, d->second.asString());
+                if (!m.text.empty()) {
+                    w.start("PlainTextContent");
+                    w.text(m.text);
+                    w.end("PlainTextContent");
+                }
+                noteRefs(w, m.id);
+                w.end("Note");
+            }
+            w.end("Notes");
+        }
+        if (links != _p.ext.end() && links->second.isArray() && !links->second.asArray().empty()) {
+            w.start("Links");
+            for (const Json& l : links->second.asArray()) raw(w, l, 0);
+            w.end("Links");
+        }
+        if (!_p.sets.empty()) {
+            w.start("Sets");
+            for (const Set& s : _p.sets) {
+                checkExt(s.ext, s.id);
+                w.start("Set");
+                w.attr("guid", guidOf(s.id));
+                w.attr("name", s.name);
+                description(w, s.description);
+                for (const auto& x : s.themes) {
+                    w.start("MemberCode");
+                    w.attr("targetGUID", ref(x));
+                    w.end("MemberCode");
+                }
+                for (const auto& x : s.sources) {
+                    w.start("MemberSource");
+                    w.attr("targetGUID", ref(x));
+                    w.end("MemberSource");
+                }
+                for (const auto& x : s.memos) {
+                    w.start("MemberNote");
+                    w.attr("targetGUID", ref(x));
+                    w.end("MemberNote");
+                }
+                w.end("Set");
+            }
+            w.end("Sets");
+        }
+        auto graphs = _p.ext.find(key::kGraphs);
+        if (graphs != _p.ext.end() && graphs->second.isArray() && !graphs->second.asArray().empty()) {
+            w.start("Graphs");
+            for (const Json& g : graphs->second.asArray()) raw(w, g, 0);
+            w.end("Graphs");
+        }
+        description(w, _p.description);
+        auto nr = _p.ext.find(key::kNoteRefs);
+        if (nr != _p.ext.end() && nr->second.isArray())
+            for (const Json& n : nr->second.asArray())
+                if (n.isString()) {
+                    w.start("NoteRef");
+                    w.attr("targetGUID", ref(n.asString()));
+                    w.end("NoteRef");
+                }
+        w.end("Project");
+        w.flush();
+        if (w.replacedCharacters())
+            _l.add(Severity::Lossy, "lossy.xml-characters", std::to_string(w.replacedCharacters()) + " characters XML 1.0 cannot carry were replaced by U+FFFD");
+    }
+    // notes attached to what REFI cannot attach a NoteRef to
+    for (std::size_t i = 0; i < _p.memos.size(); ++i)
+        for (const std::string& t : _p.memos[i].targets)
+            if (!_memoWritten.count({i, normalizeId(t)}))
+                _l.add(Severity::Lossy, "lossy.memo-target", "a note is attached to something REFI-QDA cannot hold a NoteRef on (a case, set, user or variable) or to nothing known; the attachment was dropped", _p.memos[i].id);
+    return os.str();
+}
+
+std::string Writer::codebook()
+{
+    assignIds();
+    std::ostringstream os;
+    {
+        XmlWriter w(os, true);
+        w.start("CodeBook");
+        w.attr("xmlns", kCodebookNs);
+        w.attr("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
+        w.attr("xsi:schemaLocation", std::string(kCodebookNs) + " http://schema.qdasoftware.org/versions/Codebook/v1.0/Codebook.xsd");
+        w.attr("origin", "qdx 0.1" + (_p.origin.empty() ? std::string() : "; was: " + _p.origin));
+        if (_p.themes.empty()) throw OutputError("a REFI-QDA codebook needs at least one code; the project has none");
+        codes(w, true);
+        bool anySet = false;
+        for (const Set& s : _p.sets) anySet = anySet || !s.themes.empty() || (s.sources.empty() && s.memos.empty());
+        if (anySet) {
+            w.start("Sets");
+            for (const Set& s : _p.sets) {
+                if (!s.sources.empty() || !s.memos.empty())
+                    _l.add(Severity::Lossy, "lossy.codebook-set-members", "codebook sets hold codes only; source and note members were dropped", s.id);
+                if (s.themes.empty() && !(s.sources.empty() && s.memos.empty())) continue;
+                w.start("Set");
+                w.attr("guid", guidOf(s.id));
+                w.attr("name", s.name);
+                description(w, s.description);
+                for (const auto& x : s.themes) {
+                    w.start("MemberCode");
+                    w.attr("guid", ref(x));
+                    w.end("MemberCode");
+                }
+                w.end("Set");
+            }
+            w.end("Sets");
+        } else {
+            for (const Set& s : _p.sets)
+                _l.add(Severity::Lossy, "lossy.codebook-set-members", "codebook sets hold codes only; a set without codes was dropped", s.id);
+        }
+        w.end("CodeBook");
+        w.flush();
+    }
+    auto drop = [&](std::size_t n, const char* what) {
+        if (n) _l.add(Severity::Lossy, std::string("lossy.codebook-") + what, std::to_string(n) + " " + what + " cannot be held by a .qdc codebook (write a .qdpx)");
+    };
+    drop(_p.users.size(), "users");
+    drop(_p.attributes.size(), "attributes");
+    drop(_p.cases.size(), "cases");
+    drop(_p.sources.size(), "sources");
+    drop(_p.excerpts.size(), "excerpts");
+    drop(_p.memos.size(), "memos");
+    return os.str();
+}
+
+void Writer::writeQdpx(const std::string& path, bool bare)
+{
+    std::string xml = project(bare);
+    _l.flush(_d);
+    if (bare) {
+        std::ofstream f(path, std::ios::binary | std::ios::trunc);
+        f << xml;
+        f.close();
+        if (!f) throw OutputError("cannot write " + path);
+        return;
+    }
+    ZipWriter z(path);
+    z.addBytes("project.qde", std::move(xml), true);
+    for (Pending& f : _files) {
+        if (f.blob) {
+            std::string ext = extensionOf(f.name);
+            bool compress = ext == "txt" || ext == "rtf" || ext == "xml" || ext == "html";
+            z.addBlob(f.name, f.blob, compress);
+        } else {
+            z.addBytes(f.name, std::move(f.bytes), true);
+        }
+    }
+    z.close();
+}
+
+void Writer::writeQdc(const std::string& path)
+{
+    std::string xml = codebook();
+    _l.flush(_d);
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    f << xml;
+    f.close();
+    if (!f) throw OutputError("cannot write " + path);
+}
+
+}  // namespace
+
+void writeRefi(const Project& p, const std::string& path, const WriteOptions& opts, Diagnostics& diag)
+{
+    Writer w(p, opts, diag);
+    if (opts.codebook) {
+        w.writeQdc(path);
+        return;
+    }
+    bool bare = opts.container == "qde";
+    if (opts.container == "auto") {
+        std::string low = text::asciiLower(path);
+        auto tmp = low.rfind(".qdx-tmp-");  // the command writes to ".<name>.qdx-tmp-XXXXXXXX" first
+        if (tmp != std::string::npos && low.find('/', tmp) == std::string::npos) low.erase(tmp);
+        bare = low.size() >= 4 && low.compare(low.size() - 4, 4, ".qde") == 0;
+    }
+    w.writeQdpx(path, bare);
+}
+
+}  // namespace qdx::refi

