@@ -34,6 +34,12 @@ qdx::Options defaultReadOptions(const qdx::FormatInfo& info) {
 
 } // namespace
 
+/// UBSan defaults of the harness: stop at the first report, with a stack, except
+/// for the RapidJSON header quirk listed in tests/fuzz/ubsan.supp.
+extern "C" const char* __ubsan_default_options() {
+    return "print_stacktrace=1:halt_on_error=1:suppressions=" QDX_FUZZ_UBSAN_SUPP;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static const QDX_FUZZ_PROVIDER provider;
     static const qdx::Options options = defaultReadOptions(provider.info());
