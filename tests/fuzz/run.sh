@@ -48,6 +48,18 @@ seed json "$ROOT"/tests/json/data/**/*.json "$ROOT"/samples/**/*.json "$SEEDS"/h
 seed refi "$ROOT"/tests/refi/data/*.qd? "$SEEDS"/hostile/*.qdpx
 seed csv "$ROOT"/samples/**/*.csv "$ROOT"/tests/csv/data/**/*.csv "$ROOT"/tests/tabular/data/**/*.csv "$SEEDS"/hostile/*.csv
 seed xlsx "$ROOT"/tests/xlsx/data/**/*.xlsx "$SEEDS"/hostile/*.xlsx
+# qdx's own outputs of the sample make rich seeds, when a normal build exists (CI builds it first).
+QDX_BIN=${QDX_BIN:-$ROOT/build/bin/qdx}
+if [ -x "$QDX_BIN" ]; then
+  sample=$ROOT/samples/hti-central-asia/hti-central-asia.json
+  for t in xlsx:xlsx zip:csv csv:csv qdpx:refi; do
+    "$QDX_BIN" convert -q "$sample" "$SEEDS/sample.${t%%:*}" -t "${t##*:}" >/dev/null 2>&1 || true
+  done
+  "$QDX_BIN" convert -q "$ROOT/samples/hti-central-asia/hti-quotes.csv" "$SEEDS/quotes.xlsx" >/dev/null 2>&1 || true
+  seed xlsx "$SEEDS"/sample.xlsx "$SEEDS"/quotes.xlsx
+  seed csv "$SEEDS"/sample.zip "$SEEDS"/sample.csv
+  seed refi "$SEEDS"/sample.qdpx
+fi
 for d in "$ROOT"/tests/hostile/regressions/*/; do  # earlier findings seed their harness too
   n=$(basename "$d"); seed "$n" "$d"*
 done
