@@ -120,22 +120,25 @@ MEMBER = r"!%s"
 POS = r":\d+:\d+"
 
 
-def zip_cases(prefix, target):
-    ext = prefix
+def zip_cases(prefix, target, ext=None, extra=()):
+    ext = ext or prefix
     for tag, member in [("slip_dotdot", r"\.\./evil\.txt"), ("slip_absolute", r"/tmp/evil\.txt"),
                         ("slip_drive", r"C:/evil\.txt"), ("slip_backslash", r"sources\\\.\.\\")]:
-        refused("%s_%s.%s" % (prefix, tag, ext), MEMBER % member, r"unsafe member name")
-    refused("%s_case_collision.%s" % (prefix, ext), MEMBER % re.escape(target.upper()), r"collides .* case")
-    refused("%s_bomb.%s" % (prefix, ext), MEMBER % r"zeros\.bin", r"ratio .* exceeds|zip bomb")
-    refused("%s_bomb_overlap.%s" % (prefix, ext), MEMBER % r"m\d+\.bin", r"overlapping")
-    refused("%s_size_lie.%s" % (prefix, ext), MEMBER % re.escape(target), r"size lie|declared")
-    refused("%s_bad_crc.%s" % (prefix, ext), MEMBER % re.escape(target), r"CRC")
-    refused("%s_encrypted.%s" % (prefix, ext), MEMBER % re.escape(target), r"encrypted")
-    refused("%s_symlink.%s" % (prefix, ext), MEMBER % r"link\.txt", r"symbolic link")
-    refused("%s_too_many_entries.%s" % (prefix, ext), r"\.%s: " % ext, r"members, more than the limit")
+        refused("%s_%s.%s" % (prefix, tag, ext), MEMBER % member, r"unsafe member name", extra=extra)
+    refused("%s_case_collision.%s" % (prefix, ext), MEMBER % re.escape(target.upper()), r"collides .* case", extra=extra)
+    refused("%s_bomb.%s" % (prefix, ext), MEMBER % r"zeros\.bin", r"ratio .* exceeds|zip bomb", extra=extra)
+    refused("%s_bomb_overlap.%s" % (prefix, ext), MEMBER % r"m\d+\.bin", r"overlapping", extra=extra)
+    refused("%s_size_lie.%s" % (prefix, ext), MEMBER % re.escape(target), r"size lie|declared", extra=extra)
+    refused("%s_bad_crc.%s" % (prefix, ext), MEMBER % re.escape(target), r"CRC", extra=extra)
+    refused("%s_encrypted.%s" % (prefix, ext), MEMBER % re.escape(target), r"encrypted", extra=extra)
+    refused("%s_symlink.%s" % (prefix, ext), MEMBER % r"link\.txt", r"symbolic link", extra=extra)
+    refused("%s_too_many_entries.%s" % (prefix, ext), r"\.%s: " % ext, r"members, more than the limit", extra=extra)
 
 
 def refused_cases():
+    zip_cases("bundle", "codings.csv", ext="zip", extra=["-f", "csv"])
+    refused("bundle_manifest_slip.zip", MEMBER % r"qdx-tables\.json", r"not in the archive", extra=["-f", "csv"])
+    refused("bundle_manifest_not_json.zip", MEMBER % r"qdx-tables\.json", r"JSON|invalid", extra=["-f", "csv"])
     zip_cases("qdpx", "project.qde")
     qde = MEMBER % r"project\.qde"
     refused("qdpx_xxe.qdpx", qde + POS, r"DOCTYPE not allowed")
@@ -295,6 +298,9 @@ FORMULAS_XLSX = ['=HYPERLINK("http://evil.example/","click")', "+1+2", "@SUM(1+1
 
 
 def accepted_cases():
+    # The well-formed files every hostile one is derived from are read cleanly.
+    for f in ["good.qdpx", "good.xlsx", "good.csv", "good.json", "good.zip"]:
+        validated(f, 0)
     # Formula cells: read as text, written as text.
     converted("csv_formulas.csv", "csv", codes=["lossy.formula-guard"], check=csv_guarded(FORMULAS_CSV))
     converted("csv_formulas.csv", "xlsx", check=no_formulas_in_xlsx(FORMULAS_CSV))

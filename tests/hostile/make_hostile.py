@@ -110,7 +110,7 @@ def zip_attacks(prefix, members, target):
             zf.writestr("m/%06d" % i, b"")
 
 
-EXT = {"qdpx": "qdpx", "xlsx": "xlsx"}
+EXT = {"qdpx": "qdpx", "xlsx": "xlsx", "bundle": "zip"}
 
 XXE = ('<!DOCTYPE Project [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n')
 EXTERNAL_DTD = '<!DOCTYPE Project SYSTEM "http://127.0.0.1:9/evil.dtd">\n'
@@ -304,8 +304,28 @@ def make_xlsx():
     write("xlsx_deep_xml.xlsx", zipfile_bytes(xlsx_members(XLSX_ROWS, shared_extra=("<si>%s</si>" % deep).encode())))
 
 
+# ---------------------------------------------------------------- CSV bundle (.zip of tidy tables)
+
+def manifest(files):
+    return json.dumps({"format": "qdx-tables", "version": 1, "layout": "tidy", "formulaGuard": True,
+                       "delimiter": ",", "tables": [{"name": n, "file": f} for n, f in files]}).encode()
+
+
+def make_bundle():
+    codings = (CSV_HEAD + '"USAID, 2021",The hotline received calls.,https://example.org/b\r\n').encode()
+    members = [("qdx-tables.json", manifest([("codings", "codings.csv")])), ("codings.csv", codings)]
+    write("good.zip", zipfile_bytes(members))
+    zip_attacks("bundle", members, "codings.csv")
+    # The manifest names a member outside the archive.
+    write("bundle_manifest_slip.zip", zipfile_bytes([("qdx-tables.json", manifest([("codings", "../../etc/passwd")])),
+                                                     ("codings.csv", codings)]))
+    write("bundle_manifest_not_json.zip", zipfile_bytes([("qdx-tables.json", b'{"format": "qdx-tables", "tables": [}'),
+                                                         ("codings.csv", codings)]))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    make_bundle()
     make_refi()
     make_json()
     make_csv()
