@@ -1,5 +1,6 @@
 #include "Commands.h"
 
+#include "qdx/Archive.h"
 #include "qdx/AtomicFile.h"
 #include "qdx/Compare.h"
 #include "qdx/Errors.h"
@@ -35,23 +36,33 @@ const std::vector<CommandSpec>& commands() {
          "(temporary file + rename) and never onto IN. '-' reads stdin / writes stdout.\n"
          "With --fail-on, nothing is written when a loss at or above that level occurs (exit 5).\n"
          "Options of the reader and the writer share -o; each key must belong to one of them.",
-         {"from", "to", "option", "report", "fail-on", "quiet", "verbose"}},
+         {"from", "to", "option", "report", "fail-on", "quiet", "verbose", "password-file", "password-env"}},
         {"info", "qdx info FILE [-f FMT] [-o key=value]... [--json]",
          "What the project holds: counts of sources (by kind), excerpts, codings, themes, memos,\n"
          "cases, attributes, users, sets. --json prints one JSON object.",
-         {"from", "option", "json", "quiet", "verbose"}},
+         {"from", "option", "json", "quiet", "verbose", "password-file", "password-env"}},
         {"validate", "qdx validate FILE [-f FMT] [-o key=value]...",
          "Read FILE (the reader enforces its format's schema), then check referential integrity:\n"
          "unique ids, every reference resolves, no cycle in the theme tree, text spans inside their\n"
          "source and equal to their quoted text. Exit 1 when problems are found, naming each.",
-         {"from", "option", "json", "quiet", "verbose"}},
+         {"from", "option", "json", "quiet", "verbose", "password-file", "password-env"}},
         {"check", "qdx check IN -t FMT [-f FMT] [-o key=value]... [--report FILE.json] [--fail-on lossy|skipped]",
          "What converting IN to FMT would lose, without writing anything.",
-         {"from", "to", "option", "report", "fail-on", "quiet", "verbose"}},
+         {"from", "to", "option", "report", "fail-on", "quiet", "verbose", "password-file", "password-env"}},
         {"diff", "qdx diff A B [-f FMT] [-o key=value]...",
          "Semantic difference of two projects in any formats (ids compared without braces and case).\n"
          "Exit 0 when equal, 1 when they differ, listing the differences.",
-         {"from", "option", "json", "quiet", "verbose"}},
+         {"from", "option", "json", "quiet", "verbose", "password-file", "password-env"}},
+        {"archive",
+         "qdx archive IN OUT [--zip] [-f FMT] [-o key=value]... [--encrypt --password-file FILE | --password-env VAR]\n"
+         "            qdx archive --verify BAG [--password-file FILE | --password-env VAR]",
+         "Archive a project as a BagIt 1.0 bag (RFC 8493): canonical JSON, the original file, the source\n"
+         "documents and media, the JSON Schema, SHA-256 manifests, bag-info.txt and a README. OUT is a\n"
+         "folder, or a zip with --zip or a name ending in .zip. --encrypt wraps the bag zip in an AES-256\n"
+         "zip (password from a file or an environment variable, never the command line; see\n"
+         "docs/archiving.md for what it does not hide). --verify checks completeness and checksums and\n"
+         "exits 1 naming each problem. Bags are read back by convert, info, validate and diff.",
+         {"from", "option", "zip", "verify", "encrypt", "password-file", "password-env", "quiet", "verbose"}},
     };
     return k;
 }
@@ -184,6 +195,14 @@ struct Loaded {
 
 Loaded load(Context& ctx, const std::string& path, const CommandLine& cl, Diagnostics& diag, std::set<std::string>& used,
             bool allOptionsMine) {
+    if (path != "-" && cl.from.empty() && isBag(path)) {  // archiving: a BagIt bag holds canonical JSON
+        if (allOptionsMine) rejectUnused(cl.options, used, "a bag (canonical JSON)");
+        Loaded l;
+        l.entry = ctx.registry.find("json");
+        l.project = readBag(path, passwordOf(cl), ctx.registry, diag);
+        if (!l.entry) throw UsageError("reading a bag needs the 'json' format");
+        return l;
+    }
     Input in = openInput(path);
     const auto& e = ctx.registry.chooseReader(in, cl.from);
     auto raw = optionsFor(e, cl.options, false, used);
@@ -469,6 +488,11 @@ std::string commandHelp(const std::string& command) {
         if (has("report")) s << "      --report FILE     write every diagnostic as JSON to FILE\n";
         if (has("fail-on")) s << "      --fail-on LEVEL   lossy|skipped: exit 5 (and write nothing) on such losses\n";
         if (has("json")) s << "      --json            machine-readable output\n";
+        if (has("zip")) s << "      --zip             write the bag as a zip (also when OUT ends in .zip)\n";
+        if (has("verify")) s << "      --verify          check the bag BAG: completeness and checksums\n";
+        if (has("encrypt")) s << "      --encrypt         wrap the bag zip in an AES-256 zip (needs a password option)\n";
+        if (has("password-file")) s << "      --password-file F the password of an encrypted bag: the first line of file F\n";
+        if (has("password-env")) s << "      --password-env V  the password of an encrypted bag: environment variable V\n";
         if (has("quiet")) s << "  -q, --quiet           do not print diagnostics\n";
         if (has("verbose")) s << "  -v, --verbose         print every diagnostic, not a summary\n";
         s << "      --plugin-path DIR load plugins from DIR first (repeatable)\n  -h, --help            this help\n";
@@ -501,6 +525,7 @@ int runCommand(const CommandLine& cl, Context& ctx) {
     if (c == "validate") return cmdValidate(cl, ctx);
     if (c == "check") return cmdCheck(cl, ctx);
     if (c == "diff") return cmdDiff(cl, ctx);
+    if (c == "archive") return cmdArchive(cl, ctx);
     throw UsageError("unknown command '" + c + "'");
 }
 

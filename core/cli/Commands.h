@@ -34,6 +34,12 @@ struct CommandLine {
     bool quiet = false;
     bool verbose = false;
     std::vector<std::string> given;  // long names of the options that were given
+    // archive (and reading encrypted bags)
+    bool zip = false;
+    bool verify = false;
+    bool encrypt = false;
+    std::string passwordFile;
+    std::string passwordEnv;
 };
 
 struct Context {
@@ -44,6 +50,10 @@ struct Context {
 };
 
 int runCommand(const CommandLine& cl, Context& ctx);
+/// qdx archive (core/cli/Archive.cpp).
+int cmdArchive(const CommandLine& cl, Context& ctx);
+/// The password of --password-file / --password-env; empty when neither was given.
+std::string passwordOf(const CommandLine& cl);
 /// Help text of one command (empty name = overview).
 std::string commandHelp(const std::string& command);
 bool isCommand(const std::string& name);

@@ -57,6 +57,12 @@ protected:
         os.addOption(Option("json", "", "JSON output"));
         os.addOption(Option("quiet", "q", "quiet"));
         os.addOption(Option("verbose", "v", "verbose"));
+        // archive (passwords only from a file or the environment, never the command line)
+        os.addOption(Option("zip", "", "bag as zip"));
+        os.addOption(Option("verify", "", "verify a bag"));
+        os.addOption(Option("encrypt", "", "encrypt the bag"));
+        os.addOption(Option("password-file", "", "password file").argument("FILE"));
+        os.addOption(Option("password-env", "", "password variable").argument("VAR"));
     }
 
     void handleOption(const std::string& name, const std::string& value) override {
@@ -73,6 +79,11 @@ protected:
             else if (name == "json") _cl.json = true;
             else if (name == "quiet") _cl.quiet = true;
             else if (name == "verbose") _cl.verbose = true;
+            else if (name == "zip") _cl.zip = true;
+            else if (name == "verify") _cl.verify = true;
+            else if (name == "encrypt") _cl.encrypt = true;
+            else if (name == "password-file") _cl.passwordFile = value;
+            else if (name == "password-env") _cl.passwordEnv = value;
             else if (name == "option") {
                 auto eq = value.find('=');
                 if (eq == std::string::npos || eq == 0)

@@ -1,5 +1,7 @@
 #include "qdx/Compare.h"
 
+#include "qdx/Text.h"
+
 #include <algorithm>
 #include <istream>
 #include <map>
@@ -167,6 +169,25 @@ private:
     const CompareOptions& _o;
 };
 
+// The text a text span covers, when its source has text.
+std::optional<std::string> spanText(const Project& p, const Excerpt& e) {
+    const auto* span = std::get_if<TextSpan>(&e.anchor);
+    if (!span) return std::nullopt;
+    for (const auto& s : p.sources)
+        if (normalizeId(s.id) == normalizeId(e.source) && s.text)
+            return text::substrCodePoints(*s.text, span->start, span->end);
+    return std::nullopt;
+}
+
+// A quote is derivable from a text span: a side without one is compared with
+// the text its span covers.
+void quote(Differ& d, const std::string& path, const Project& pa, const Excerpt& x, const Project& pb, const Excerpt& y) {
+    std::optional<std::string> qx = x.quote, qy = y.quote;
+    if (qx && !qy) qy = spanText(pb, y);
+    if (qy && !qx) qx = spanText(pa, x);
+    d.optStr(path + ".quote", qx, qy);
+}
+
 } // namespace
 
 std::vector<Difference> compareProjects(const Project& a, const Project& b, const CompareOptions& opts) {
@@ -203,7 +224,7 @@ std::vector<Difference> compareProjects(const Project& a, const Project& b, cons
         d.optStr(p + ".text", x.text, y.text);
         d.content(p, x.content, y.content);
         d.str(p + ".mediaType", x.mediaType, y.mediaType);
-        d.str(p + ".path", x.path, y.path);
+        // Source::path only says where one format kept the content: not compared.
         d.values(p, x.values, y.values);
         d.list(p + ".transcripts", x.transcripts, y.transcripts,
                [&](const std::string& q, const Transcript& s, const Transcript& t) {
@@ -225,7 +246,7 @@ std::vector<Difference> compareProjects(const Project& a, const Project& b, cons
         d.id(p + ".source", x.source, y.source);
         d.str(p + ".name", x.name, y.name);
         d.anchor(p, x.anchor, y.anchor);
-        d.optStr(p + ".quote", x.quote, y.quote);
+        quote(d, p, a, x, b, y);
         d.str(p + ".description", x.description, y.description);
         // Codings: matched by theme (an excerpt codes a theme at most once in practice).
         std::map<std::string, const Coding*> cy;

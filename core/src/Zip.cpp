@@ -127,6 +127,7 @@ std::string foldName(std::string_view s)
                  || (cp >= 0x410 && cp <= 0x42f))
             cp += 32;
         else if (cp >= 0x400 && cp <= 0x40f) cp += 80;
+        else if (cp == 0x178) cp = 0xff;  // Ÿ -> ÿ
         else if (cp >= 0x100 && cp <= 0x17f && cp != 0x130 && cp != 0x131 && cp != 0x138 && cp != 0x149
                  && cp != 0x17f) {
             // Latin Extended-A alternates upper/lower, with a phase shift at U+0139..U+0148 and U+0179..U+017E.
@@ -582,6 +583,7 @@ struct ZipWriter::Impl {
     std::string path;
     zip_t* za = nullptr;
     std::string password;
+    zip_uint32_t level = 0;  // deflate level, 0 = libzip default
     time_t mtime = 0;
     std::set<std::string> folded;                        // refuses what ZipReader would refuse
     std::vector<std::unique_ptr<std::string>> buffers;  // addBytes data, alive until close()
@@ -609,7 +611,7 @@ struct ZipWriter::Impl {
             throw OutputError(path + "!" + printable(name) + ": " + zip_strerror(za));
         }
         auto u = static_cast<zip_uint64_t>(idx);
-        bool ok = zip_set_file_compression(za, u, method, 0) == 0 && zip_file_set_mtime(za, u, mtime, 0) == 0
+        bool ok = zip_set_file_compression(za, u, method, method == ZIP_CM_DEFLATE ? level : 0) == 0 && zip_file_set_mtime(za, u, mtime, 0) == 0
                   && zip_file_set_external_attributes(za, u, 0, ZIP_OPSYS_UNIX, 0100644u << 16) == 0;
         if (ok && !password.empty()) ok = zip_file_set_encryption(za, u, ZIP_EM_AES_256, password.c_str()) == 0;
         if (!ok) throw OutputError(path + "!" + printable(name) + ": " + zip_strerror(za));
@@ -634,6 +636,11 @@ ZipWriter::~ZipWriter()
 void ZipWriter::setPassword(std::string password)
 {
     _impl->password = std::move(password);
+}
+
+void ZipWriter::setCompressionLevel(int level)
+{
+    _impl->level = static_cast<zip_uint32_t>(level < 0 ? 0 : level > 9 ? 9 : level);
 }
 
 void ZipWriter::addBytes(const std::string& name, std::string data, bool compress)

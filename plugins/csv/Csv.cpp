@@ -244,7 +244,7 @@ tabular::Table parseCsv(std::string_view bytes, const std::string& file, const P
             throw LimitError(at(file, recordLine, 1), "more than " + std::to_string(opts.maxRows) + " rows");
     }
     if (afterQuote)
-        diag.report({Severity::Info, "quirk.csv-text-after-quote", {}, at(file, 0, 0),
+        diag.report({Severity::Lossy, "quirk.csv-text-after-quote", {}, at(file, 0, 0),
                      std::to_string(afterQuote) + " field(s) have text after their closing quote; kept as is", {}});
     if (!t.rows.empty()) {
         std::size_t width = t.rows[0].size(), shortRows = 0, longRows = 0;

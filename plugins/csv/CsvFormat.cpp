@@ -42,7 +42,7 @@ char delimiterOption(const std::string& v, const std::string& target) {
 }
 
 tabular::Dialect dialectOption(const Options& opts, bool forWrite) {
-    std::string v = opts.get("dialect");
+    std::string v = opts.get(forWrite ? "layout" : "dialect");
     if (v.empty() || v == "auto") return forWrite ? tabular::Dialect::Tidy : tabular::Dialect::Unknown;
     tabular::Dialect d = tabular::dialectFromName(v);
     if (d == tabular::Dialect::Unknown) throw UsageError("unknown dialect '" + v + "'");
@@ -203,18 +203,23 @@ FormatInfo CsvFormatProvider::info() const {
     f.support["cases"] = full("bundle cases table; QualCoder/NVivo case sheets");
     f.support["sets"] = full("bundle; document and code groups of tools become sets");
     f.support["extensions"] = full("JSON in the ext columns of the tidy tables");
-    std::vector<std::string> dialects{"auto"};
-    for (const auto& d : tabular::dialects())
-        if (d.canRead || d.canWrite) dialects.push_back(d.name);
+    std::vector<std::string> readDialects{"auto"}, writeLayouts;
+    for (const auto& d : tabular::dialects()) {
+        if (d.canRead) readDialects.push_back(d.name);
+        if (d.canWrite) writeLayouts.push_back(d.name);
+    }
     f.options = {
         {"dialect", OptionType::Choice, "auto",
-         "table layout: read = detected from the header row unless named; write = tidy (default), maxqda-codes, atlasti-codebook, taguette-codebook, nvivo-classification, qualcoder-codes, seed-quotes",
-         dialects, true, true},
+         "layout of the input table: detected from the header row unless named here", readDialects, true, false},
+        {"layout", OptionType::Choice, "tidy",
+         "layout to write: qdx tidy tables, or a tool's import layout", writeLayouts, false, true},
         {"table", OptionType::Choice, "auto",
          "tidy table written to a single .csv (auto = codings; a .zip bundle holds all tables)",
          {"auto", "all", "project", "codings", "themes", "sources", "cases", "memos", "users", "attributes", "sets"}, false, true},
-        {"delimiter", OptionType::Choice, "auto", "field delimiter (auto: sniffed on read; on write ',' or TAB for .tsv/.txt)",
-         {"auto", "comma", "semicolon", "tab"}, true, true},
+        {"delimiter", OptionType::Choice, "auto", "input field delimiter (auto: sniffed among , ; TAB)",
+         {"auto", "comma", "semicolon", "tab"}, true, false},
+        {"separator", OptionType::Choice, "auto", "output field delimiter (auto: TAB for .tsv/.txt, else comma)",
+         {"auto", "comma", "semicolon", "tab"}, false, true},
         {"encoding", OptionType::Choice, "auto",
          "input encoding (auto: BOM, UTF-16, UTF-8, else Windows-1252 with a diagnostic)",
          {"auto", "utf-8", "utf-16", "windows-1252"}, true, false},
@@ -225,6 +230,7 @@ FormatInfo CsvFormatProvider::info() const {
         {"bom", OptionType::Bool, "false", "start the file with a UTF-8 BOM (Excel then reads UTF-8 correctly)", {}, false, true},
         {"neutralise-formulas", OptionType::Bool, "true", "prefix text cells starting with = + - @ TAB CR with ' (OWASP CSV injection)", {}, false, true},
         {"quote", OptionType::Choice, "minimal", "quote fields only when needed, or all", {"minimal", "all"}, false, true},
+        {"strict", OptionType::Bool, "false", "tolerated quirks of real tools' files (quirk.*) become errors", {}, true, false},
     };
     return f;
 }
@@ -307,7 +313,7 @@ void CsvExporter::write(const Project& p, const std::string& path, const Options
     std::string table = opts.get("table");
     if (table.empty()) table = "auto";
     WriteOptions co;
-    co.delimiter = delimiterOption(opts.get("delimiter"), target);
+    co.delimiter = delimiterOption(opts.get("separator"), target);
     co.bom = opts.getBool("bom");
     co.quoteAll = opts.get("quote") == "all";
     co.guardFormulas = opts.getBool("neutralise-formulas");

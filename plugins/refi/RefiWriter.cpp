@@ -547,7 +547,7 @@ void Writer::source(XmlWriter& w, const Source& s, bool bare)
             checkExt(e->ext, e->id);
             ImageRegion r = std::get<ImageRegion>(e->anchor);
             if (r.x1 > r.x2 || r.y1 > r.y2) {
-                _l.add(Severity::Info, "refi.rectangle-normalised", "an inverted picture rectangle was written with its corners ordered", e->id);
+                _l.add(Severity::Lossy, "lossy.rectangle-normalised", "an inverted picture rectangle was written with its corners ordered", e->id);
                 if (r.x1 > r.x2) std::swap(r.x1, r.x2);
                 if (r.y1 > r.y2) std::swap(r.y1, r.y2);
             }

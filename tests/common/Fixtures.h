@@ -5,6 +5,8 @@
 #include "qdx/Model.h"
 #include "qdx/Text.h"
 
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <string>
@@ -78,6 +80,52 @@ inline Project richProject() {
                {"M2", "On legislation", "Stricter laws.", {"T2", "E1"}, {"U1", "", "", ""}, {}}};
     p.cases = {{"K1", "Kazakhstan", "", {{"A1", "2021"}}, {"T2"}, {"S1"}, {"E1"}, {}}};
     p.sets = {{"SET1", "Macro themes", "", {"T2", "T3"}, {"S1"}, {"M1"}, {}}};
+    return p;
+}
+
+/// A deterministic GUID for a test id ("T1" -> "6C4B....-....-4...-8...-............").
+inline std::string guidFor(const std::string& id) {
+    if (id.empty()) return id;
+    std::uint64_t h = 1469598103934665603ull;  // FNV-1a
+    for (unsigned char c : id) h = (h ^ c) * 1099511628211ull;
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%08X-%04X-4%03X-8%03X-%012llX", static_cast<unsigned>(h >> 32),
+                  static_cast<unsigned>((h >> 16) & 0xFFFF), static_cast<unsigned>(h & 0xFFF),
+                  static_cast<unsigned>((h >> 20) & 0xFFF), static_cast<unsigned long long>(h & 0xFFFFFFFFFFFFull));
+    return buf;
+}
+
+/// The same project with every id (and every reference) replaced by a GUID,
+/// as formats that require GUIDs (REFI-QDA) need.
+inline Project withGuidIds(Project p) {
+    auto g = [](std::string& id) { id = guidFor(id); };
+    auto gAll = [&](std::vector<std::string>& ids) { for (auto& i : ids) g(i); };
+    auto gAudit = [&](Audit& a) { g(a.creator); g(a.modifier); };
+    auto gValues = [&](std::vector<AttributeValue>& vs) { for (auto& v : vs) g(v.attribute); };
+    gAudit(p.audit);
+    for (auto& u : p.users) g(u.id);
+    for (auto& t : p.themes) { g(t.id); g(t.parent); gAudit(t.audit); }
+    for (auto& a : p.attributes) g(a.id);
+    for (auto& s : p.sources) {
+        g(s.id);
+        gValues(s.values);
+        gAudit(s.audit);
+        for (auto& t : s.transcripts) {
+            g(t.id);
+            gAudit(t.audit);
+            for (auto& sp : t.syncPoints) g(sp.id);
+        }
+    }
+    for (auto& e : p.excerpts) {
+        g(e.id);
+        g(e.source);
+        gAudit(e.audit);
+        if (auto* ts = std::get_if<TranscriptSpan>(&e.anchor)) { g(ts->transcript); g(ts->fromSyncPoint); g(ts->toSyncPoint); }
+        for (auto& c : e.codings) { g(c.id); g(c.theme); g(c.creator); }
+    }
+    for (auto& m : p.memos) { g(m.id); gAll(m.targets); gAudit(m.audit); }
+    for (auto& c : p.cases) { g(c.id); gValues(c.values); gAll(c.themes); gAll(c.sources); gAll(c.excerpts); }
+    for (auto& s : p.sets) { g(s.id); gAll(s.themes); gAll(s.sources); gAll(s.memos); }
     return p;
 }
 

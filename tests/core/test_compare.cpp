@@ -51,3 +51,13 @@ TEST_CASE("comparison can ignore extensions and audit") {
     o.ignoreAudit = true;
     CHECK(compareProjects(a, b, o).empty());
 }
+
+TEST_CASE("a missing quote is compared with the text its span covers") {
+    Project a = test::richProject();
+    Project b = a;
+    b.excerpts[0].quote.reset();
+    CHECK(compareProjects(a, b).empty());
+    std::get<TextSpan>(b.excerpts[0].anchor).start += 1;
+    auto d = compareProjects(a, b);
+    CHECK(d.size() == 2);  // the span and the text it covers
+}

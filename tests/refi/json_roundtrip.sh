@@ -1,6 +1,11 @@
 #!/bin/sh
-# qdpx -> json -> qdpx -> json must give the same JSON (and `qdx diff` finds
-# nothing) for every REFI-QDA file of the corpus and every look-alike.
+# qdpx -> json -> qdpx -> json must give the same project (`qdx diff` finds
+# nothing) for every REFI-QDA file of the corpus and every look-alike, except
+# for changes the json -> qdpx step reported (architecture: every difference
+# of a round trip must have been reported): inverted rectangles normalised
+# (lossy.rectangle-normalised), attributes/elements outside the schema not
+# written back (lossy.refi-nonstandard), internal files renamed to
+# <GUID>.<ext> (refi.path-renamed).
 # Needs the json plugin beside the qdx command; exit 77 (ctest: skipped) without it.
 set -u
 qdx="$QDX_BIN_DIR/qdx"
@@ -17,12 +22,20 @@ bad=0; n=0
 for f in $files; do
   b=$(basename "$f")
   if ! "$qdx" convert -q "$f" "$tmp/$b.1.json" -t json 2>"$tmp/err" ||
-     ! "$qdx" convert -q "$tmp/$b.1.json" "$tmp/$b.2.qdpx" -o keep-basepath=true 2>>"$tmp/err" ||
+     ! "$qdx" convert -q "$tmp/$b.1.json" "$tmp/$b.2.qdpx" -o keep-basepath=true --report "$tmp/$b.report.json" 2>>"$tmp/err" ||
      ! "$qdx" convert -q "$tmp/$b.2.qdpx" "$tmp/$b.3.json" -t json 2>>"$tmp/err"; then
     echo "FAIL (convert): $f"; cat "$tmp/err"; bad=$((bad+1)); continue
   fi
   if ! "$qdx" diff "$tmp/$b.1.json" "$tmp/$b.3.json" >"$tmp/diff" 2>&1; then
-    echo "FAIL (qdx diff): $f"; head -20 "$tmp/diff"; bad=$((bad+1)); continue
+    grep -v 'difference(s)$' "$tmp/diff" > "$tmp/lines"
+    rep="$tmp/$b.report.json"
+    grep -q '"lossy.rectangle-normalised"' "$rep" && sed -i -E '/\.anchor\.[xy][12]: /d' "$tmp/lines"
+    grep -q '"lossy.refi-nonstandard"' "$rep" && sed -i -E '/ext\[refi:(attributes|unknown)\]/d' "$tmp/lines"
+    grep -q '"refi.path-renamed"' "$rep" && sed -i -E '/\.path: /d' "$tmp/lines"
+    if [ -s "$tmp/lines" ]; then
+      echo "FAIL (qdx diff, unreported differences): $f"; head -20 "$tmp/lines"; bad=$((bad+1)); continue
+    fi
+    echo "ok with reported changes: $f"
   fi
   n=$((n+1))
 done

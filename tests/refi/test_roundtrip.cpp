@@ -56,7 +56,7 @@ bool expected(const qdx::Difference& d, const qdx::Diagnostics& dw)
         return d.path.size() >= x.size() && d.path.compare(d.path.size() - x.size(), x.size(), x) == 0;
     };
     if (d.path.find("ext[refi:attributes]") != std::string::npos || d.path.find("ext[refi:unknown]") != std::string::npos) return true;
-    if (dw.countCode("refi.rectangle-normalised") && (endsWith(".anchor.x1") || endsWith(".anchor.x2") || endsWith(".anchor.y1") || endsWith(".anchor.y2")))
+    if (dw.countCode("lossy.rectangle-normalised") && (endsWith(".anchor.x1") || endsWith(".anchor.x2") || endsWith(".anchor.y1") || endsWith(".anchor.y2")))
         return true;
     return dw.countCode("refi.path-renamed") && endsWith(".path");
 }

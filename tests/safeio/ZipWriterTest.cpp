@@ -58,6 +58,18 @@ public:
     std::string describe() const override { return "lying-blob"; }
 };
 
+/// A blob that cannot tell its size before it is read (like stdin).
+class UnsizedBlob final : public Blob {
+public:
+    explicit UnsizedBlob(std::string data) : _data(std::move(data)) {}
+    std::unique_ptr<std::istream> open() const override { return std::make_unique<std::istringstream>(_data); }
+    std::optional<std::uint64_t> size() const override { return std::nullopt; }
+    std::string describe() const override { return "unsized-blob"; }
+
+private:
+    std::string _data;
+};
+
 /// A blob whose stream fails halfway.
 class FailingBlob final : public Blob {
 public:
@@ -87,11 +99,12 @@ TEST_CASE("bytes, files and blobs round trip", "[zipwriter]")
         w.addBytes("sources/stored.bin", std::string(1000, 'z'), false);
         w.addFile("sources/in.txt", dir / "in.txt");
         w.addBlob("sources/blob.txt", std::make_shared<MemoryBlob>(std::string(100000, 'b')));
-        w.addBlob("sources/unsized.txt", std::make_shared<FileBlob>(dir / "in.txt"), false);
+        w.addBlob("sources/stored-file.txt", std::make_shared<FileBlob>(dir / "in.txt"), false);
+        w.addBlob("sources/unsized.txt", std::make_shared<UnsizedBlob>(std::string(70000, 'u')));
         w.close();
     }
     auto zip = ZipReader::open(Input::fromFile(out));
-    REQUIRE(zip->entries().size() == 5);
+    REQUIRE(zip->entries().size() == 6);
     CHECK(zip->read(*zip->find("project.qde"), 100) == "<Project/>");
     const auto* stored = zip->find("sources/stored.bin");
     CHECK(stored->method == 0);
@@ -100,7 +113,8 @@ TEST_CASE("bytes, files and blobs round trip", "[zipwriter]")
     CHECK(zip->read(*zip->find("sources/in.txt"), 1 << 20) == std::string(300000, 'a'));
     CHECK(zip->find("sources/in.txt")->compressedSize < 10000);
     CHECK(zip->read(*zip->find("sources/blob.txt"), 1 << 20) == std::string(100000, 'b'));
-    CHECK(zip->find("sources/unsized.txt")->method == 0);
+    CHECK(zip->find("sources/stored-file.txt")->method == 0);
+    CHECK(zip->read(*zip->find("sources/unsized.txt"), 1 << 20) == std::string(70000, 'u'));
 }
 
 TEST_CASE("a zip member is copied as its compressed bytes", "[zipwriter]")

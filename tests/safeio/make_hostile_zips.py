@@ -124,6 +124,23 @@ def main():
         entry("Sources/\u00c9t\u00e9.txt", "\u00e9t\u00e9".encode()),
     ]))
 
+    # Benign but less common: written to a pipe, so sizes and CRCs follow the
+    # data in data descriptors (general purpose bit 3), as streaming writers do.
+    class Pipe(io.RawIOBase):
+        def __init__(self):
+            self.buf = bytearray()
+        def writable(self):
+            return True
+        def write(self, b):
+            self.buf += b
+            return len(b)
+    pipe = Pipe()
+    with zipfile.ZipFile(pipe, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("project.qde", b"<Project/>\n" * 100)
+        with z.open("sources/a.txt", "w") as f:
+            f.write(b"streamed text\n" * 1000)
+    write("data_descriptor.zip", bytes(pipe.buf))
+
     # Zip slip and friends.
     slips = {
         "slip_dotdot.zip": "../evil.txt",

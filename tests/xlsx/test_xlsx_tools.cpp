@@ -335,3 +335,40 @@ TEST_CASE("the seed study's quote sheet is written and read back", "[xlsx][seed]
     CHECK(quotes.count("- stricter laws were passed, \"finally\"") == 1);
     CHECK(quotes.count("+ NGOs and police met monthly") == 1);
 }
+
+TEST_CASE("MAXQDA segments re-saved as xlsx by pandas and by LibreOffice import", "[xlsx][corpus][libreoffice]") {
+    const std::string root = corpus();
+    if (root.empty()) {
+        WARN("QDX_CORPUS unset — skipping");
+        return;
+    }
+    // The corpus CSV conversion of a MAXQDA export: 117 segments (openpyxl/pandas: 117 data rows), one document.
+    const std::string csv = root + "/tabular/maxqda/SPUND-LX__psych_data_schilder1918-1-codedsegments.csv";
+    int rc = 0;
+    const std::string pandas = scratch("pandas.xlsx");
+    const std::string out = run(python() + " -c \"import pandas as pd; pd.read_csv('" + csv + "').to_excel('" + pandas +
+                                    "', index=False)\" 2>&1",
+                                &rc);
+    if (rc != 0) {
+        WARN("pandas not available — skipping the pandas workbook: " + out);
+    } else {
+        Diagnostics d;
+        const Project p = readProject(pandas, d);
+        CHECK(p.codingCount() == 117);
+        CHECK(p.sources.size() == 1);
+    }
+    run("command -v soffice >/dev/null 2>&1", &rc);
+    if (rc != 0) {
+        WARN("soffice not installed — skipping the LibreOffice workbook");
+        return;
+    }
+    writeFile(scratch("schilder.csv"), readFile(csv));
+    run("cd " + scratchDir() + " && timeout 180 soffice -env:UserInstallation=file://" + scratch("lo-profile") +
+            " --headless --infilter='CSV:44,34,76,1' --convert-to xlsx schilder.csv >/dev/null 2>&1",
+        &rc);
+    REQUIRE(rc == 0);
+    Diagnostics d;
+    const Project p = readProject(scratch("schilder.xlsx"), d);
+    CHECK(p.codingCount() == 117);
+    CHECK(p.sources.size() == 1);
+}

@@ -308,6 +308,15 @@ TEST_CASE("hostile workbooks are refused with a clear error", "[xlsx][reader][ho
         writeFile(scratch("junk.xlsx"), "this is not a zip");
         CHECK_THROWS_AS(WorkbookReader(Input::fromFile(scratch("junk.xlsx")), diag), InputError);
     }
+    SECTION("a compression bomb: a sheet part inflating over the ratio budget") {
+        const std::string path = scratch("bomb.xlsx");
+        std::string rows = "<row r=\"1\"><c t=\"inlineStr\"><is><t>";
+        rows.append(8u << 20, 'a');  // 8 MiB of one letter deflates about 1000:1
+        rows += "</t></is></c></row>";
+        makeWorkbook(path, {{"xl/worksheets/sheet1.xml", sheetXml(rows)}});
+        Diagnostics diag;
+        CHECK_THROWS_AS(WorkbookReader(Input::fromFile(path), diag).readSheet(0), LimitError);
+    }
     SECTION("a size lie: an entry delivering more than it declares") {
         const std::string path = scratch("sizelie.xlsx");
         std::string rows;

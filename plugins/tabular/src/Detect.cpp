@@ -131,6 +131,18 @@ Detection scoreRow(const Table& t, std::size_t r) {
     if (h.has(Role::SeedSource) && h.names.count("country") && h.names.count("material type"))
         pick(Dialect::SeedReports, 85, "Source, Country, Material type");
 
+    // NVivo classification sheets: hierarchical names in column A ("Cases\\\\People\\Betty").
+    if (h.nonBlank >= 2) {
+        std::size_t n = 0, hier = 0;
+        for (std::size_t rr = r + 1; rr < t.rows.size() && n < 50; ++rr) {
+            const std::string& v = t.cell(rr, 0);
+            if (isBlankCell(v)) continue;
+            ++n;
+            if (v.find("\\\\") != std::string::npos) ++hier;
+        }
+        if (n && hier * 2 >= n) pick(Dialect::NvivoClassification, 70, "hierarchical names (Cases\\\\…) in column A");
+    }
+
     // Case tables: a case/name column first, attributes after.
     if (d.score < 50 && h.nonBlank >= 2 && h.has(Role::CaseName) && h.cells.size() >= 2 &&
         std::find(std::begin(caseFirstColumn()), std::end(caseFirstColumn()), first) != std::end(caseFirstColumn())) {

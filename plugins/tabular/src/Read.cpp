@@ -872,7 +872,10 @@ void readMaxqdaSegments(Builder& b, const Table& t, std::size_t h) {
     for (Role r : {Role::DocGroup, Role::Document}) cols.find(r, 1);
     std::vector<std::size_t> docVars = cols.unused();
     for (std::size_t c : docVars) cols.markUsed(c);
-    std::map<std::string, std::size_t> excerptByKey;
+    // Rows of one segment (same document, positions and text) are one excerpt
+    // with several codings; a second row with a code the excerpt already has
+    // is another segment with the same text.
+    std::map<std::string, std::vector<std::size_t>> excerptByKey;
     std::size_t glyphWithoutColour = 0;
     for (std::size_t r = h + 1; r < t.rows.size(); ++r) {
         std::string doc = b.field(t, r, cDoc), code = b.field(t, r, cCode);
@@ -889,13 +892,21 @@ void readMaxqdaSegments(Builder& b, const Table& t, std::size_t h) {
         }
         std::string segment = b.text(t, r, cSeg);
         std::string key = src.id + kKeySep + b.field(t, r, cStart) + kKeySep + b.field(t, r, cEnd) + kKeySep + segment;
-        Excerpt* e;
-        auto it = excerptByKey.find(key);
-        if (it != excerptByKey.end()) {
-            e = &b.p.excerpts[it->second];
-        } else {
+        std::string themeId = b.theme(splitPath(code, PathStyle::Maxqda));
+        Excerpt* e = nullptr;
+        auto& same = excerptByKey[key];
+        for (std::size_t idx : same) {
+            bool has = false;
+            for (const auto& c : b.p.excerpts[idx].codings)
+                if (c.theme == themeId) has = true;
+            if (!has) {
+                e = &b.p.excerpts[idx];
+                break;
+            }
+        }
+        if (!e) {
             Excerpt ne;
-            ne.id = mintId("excerpt", t.file + kKeySep + t.name + kKeySep + key);
+            ne.id = mintId("excerpt", t.file + kKeySep + t.name + kKeySep + key + kKeySep + std::to_string(same.size()));
             ne.source = src.id;
             if (!segment.empty()) ne.quote = segment;
             maxqdaPosition(b, t, r, cStart, cEnd, ne);
@@ -907,7 +918,7 @@ void readMaxqdaSegments(Builder& b, const Table& t, std::size_t h) {
             ne.audit.modified = b.date(b.field(t, r, cMod), t, r, cMod);
             ne.audit.creator = b.user(b.field(t, r, cCrBy));
             ne.audit.created = b.date(b.field(t, r, cCr), t, r, cCr);
-            excerptByKey.emplace(key, b.p.excerpts.size());
+            same.push_back(b.p.excerpts.size());
             e = &b.addExcerpt(std::move(ne));
             std::string memos = b.text(t, r, cMemos);
             if (!trimmed(memos).empty()) {
@@ -925,7 +936,6 @@ void readMaxqdaSegments(Builder& b, const Table& t, std::size_t h) {
                 b.p.memos.push_back(std::move(m));
             }
         }
-        std::string themeId = b.theme(splitPath(code, PathStyle::Maxqda));
         if (themeId.empty()) continue;
         Theme* th = b.themeById(themeId);
         if (cColour >= 0) {
@@ -1431,7 +1441,7 @@ void readTaguetteHighlights(Builder& b, const Table& t, std::size_t h) {
         if (!dup) e->codings.push_back(std::move(cd));
     }
     if (cId < 0)
-        b.diag().report({Severity::Info, "quirk.taguette-no-id", {}, t.where(h, 0),
+        b.diag().report({Severity::Lossy, "quirk.taguette-no-id", {}, t.where(h, 0),
                          "the highlights table has no 'id' column: rows with the same document and text were taken as one highlight (" +
                              std::to_string(merged) + " row(s) merged); genuinely repeated passages are merged too",
                          {}});
@@ -1680,9 +1690,18 @@ void readSeedQuotes(Builder& b, const Table& t, std::size_t h) {
             cd.theme = b.theme(path);
             e.codings.push_back(std::move(cd));
         }
+        // Other columns are source attributes (Country, Material type, …); a
+        // value differing between quotes of one source stays on the excerpt.
         for (std::size_t c : extra) {
             std::string v = b.field(t, r, static_cast<int>(c));
-            if (!v.empty()) e.ext["seed:" + cols.header(c)] = Json(v);
+            if (v.empty()) continue;
+            std::string attr = b.attribute(cols.header(c));
+            Source& ss = *b.sourceById(sid);
+            bool clash = false;
+            for (const auto& av : ss.values)
+                if (av.attribute == attr && av.value != v) clash = true;
+            if (clash) e.ext["seed:" + cols.header(c)] = Json(v);
+            else b.setValue(ss.values, attr, v, sid, t.where(r, c));
         }
         b.addExcerpt(std::move(e));
     }

@@ -558,8 +558,25 @@ void writeSeedQuotes(const Project& p, RowSink& sink, Diagnostics& diag) {
     };
     std::string refAttr = findAttr("reference");
     if (refAttr.empty()) refAttr = findAttr("url");
-    sink.beginTable(TableHeader{"Quotes", {"Source", "Verbatim quote", "News/report source", "Theme"},
-                                {CellType::Text, CellType::Text, CellType::Text, CellType::Text}, true});
+    // Further source attributes follow the three columns and Theme.
+    std::vector<const Attribute*> attrs;
+    {
+        std::set<std::string> used;
+        for (const auto& s : p.sources)
+            for (const auto& v : s.values) used.insert(normalizeId(v.attribute));
+        for (const auto& a : p.attributes)
+            if (used.count(normalizeId(a.id)) && normalizeId(a.id) != normalizeId(refAttr)) attrs.push_back(&a);
+    }
+    TableHeader h{"Quotes", {"Source", "Verbatim quote", "News/report source", "Theme"},
+                  {CellType::Text, CellType::Text, CellType::Text, CellType::Text}, true};
+    std::set<std::string> taken{"source", "verbatim quote", "news/report source", "theme"};
+    for (const Attribute* a : attrs) {
+        std::string name = a->name;
+        if (!taken.insert(normalizeHeader(name)).second) name += " [" + a->id + "]";
+        h.columns.push_back(name);
+        h.types.push_back(attributeCellType(a->type));
+    }
+    sink.beginTable(h);
     std::size_t positions = 0;
     for (const auto& e : p.excerpts) {
         const Source* s = ix.source(e.source);
@@ -576,7 +593,15 @@ void writeSeedQuotes(const Project& p, RowSink& sink, Diagnostics& diag) {
         if (quote.empty() && s && s->text)
             if (auto t = std::get_if<TextSpan>(&e.anchor)) quote = text::substrCodePoints(*s->text, t->start, t->end);
         if (!std::holds_alternative<std::monostate>(e.anchor)) ++positions;
-        sink.row({s ? s->name : e.source, quote, ref, themes}, nullptr);
+        std::vector<std::string> row{s ? s->name : e.source, quote, ref, themes};
+        for (const Attribute* a : attrs) {
+            std::string v;
+            if (s)
+                for (const auto& av : s->values)
+                    if (normalizeId(av.attribute) == normalizeId(a->id)) v = av.value;
+            row.push_back(v);
+        }
+        sink.row(row, nullptr);
     }
     sink.endTable();
     if (positions)

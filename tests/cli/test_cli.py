@@ -1,0 +1,213 @@
+#!/usr/bin/python3
+"""The qdx command end to end: exit codes, messages, atomic output, stdin/stdout.
+
+usage: test_cli.py QDX SOURCE_DIR
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+QDX, SRC = sys.argv[1], sys.argv[2]
+SAMPLE = os.path.join(SRC, "samples", "hti-central-asia", "hti-central-asia.json")
+
+
+def qdx(*args, stdin=None):
+    p = subprocess.run([QDX, *args], input=stdin, capture_output=True, timeout=120)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+class Cli(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.d = self.tmp.name
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def path(self, name):
+        return os.path.join(self.d, name)
+
+    def test_help_everywhere(self):
+        for args in (["--help"], ["convert", "--help"], ["info", "-h"], ["help", "diff"]):
+            rc, out, _ = qdx(*args)
+            self.assertEqual(rc, 0, args)
+            self.assertIn("usage:", out)
+        rc, out, _ = qdx()
+        self.assertEqual(rc, 2)
+
+    def test_usage_errors_exit_2(self):
+        rc, _, err = qdx("frobnicate")
+        self.assertEqual(rc, 2)
+        self.assertIn("unknown command", err)
+        rc, _, err = qdx("convert", SAMPLE, self.path("x.json"), "--bogus")
+        self.assertEqual(rc, 2)
+        rc, _, err = qdx("convert", SAMPLE, self.path("x.json"), "-o", "nosuch=1")
+        self.assertEqual(rc, 2)
+        self.assertIn("unknown option 'nosuch'", err)
+        rc, _, err = qdx("convert", SAMPLE, self.path("x.unknownsuffix"))
+        self.assertEqual(rc, 2)
+        self.assertIn("-t", err)
+        rc, _, err = qdx("formats", "--json-nope")
+        self.assertEqual(rc, 2)
+        rc, _, err = qdx("info", SAMPLE, "--fail-on", "lossy")
+        self.assertEqual(rc, 2)
+        self.assertIn("does not take --fail-on", err)
+
+    def test_formats_lists_json(self):
+        rc, out, _ = qdx("formats")
+        self.assertEqual(rc, 0)
+        self.assertRegex(out, r"\n  json +RW")
+        rc, out, _ = qdx("format", "json")
+        self.assertEqual(rc, 0)
+        self.assertIn("Options", out)
+        rc, _, _ = qdx("format", "nope")
+        self.assertEqual(rc, 2)
+
+    def test_info_json_counts(self):
+        rc, out, _ = qdx("info", SAMPLE, "--json")
+        self.assertEqual(rc, 0)
+        info = json.loads(out)
+        for key in ("sources", "excerpts", "codings", "themes", "memos", "cases", "attributes", "users", "sets"):
+            self.assertIsInstance(info[key], int, key)
+        with open(SAMPLE, encoding="utf-8") as f:
+            doc = json.load(f)
+        self.assertEqual(info["sources"], len(doc["sources"]))
+        self.assertEqual(info["excerpts"], len(doc["excerpts"]))
+        self.assertEqual(info["codings"], sum(len(e.get("codings", [])) for e in doc["excerpts"]))
+        self.assertEqual(info["themes"], len(doc["themes"]))
+
+    def test_convert_and_diff_equal(self):
+        out = self.path("copy.json")
+        rc, _, err = qdx("convert", SAMPLE, out)
+        self.assertEqual(rc, 0, err)
+        rc, stdout, _ = qdx("diff", SAMPLE, out)
+        self.assertEqual(rc, 0)
+        self.assertIn("equal", stdout)
+        self.assertEqual([f for f in os.listdir(self.d) if "qdx-tmp" in f], [])
+
+    def test_diff_reports_differences(self):
+        with open(SAMPLE, encoding="utf-8") as f:
+            doc = json.load(f)
+        doc["themes"][1]["name"] = "Renamed"
+        other = self.path("other.json")
+        with open(other, "w", encoding="utf-8") as f:
+            json.dump(doc, f)
+        rc, out, _ = qdx("diff", SAMPLE, other)
+        self.assertEqual(rc, 1)
+        self.assertIn("themes[%s].name" % doc["themes"][1]["id"], out)
+        rc, out, _ = qdx("diff", SAMPLE, other, "--json")
+        self.assertEqual(rc, 1)
+        self.assertFalse(json.loads(out)["equal"])
+
+    def test_validate_names_a_dangling_theme(self):
+        with open(SAMPLE, encoding="utf-8") as f:
+            doc = json.load(f)
+        ex = doc["excerpts"][0]
+        ex["codings"][0]["theme"] = "DEADBEEF-0000-4000-8000-000000000000"
+        bad = self.path("bad.json")
+        with open(bad, "w", encoding="utf-8") as f:
+            json.dump(doc, f)
+        rc, out, _ = qdx("validate", bad)
+        self.assertEqual(rc, 1)
+        self.assertIn("invalid.dangling-reference", out)
+        self.assertIn(ex["id"], out)
+        self.assertIn("DEADBEEF-0000-4000-8000-000000000000", out)
+        rc, out, _ = qdx("validate", SAMPLE)
+        self.assertEqual(rc, 0)
+
+    def test_input_errors_exit_3_and_name_the_file(self):
+        rc, _, err = qdx("info", self.path("missing.json"))
+        self.assertEqual(rc, 3)
+        self.assertIn("missing.json", err)
+        broken = self.path("broken.json")
+        with open(broken, "w") as f:
+            f.write('{"qdx": "1.0",\n "project": {"name": }}')
+        rc, _, err = qdx("info", broken)
+        self.assertEqual(rc, 3)
+        self.assertIn("broken.json:2:", err)
+
+    def test_never_writes_onto_the_input(self):
+        copy = self.path("in.json")
+        with open(SAMPLE, "rb") as f, open(copy, "wb") as g:
+            g.write(f.read())
+        before = open(copy, "rb").read()
+        rc, _, err = qdx("convert", copy, copy)
+        self.assertEqual(rc, 4)
+        self.assertIn("input", err)
+        link = self.path("link.json")
+        os.symlink(copy, link)
+        rc, _, _ = qdx("convert", copy, link)
+        self.assertEqual(rc, 4)
+        hard = self.path("hard.json")
+        os.link(copy, hard)
+        rc, _, _ = qdx("convert", copy, hard)
+        self.assertEqual(rc, 4)
+        self.assertEqual(open(copy, "rb").read(), before)
+
+    def test_failed_read_leaves_previous_output(self):
+        out = self.path("out.json")
+        with open(out, "w") as f:
+            f.write("previous")
+        broken = self.path("broken.json")
+        with open(broken, "w") as f:
+            f.write("[")
+        rc, _, _ = qdx("convert", broken, out, "-f", "json")
+        self.assertEqual(rc, 3)
+        self.assertEqual(open(out).read(), "previous")
+        self.assertEqual(sorted(os.listdir(self.d)), ["broken.json", "out.json"])
+
+    def test_stdin_and_stdout(self):
+        data = open(SAMPLE, "rb").read()
+        rc, out, err = qdx("convert", "-", "-", "-f", "json", "-t", "json", stdin=data)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(json.loads(out)["project"]["name"], json.loads(data)["project"]["name"])
+        rc, _, err = qdx("convert", "-", "-", stdin=data)
+        self.assertEqual(rc, 2)
+
+    def test_report_and_fail_on(self):
+        report = self.path("report.json")
+        rc, _, err = qdx("convert", SAMPLE, self.path("x.json"), "--report", report, "--fail-on", "lossy")
+        self.assertEqual(rc, 0, err)
+        rep = json.load(open(report))
+        self.assertIn("diagnostics", rep)
+        self.assertIn("counts", rep)
+        # json omitting media is lossy only when there is media: the sample has none, so
+        # use a media-free option that the json writer knows, and check --fail-on skipped passes.
+        rc, _, _ = qdx("convert", SAMPLE, self.path("y.json"), "--fail-on", "skipped")
+        self.assertEqual(rc, 0)
+        rc, _, _ = qdx("convert", SAMPLE, self.path("z.json"), "--fail-on", "sometimes")
+        self.assertEqual(rc, 2)
+
+    def test_fail_on_lossy_writes_nothing(self):
+        with open(SAMPLE, encoding="utf-8") as f:
+            doc = json.load(f)
+        src = doc["sources"][0]
+        src["content"] = {"mediaType": "application/pdf", "size": 4, "base64": "JVBERg=="}
+        media = self.path("media.json")
+        with open(media, "w", encoding="utf-8") as f:
+            json.dump(doc, f)
+        out = self.path("out.json")
+        rc, _, err = qdx("convert", media, out, "-o", "media=omit", "--fail-on", "lossy")
+        self.assertEqual(rc, 5, err)
+        self.assertIn("lossy.media-omitted", err)
+        self.assertFalse(os.path.exists(out))
+        rc, _, err = qdx("convert", media, out, "-o", "media=omit", "--fail-on", "skipped")
+        self.assertEqual(rc, 0, err)
+        self.assertTrue(os.path.exists(out))
+        rc, stdout, _ = qdx("check", media, "-t", "json", "-o", "media=omit")
+        self.assertIn("lossy.media-omitted", stdout)
+
+    def test_check_writes_nothing(self):
+        rc, out, err = qdx("check", SAMPLE, "-t", "json")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("nothing would be lost", out)
+        self.assertEqual(os.listdir(self.d), [])
+        rc, _, err = qdx("check", SAMPLE)
+        self.assertEqual(rc, 2)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"])
