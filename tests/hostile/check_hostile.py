@@ -33,6 +33,7 @@ MEMORY = int(os.environ.get("QDX_HOSTILE_MEMORY", str(2 << 30)))
 TIMEOUT = float(os.environ.get("QDX_HOSTILE_TIMEOUT", "120" if SANITIZE else "60"))
 failures = []
 stats = []
+sanitizer_reports = []
 
 
 def run(args, timeout=None):
@@ -45,7 +46,12 @@ def run(args, timeout=None):
         p = subprocess.run(cmd, capture_output=True, timeout=timeout or TIMEOUT, env=env, cwd=WORK)
     except subprocess.TimeoutExpired:
         return None, "", "TIMEOUT after %ss" % (timeout or TIMEOUT), timeout or TIMEOUT
-    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"), time.monotonic() - t0
+    err = p.stderr.decode("utf-8", "replace")
+    # A sanitizer report is a failure even when the process goes on (GCC's UBSan
+    # does not stop at every check, whatever -fno-sanitize-recover says).
+    if re.search(r"runtime error:|ERROR: \w+Sanitizer|SUMMARY: \w+Sanitizer", err):
+        sanitizer_reports.append("qdx %s:\n%s" % (" ".join(args), err[:1500]))
+    return p.returncode, p.stdout.decode("utf-8", "replace"), err, time.monotonic() - t0
 
 
 class Case:
@@ -366,18 +372,26 @@ def regressions():
         d = os.path.join(root, fmt)
         if not os.path.isdir(d) or fmt not in fmt_of:
             continue
+        # A file, or a folder holding one file whose name matters (csv reads the
+        # table kind from it: "codings.csv").
         for f in sorted(os.listdir(d)):
             if f.startswith(".") or f.endswith(".md"):
                 continue
+            p = os.path.join(d, f)
+            if os.path.isdir(p):
+                inner = [x for x in sorted(os.listdir(p)) if not x.startswith(".") and not x.endswith(".md")]
+                if len(inner) != 1:
+                    continue
+                p = os.path.join(p, inner[0])
             name = "regression %s/%s" % (fmt, f)
             if not selected(name):
                 continue
             c = Case(name)
-            rc, _, err, secs = run(["validate", "-f", fmt_of[fmt], os.path.join(d, f)])
+            rc, _, err, secs = run(["validate", "-f", fmt_of[fmt], p])
             stats.append((name, secs))
             c.check(rc in (0, 1, 3), "exit %s (expected 0, 1 or 3): %s" % (rc, err.strip()[:400]))
             if rc == 3:
-                c.check(f in err, "the message does not name the file: %s" % err.strip()[:300])
+                c.check(os.path.basename(p) in err, "the message does not name the file: %s" % err.strip()[:300])
             finish(c)
 
 
@@ -389,8 +403,10 @@ def main():
     slow = sorted(stats, key=lambda s: -s[1])[:5]
     print("%d runs; slowest: %s" % (len(stats), ", ".join("%s %.1fs" % s for s in slow)))
     print("memory cap: %s" % ("none (QDX_SANITIZE=1)" if SANITIZE else "%d MiB address space" % (MEMORY >> 20)))
-    if failures:
-        print("%d case(s) failed" % len(failures))
+    for r in sanitizer_reports:
+        print("SANITIZER REPORT from " + r)
+    if failures or sanitizer_reports:
+        print("%d case(s) failed, %d sanitizer report(s)" % (len(failures), len(sanitizer_reports)))
         return 1
     return 0
 
