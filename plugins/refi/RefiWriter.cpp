@@ -469,6 +469,10 @@ void Writer::textSource(XmlWriter& w, const char* element, const std::string& gu
     for (const Excerpt* e : spans) {
         const TextSpan& sp = std::get<TextSpan>(e->anchor);
         std::int64_t s = sp.start, en = sp.end;
+        if (en < s) {  // a REFI reader refuses it; never write an inverted span
+            _l.add(Severity::Skipped, "skipped.excerpt-inverted", "a text excerpt ends before it starts and was not written", e->id);
+            continue;
+        }
         if (out) {
             auto a1 = out->convert(sp.start), a2 = out->convert(sp.end);
             if (!a1 || !a2) {

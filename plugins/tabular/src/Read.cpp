@@ -849,9 +849,16 @@ void readTidyCodings(Builder& b, const Table& t, std::size_t h) {
             if (!b.themeById(tid)) {
                 auto parts = splitPath(tpath, PathStyle::Maxqda);
                 if (parts.empty()) parts.push_back(tid);
-                b.theme(parts, true, tid);
+                std::string made = b.theme(parts, true, tid);
+                // The path may already belong to a theme with another id: code to that one, and say so.
+                if (!b.themeById(tid)) {
+                    b.diag().lossy("lossy.theme-id", "theme id '" + tid + "' names a path that already has theme '" + made +
+                                                         "'; the coding was attached to that theme",
+                                   tid, {}, t.where(r, c["theme_id"]));
+                    cd.theme = made;
+                }
             }
-            cd.theme = b.themeById(tid)->id;
+            if (Theme* th = b.themeById(tid)) cd.theme = th->id;
         } else {
             cd.theme = b.theme(splitPath(tpath, PathStyle::Maxqda));
         }
