@@ -9,5 +9,5 @@ cmake_args=() ctest_args=()
 for a in "$@"; do
   case $a in -D*) cmake_args+=("$a") ;; *) ctest_args+=("$a") ;; esac
 done
-./scripts/build.sh -DQDX_CORPUS="${QDX_CORPUS:-}" ${cmake_args[@]+"${cmake_args[@]}"}
+./scripts/build.sh -DQDX_BUILD_TESTS=ON -DQDX_CORPUS="${QDX_CORPUS:-}" ${cmake_args[@]+"${cmake_args[@]}"}
 ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure -j2 ${ctest_args[@]+"${ctest_args[@]}"}

@@ -5,6 +5,7 @@
 #   tests/fuzz/run.sh                 # build, then fuzz every harness 60 s
 #   FUZZ_SECONDS=3600 tests/fuzz/run.sh json refi   # an hour each, two harnesses
 #   FUZZ_BUILD_ONLY=1 tests/fuzz/run.sh
+#   FUZZ_NO_BUILD=1 FUZZ_BUILD_DIR=build-asan tests/fuzz/run.sh   # harnesses already built (CI)
 #
 # Seeds: the repository's test files and samples plus the small files of the
 # hostile corpus generator (tests/hostile/make_hostile.py), copied into
@@ -23,12 +24,17 @@ CXX=${CXX_FUZZ:-clang++-14}
 command -v "$CXX" >/dev/null || { echo "fuzz: $CXX not found (apt-get install clang-14 libclang-rt-14-dev)"; exit 1; }
 
 mkdir -p "$BUILD"
-# -O1 -g: what libFuzzer recommends, and quicker to compile than -O2 (CI time).
-cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-O1 -g" -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
-  -DQDX_FUZZ=ON -DQDX_BUILD_TESTS=OFF >"$BUILD/cmake.log" 2>&1 || { cat "$BUILD/cmake.log"; exit 1; }
-targets=()
-for h in "${HARNESSES[@]}"; do targets+=("fuzz_$h"); done
-cmake --build "$BUILD" -j"${FUZZ_JOBS:-2}" --target "${targets[@]}"
+if [ -n "${FUZZ_NO_BUILD:-}" ]; then
+  # CI builds the harnesses within its sanitizer build (QDX_FUZZ=ON QDX_SANITIZE=ON with clang).
+  for h in "${HARNESSES[@]}"; do [ -x "$BUILD/fuzz/fuzz_$h" ] || { echo "fuzz: $BUILD/fuzz/fuzz_$h not built"; exit 1; }; done
+else
+  # -O1 -g: what libFuzzer recommends, and quicker to compile than -O2 (CI time).
+  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-O1 -g" -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
+    -DQDX_FUZZ=ON -DQDX_BUILD_TESTS=OFF >"$BUILD/cmake.log" 2>&1 || { cat "$BUILD/cmake.log"; exit 1; }
+  targets=()
+  for h in "${HARNESSES[@]}"; do targets+=("fuzz_$h"); done
+  cmake --build "$BUILD" -j"${FUZZ_JOBS:-2}" --target "${targets[@]}"
+fi
 [ -z "${FUZZ_BUILD_ONLY:-}" ] || exit 0
 
 # Seeds, regenerated each run (libFuzzer merges them with the kept corpus).
