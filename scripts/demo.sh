@@ -3,14 +3,26 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-./scripts/build.sh
+./scripts/build.sh -DQDX_BUILD_TESTS=OFF   # the tests are built by scripts/test.sh
 qdx=build/bin/qdx
 sample=samples/hti-central-asia/hti-central-asia.json
-mkdir -p out
+rm -rf out && mkdir -p out
 $qdx formats
-$qdx info "$sample"
-$qdx validate "$sample"
-for fmt in qdpx qdc xlsx csv.zip json; do
-  if $qdx convert "$sample" "out/hti-central-asia.$fmt" 2>&1; then echo "wrote out/hti-central-asia.$fmt"; fi
+echo; $qdx info "$sample"
+echo; $qdx validate "$sample"
+echo
+# Every format: a REFI-QDA project and codebook, Excel, a bundle of CSV tables, one
+# tidy CSV table, canonical JSON; and an archive bag. Losses are listed as they happen.
+for out in hti-central-asia.qdpx hti-central-asia.qdc hti-central-asia.xlsx hti-central-asia-tables.zip \
+           hti-central-asia-codings.csv hti-central-asia.json; do
+  echo "== $out"
+  $qdx convert "$sample" "out/$out"
 done
-$qdx diff "$sample" out/hti-central-asia.json
+echo "== out/hti-central-asia-bag"
+$qdx archive "$sample" out/hti-central-asia-bag
+$qdx archive --verify out/hti-central-asia-bag
+echo
+echo "== round trips back to the sample"
+for back in hti-central-asia.qdpx hti-central-asia.xlsx hti-central-asia-tables.zip hti-central-asia.json hti-central-asia-bag; do
+  printf '%-32s ' "$back:"; $qdx diff "$sample" "out/$back" | tail -1 || true
+done

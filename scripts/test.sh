@@ -4,5 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${QDX_CORPUS:-}" ] && [ -d ../shared/corpus ]; then export QDX_CORPUS="$(cd ../shared/corpus && pwd)"; fi
-./scripts/build.sh -DQDX_CORPUS="${QDX_CORPUS:-}"
-ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure -j2 "$@"
+# -D... arguments configure the build (e.g. -DQDX_SANITIZE=ON from .ci/run); the rest go to ctest.
+cmake_args=() ctest_args=()
+for a in "$@"; do
+  case $a in -D*) cmake_args+=("$a") ;; *) ctest_args+=("$a") ;; esac
+done
+./scripts/build.sh -DQDX_BUILD_TESTS=ON -DQDX_CORPUS="${QDX_CORPUS:-}" ${cmake_args[@]+"${cmake_args[@]}"}
+ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure -j2 ${ctest_args[@]+"${ctest_args[@]}"}

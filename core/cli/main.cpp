@@ -33,6 +33,29 @@ int report(const char* kind, const std::string& msg, int code) {
     return code;
 }
 
+/// Runs `f`, turning what it throws into a message and an exit code (README).
+template <class F>
+int guarded(F&& f) {
+    using namespace qdx::cli;
+    try {
+        return f();
+    } catch (const qdx::UsageError& e) {
+        return report("", e.what(), kUsage);
+    } catch (const Poco::Util::OptionException& e) {
+        return report("", e.displayText() + " (see 'qdx --help')", kUsage);
+    } catch (const qdx::InputError& e) {
+        return report("error: ", e.what(), kInput);
+    } catch (const qdx::OutputError& e) {
+        return report("error: ", e.what(), kOutput);
+    } catch (const qdx::PluginError& e) {
+        return report("error: ", e.what(), kPlugin);
+    } catch (const Poco::Exception& e) {
+        return report("internal error: ", e.displayText(), kInternal);
+    } catch (const std::exception& e) {
+        return report("internal error: ", e.what(), kInternal);
+    }
+}
+
 class QdxApp : public Poco::Util::Application {
 public:
     QdxApp() {
@@ -97,22 +120,7 @@ protected:
 
     // Poco's run() logs and swallows exceptions: map them to exit codes here.
     int main(const std::vector<std::string>& args) override {
-        using namespace qdx::cli;
-        try {
-            return dispatch(args);
-        } catch (const qdx::UsageError& e) {
-            return report("", e.what(), kUsage);
-        } catch (const qdx::InputError& e) {
-            return report("error: ", e.what(), kInput);
-        } catch (const qdx::OutputError& e) {
-            return report("error: ", e.what(), kOutput);
-        } catch (const qdx::PluginError& e) {
-            return report("error: ", e.what(), kPlugin);
-        } catch (const Poco::Exception& e) {
-            return report("internal error: ", e.displayText(), kInternal);
-        } catch (const std::exception& e) {
-            return report("internal error: ", e.what(), kInternal);
-        }
+        return guarded([&] { return dispatch(args); });
     }
 
     int dispatch(const std::vector<std::string>& args) {
@@ -157,22 +165,9 @@ private:
 } // namespace
 
 int main(int argc, char** argv) {
-    using namespace qdx::cli;
     QdxApp app;
-    try {
-        app.init(argc, argv);
+    return guarded([&] {
+        app.init(argc, argv);  // option errors surface here
         return app.run();
-    } catch (const qdx::UsageError& e) {
-        return report("", e.what(), kUsage);
-    } catch (const Poco::Util::OptionException& e) {
-        return report("", e.displayText() + " (see 'qdx --help')", kUsage);
-    } catch (const qdx::InputError& e) {
-        return report("error: ", e.what(), kInput);
-    } catch (const qdx::OutputError& e) {
-        return report("error: ", e.what(), kOutput);
-    } catch (const qdx::PluginError& e) {
-        return report("error: ", e.what(), kPlugin);
-    } catch (const std::exception& e) {
-        return report("internal error: ", e.what(), kInternal);
-    }
+    });
 }

@@ -29,11 +29,16 @@ AtomicFile::AtomicFile(std::string target, const std::vector<std::string>& input
     struct stat st {};
     if (::stat(_target.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
         throw OutputError("output path '" + _target + "' is a folder");
+    // The temporary name keeps the target's suffix, so an exporter that writes
+    // several shapes (a .zip bundle or one .csv table) can tell them apart.
+    std::string suffix;
+    auto dot = base.find_last_of('.');
+    if (dot != std::string::npos && dot > 0) suffix = base.substr(dot);
     std::random_device rd;
     for (int attempt = 0; attempt < 16; ++attempt) {
-        char suffix[32];
-        std::snprintf(suffix, sizeof suffix, ".qdx-tmp-%08x", static_cast<unsigned>(rd()));
-        std::string candidate = (dir == "/" ? "/" : dir + "/") + "." + base + suffix;
+        char tag[32];
+        std::snprintf(tag, sizeof tag, ".qdx-tmp-%08x", static_cast<unsigned>(rd()));
+        std::string candidate = (dir == "/" ? "/" : dir + "/") + "." + base + tag + suffix;
         int fd = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd >= 0) {
             ::close(fd);

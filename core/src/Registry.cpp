@@ -134,7 +134,9 @@ Options FormatRegistry::makeOptions(const Entry& e, const std::map<std::string, 
     std::vector<OptionSpec> specs;
     for (const auto& s : e.info.options)
         if (forWrite ? s.forWrite : s.forRead) specs.push_back(s);
-    for (const auto& [key, value] : raw) {
+    for (const auto& kv : raw) {
+        const std::string& key = kv.first;  // (clang: a lambda cannot capture a structured binding in C++17)
+        const std::string& value = kv.second;
         auto it = std::find_if(specs.begin(), specs.end(), [&](const OptionSpec& s) { return s.name == key; });
         if (it == specs.end()) {
             std::string known;

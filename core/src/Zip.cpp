@@ -584,6 +584,10 @@ struct ZipWriter::Impl {
     std::string path;
     zip_t* za = nullptr;
     std::string password;
+    // Deflate level: 6 (zlib's default) unless setCompressionLevel() says otherwise.
+    // libzip's own default is 9, which costs 3-4x the time of 6 for about 3 % smaller
+    // output (bench/, BENCHMARKS.md); 0 asks for libzip's default.
+    zip_uint32_t level = kDeflateLevel;
     time_t mtime = 0;
     std::set<std::string> folded;                        // refuses what ZipReader would refuse
     std::vector<std::unique_ptr<std::string>> buffers;  // addBytes data, alive until close()
@@ -611,10 +615,7 @@ struct ZipWriter::Impl {
             throw OutputError(path + "!" + printable(name) + ": " + zip_strerror(za));
         }
         auto u = static_cast<zip_uint64_t>(idx);
-        // Level 6 (zlib's default) for deflate: libzip's own default is 9, which costs
-        // 3-4x the time for about 3 % smaller output (bench/, BENCHMARKS.md).
-        const zip_uint32_t level = method == ZIP_CM_DEFLATE ? kDeflateLevel : 0;
-        bool ok = zip_set_file_compression(za, u, method, level) == 0 && zip_file_set_mtime(za, u, mtime, 0) == 0
+        bool ok = zip_set_file_compression(za, u, method, method == ZIP_CM_DEFLATE ? level : 0) == 0 && zip_file_set_mtime(za, u, mtime, 0) == 0
                   && zip_file_set_external_attributes(za, u, 0, ZIP_OPSYS_UNIX, 0100644u << 16) == 0;
         if (ok && !password.empty()) ok = zip_file_set_encryption(za, u, ZIP_EM_AES_256, password.c_str()) == 0;
         if (!ok) throw OutputError(path + "!" + printable(name) + ": " + zip_strerror(za));
@@ -639,6 +640,11 @@ ZipWriter::~ZipWriter()
 void ZipWriter::setPassword(std::string password)
 {
     _impl->password = std::move(password);
+}
+
+void ZipWriter::setCompressionLevel(int level)
+{
+    _impl->level = static_cast<zip_uint32_t>(level < 0 ? 0 : level > 9 ? 9 : level);
 }
 
 void ZipWriter::addBytes(const std::string& name, std::string data, bool compress)

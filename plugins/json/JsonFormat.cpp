@@ -18,6 +18,7 @@ const char* kUnknownKeys = "unknown-keys";
 const char* kContentMemory = "content-memory-mb";
 const char* kMedia = "media";
 const char* kPretty = "pretty";
+const char* kStrict = "strict";
 
 long long intOption(const Options& opts, const char* name, long long min, long long max) {
     long long v = opts.getInt(name);
@@ -33,7 +34,8 @@ ReadSettings readSettings(const Options& opts) {
     ReadSettings s;
     s.maxDepth = static_cast<std::size_t>(intOption(opts, kMaxDepth, 8, 100000));
     s.maxBytes = static_cast<std::uint64_t>(intOption(opts, kMaxInput, 1, 1024 * 1024)) * 1024u * 1024u;
-    s.unknownKeysAreErrors = opts.get(kUnknownKeys) == "error";
+    // strict (the convention of every reader): refuse the tolerated deviations.
+    s.unknownKeysAreErrors = opts.get(kUnknownKeys) == "error" || opts.getBool(kStrict);
     s.inlineContentLimit = static_cast<std::uint64_t>(intOption(opts, kContentMemory, 0, 64 * 1024)) * 1024u * 1024u;
     return s;
 }
@@ -79,7 +81,9 @@ FormatInfo JsonFormatProvider::info() const {
                      false,
                      true};
     OptionSpec pretty{kPretty, OptionType::Bool, "true", "indent the output (2 spaces); false writes one line", {}, false, true};
-    i.options = {depth, input, unknown, memory, media, pretty};
+    OptionSpec strict{kStrict, OptionType::Bool, "false",
+                      "refuse the tolerated deviations (unknown keys) instead of keeping them", {}, true, false};
+    i.options = {depth, input, unknown, strict, memory, media, pretty};
     return i;
 }
 

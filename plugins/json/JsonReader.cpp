@@ -1117,7 +1117,7 @@ Parser::Parser(Project& project, const ReadSettings& settings, Diagnostics& diag
 }
 
 std::shared_ptr<Blob> Parser::decodeContent(std::string_view text) {
-    std::string label = _input.name() + "#" + containerPath() + ".content";
+    std::string label = _input.name() + "#" + containerPath();
     std::uint64_t expected = text.size() / 4 * 3;
     base64::Decoder dec;
     auto bad = [&](std::size_t at) {

@@ -65,7 +65,7 @@ void fillSupport(FormatInfo& f, bool codebook)
         S("sources-text", F, F, "plain text as UTF-8 .txt; rich text (DOCX) copied as is");
         S("sources-media", F, F, "copied compressed as they are; external media kept as references, never read");
         S("excerpts-text", F, F, "offsets converted per tool profile");
-        S("excerpts-media", F, F, "PDF, picture, audio, video and transcript selections");
+        S("excerpts-media", F, P, "PDF, picture, audio, video and transcript selections; an excerpt of a whole source becomes source Codings and gets a new id (lossy.whole-source-excerpt-id)");
         S("codings", F, F, "");
         S("memos", F, P, "notes; attachments to cases, sets, users, variables are lost; rich text of notes is lost");
         S("cases", F, F, "");

@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace qdx::refi {
 
@@ -55,6 +56,93 @@ std::optional<std::int64_t> parseInt(const std::string& s)
     return neg ? -v : v;
 }
 
+/// True when the span [s, e) (code points) starts and ends on word boundaries.
+bool onWordBoundaries(std::string_view whole, const CodePointIndex& ci, std::int64_t s, std::int64_t e)
+{
+    auto prevChar = [&](std::size_t b) {  // the code point ending at byte b
+        if (b == 0) return std::string_view();
+        std::size_t a = b - 1;
+        while (a > 0 && (static_cast<unsigned char>(whole[a]) & 0xC0) == 0x80) --a;
+        return whole.substr(a, b - a);
+    };
+    auto nextChar = [&](std::size_t b) {  // the code point starting at byte b
+        if (b >= whole.size()) return std::string_view();
+        std::size_t x = b + 1;
+        while (x < whole.size() && (static_cast<unsigned char>(whole[x]) & 0xC0) == 0x80) ++x;
+        return whole.substr(b, x - b);
+    };
+    auto alnum = [](std::string_view c) {
+        if (c.empty()) return false;
+        unsigned char b = static_cast<unsigned char>(c[0]);
+        return b >= 0x80 || std::isalnum(b);
+    };
+    const std::size_t sb = ci.byteOffset(s), eb = ci.byteOffset(e);
+    bool okStart = s == 0 || !alnum(prevChar(sb)) || !alnum(nextChar(sb));
+    bool okEnd = !alnum(prevChar(eb)) || !alnum(nextChar(eb));
+    return okStart && okEnd;
+}
+
+/// Hash of an id as normalizeId() sees it (braces dropped, ASCII lower-cased), without allocating.
+std::uint64_t idHash(std::string_view s)
+{
+    std::uint64_t h = 1469598103934665603ull;
+    for (char c : s) {
+        if (c == '{' || c == '}') continue;
+        h ^= static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/// normalizeId(a) == normalizeId(b), without allocating.
+bool idEqual(std::string_view a, std::string_view b)
+{
+    std::size_t i = 0, j = 0;
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    for (;;) {
+        while (i < a.size() && (a[i] == '{' || a[i] == '}')) ++i;
+        while (j < b.size() && (b[j] == '{' || b[j] == '}')) ++j;
+        if (i == a.size() || j == b.size()) return i == a.size() && j == b.size();
+        if (lower(a[i++]) != lower(b[j++])) return false;
+    }
+}
+
+/// A set of 64-bit hashes, open addressing (a node-based set costs an
+/// allocation and a cache miss per id: 10^6 codings are 2·10^6 ids).
+class HashSet {
+public:
+    /// Inserts; false when the hash was there already.
+    bool insert(std::uint64_t h)
+    {
+        if (h == 0) h = 1;  // 0 marks an empty slot
+        if ((_size + 1) * 2 > _slots.size()) grow();
+        std::size_t mask = _slots.size() - 1;
+        for (std::size_t i = static_cast<std::size_t>((h * 0x9E3779B97F4A7C15ull) >> _shift);; i = (i + 1) & mask) {
+            if (_slots[i] == h) return false;
+            if (_slots[i] == 0) {
+                _slots[i] = h;
+                ++_size;
+                return true;
+            }
+        }
+    }
+
+private:
+    void grow()
+    {
+        std::vector<std::uint64_t> old = std::move(_slots);
+        _slots.assign(old.empty() ? 1024 : old.size() * 2, 0);
+        _shift = 64;
+        for (std::size_t n = _slots.size(); n > 1; n >>= 1) --_shift;  // top bits of the product index the table
+        _size = 0;
+        for (std::uint64_t h : old)
+            if (h) insert(h);
+    }
+    std::vector<std::uint64_t> _slots;
+    std::size_t _size = 0;
+    unsigned _shift = 64;
+};
+
 /// Collects tolerated deviations, one diagnostic per code with its count.
 struct Quirks {
     struct Item {
@@ -84,6 +172,7 @@ struct Frame {
     std::size_t idx = 0;   // entity index (theme, case, source, excerpt, memo, set, attribute, user)
     std::size_t idx2 = 0;  // transcript index inside a source, coding index inside an excerpt
     std::string ownerId;   // id of the entity a Description/NoteRef here belongs to
+    std::size_t pending = SIZE_MAX;  // index into _texts of a source, Representation or Transcript
 };
 
 struct PendingText {
@@ -121,6 +210,7 @@ private:
     void remember(std::unordered_map<std::string, std::string>& m, const std::string& id)
     {
         m.emplace(normalizeId(id), id);
+        m.emplace(id, id);  // exact spelling, found without normalising
     }
     Audit audit(const XmlAttributes& a);
     void checkDate(const std::string& d);
@@ -155,7 +245,11 @@ private:
     Json* _capTarget = nullptr;
     std::size_t _capDepth = 0;
 
-    std::set<std::string> _allIds;
+    /// True when an entity with this id (normalised) was read before. Hashes
+    /// only; a hash hit is confirmed against the model's ids (duplicates are rare).
+    bool seen(const std::string& id);
+    bool anyIdEquals(const std::string& id) const;
+    HashSet _idHashes;
     std::unordered_map<std::string, std::string> _themes, _sources, _excerpts, _memos, _attrs, _users, _transcripts,
         _syncs, _cases, _sets;
     std::size_t _anon = 0;
@@ -186,12 +280,12 @@ std::string Reader::claim(const std::string& raw, const char* what, Extensions& 
     } else if (!isGuid(id)) {
         _q.add("quirk.guid-invalid", std::string("a ") + what + " guid is not a GUID: '" + id + "' (kept as read)", id);
     }
-    std::string norm = normalizeId(id);
-    if (!_allIds.insert(norm).second) {
+    if (seen(id)) {
+        std::string norm = normalizeId(id);
         std::string derived;
         for (int n = 2;; ++n) {
             derived = derivedUuid("duplicate:" + norm + ":" + std::to_string(n));
-            if (_allIds.insert(normalizeId(derived)).second) break;
+            if (!seen(derived)) break;
         }
         _q.add("quirk.duplicate-guid",
                std::string("a ") + what + " reuses the guid " + id + "; read as a distinct entity with id " + derived +
@@ -203,8 +297,39 @@ std::string Reader::claim(const std::string& raw, const char* what, Extensions& 
     return id;
 }
 
+bool Reader::seen(const std::string& id)
+{
+    if (_idHashes.insert(idHash(id))) return false;
+    return anyIdEquals(id);
+}
+
+bool Reader::anyIdEquals(const std::string& id) const
+{
+    auto eq = [&](const std::string& x) { return idEqual(x, id); };
+    for (const auto& u : _p.users) if (eq(u.id)) return true;
+    for (const auto& t : _p.themes) if (eq(t.id)) return true;
+    for (const auto& a : _p.attributes) if (eq(a.id)) return true;
+    for (const auto& c : _p.cases) if (eq(c.id)) return true;
+    for (const auto& s : _p.sources) {
+        if (eq(s.id)) return true;
+        for (const auto& t : s.transcripts) {
+            if (eq(t.id)) return true;
+            for (const auto& sp : t.syncPoints) if (eq(sp.id)) return true;
+        }
+    }
+    for (const auto& e : _p.excerpts) {
+        if (eq(e.id)) return true;
+        for (const auto& c : e.codings) if (eq(c.id)) return true;
+    }
+    for (const auto& m : _p.memos) if (eq(m.id)) return true;
+    for (const auto& s : _p.sets) if (eq(s.id)) return true;
+    return false;
+}
+
 std::string Reader::resolve(const std::unordered_map<std::string, std::string>& m, const std::string& raw, const char* what)
 {
+    auto exact = m.find(raw);  // the usual case: spelled as the target's id, already normalised
+    if (exact != m.end()) return exact->second;
     std::string id = trim(raw);
     auto it = m.find(normalizeId(id));
     if (it != m.end()) return it->second;
@@ -217,8 +342,8 @@ void Reader::checkDate(const std::string& d)
     if (d.empty() || _floatingDates) return;
     auto t = d.find('T');
     if (t == std::string::npos) return;
-    std::string time = d.substr(t + 1);
-    if (time.find('Z') == std::string::npos && time.find('+') == std::string::npos && time.find('-') == std::string::npos) {
+    std::string_view time = std::string_view(d).substr(t + 1);
+    if (time.find('Z') == std::string_view::npos && time.find('+') == std::string_view::npos && time.find('-') == std::string_view::npos) {
         _floatingDates = true;
         _diag.info("refi.date-floating", "date-times without a time zone (e.g. " + d + ") are kept as floating local times",
                    {}, where());
@@ -239,8 +364,8 @@ Audit Reader::audit(const XmlAttributes& a)
 
 void Reader::extraAttributes(std::string_view element, const XmlAttributes& a, Extensions* ext)
 {
-    static const std::set<std::string> auditA{"creatingUser", "creationDateTime", "modifyingUser", "modifiedDateTime"};
-    static const std::map<std::string, std::set<std::string>> known{
+    static const std::set<std::string, std::less<>> auditA{"creatingUser", "creationDateTime", "modifyingUser", "modifiedDateTime"};
+    static const std::map<std::string, std::set<std::string, std::less<>>, std::less<>> known{
         {"Project", {"name", "origin", "creatingUserGUID", "creationDateTime", "modifyingUserGUID", "modifiedDateTime",
                      "basePath", "schemaLocation", "noNamespaceSchemaLocation"}},
         {"CodeBook", {"origin", "schemaLocation", "noNamespaceSchemaLocation"}},
@@ -266,14 +391,15 @@ void Reader::extraAttributes(std::string_view element, const XmlAttributes& a, E
         {"Coding", {"guid", "creatingUser", "creationDateTime"}},
         {"Set", {"guid", "name"}},
     };
-    auto k = known.find(std::string(element));
+    auto k = known.find(element);
     if (k == known.end()) return;
     bool withAudit = element != "Project" && element != "CodeBook" && element != "User" && element != "Code" &&
                      element != "Variable" && element != "Case" && element != "SyncPoint" && element != "Coding" &&
                      element != "Set";
     for (std::size_t i = 0; i < a.size(); ++i) {
-        std::string n(a.name(i));
-        if (k->second.count(n) || (withAudit && auditA.count(n))) continue;
+        std::string_view nv = a.name(i);
+        if (k->second.find(nv) != k->second.end() || (withAudit && auditA.find(nv) != auditA.end())) continue;
+        std::string n(nv);
         if (ext) {
             Json& bag = (*ext)[key::kAttributes];
             bag.set(n, Json(std::string(a.value(i))));
@@ -509,6 +635,7 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
             pt.currentPath = tok(a, "currentPath");
             if (!pt.currentPath.empty()) s.ext[key::kCurrentPath] = Json(pt.currentPath);
             s.path = !pt.path.empty() ? pt.path : !pt.richTextPath.empty() ? pt.richTextPath : pt.plainTextPath;
+            f.pending = _texts.size();
             _texts.push_back(std::move(pt));
             remember(_sources, s.id);
             f.ctx = Ctx::Source;
@@ -600,7 +727,6 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
             e.name = attr(a, "name");
             e.audit = audit(a);
             extraAttributes(local, a, &e.ext);
-            remember(_excerpts, e.id);
             f.ctx = Ctx::Excerpt;
             f.idx = _p.excerpts.size();
             f.ownerId = e.id;
@@ -653,6 +779,7 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
             pt.transcript = src.transcripts.size();
             pt.plainTextPath = tok(a, "plainTextPath");
             pt.richTextPath = tok(a, "richTextPath");
+            f.pending = _texts.size();
             _texts.push_back(std::move(pt));
             f.ctx = Ctx::Transcript;
             f.idx = parent->idx;
@@ -687,13 +814,10 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
             if (!au.modified.empty()) rep.set("modifiedDateTime", Json(au.modified));
             src.ext[key::kRepresentation] = rep;
             // the Representation's text is the PDF's text
-            for (auto it = _texts.rbegin(); it != _texts.rend(); ++it)
-                if (it->source == parent->idx && it->transcript == SIZE_MAX) {
-                    it->plainTextPath = tok(a, "plainTextPath");
-                    if (!tok(a, "richTextPath").empty())
-                        _diag.lossy("lossy.representation-rich-text", "the rich text of a PDF Representation (" + tok(a, "richTextPath") + ") is not kept; its plain text is", src.id, {}, where());
-                    break;
-                }
+            _texts[parent->pending].plainTextPath = tok(a, "plainTextPath");
+            if (!tok(a, "richTextPath").empty())
+                _diag.lossy("lossy.representation-rich-text", "the rich text of a PDF Representation (" + tok(a, "richTextPath") + ") is not kept; its plain text is", src.id, {}, where());
+            f.pending = parent->pending;
             f.ctx = Ctx::PdfRep;
             f.idx = parent->idx;
         } else if (local == "TextDescription" && pc == Ctx::Source && src.kind == SourceKind::Picture) {
@@ -704,7 +828,7 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
             Excerpt e;
             std::string cg = tok(a, "guid");
             e.id = derivedUuid("source-coding:" + normalizeId(cg.empty() ? src.id + std::to_string(++_anon) : cg));
-            _allIds.insert(normalizeId(e.id));
+            seen(e.id);
             e.source = src.id;
             e.anchor = std::monostate{};
             e.ext[key::kSourceCoding] = Json(true);
@@ -925,28 +1049,16 @@ void Reader::endElement(std::string_view, std::string_view local)
             switch (parent->ctx) {
             case Ctx::Source:
                 if (_p.sources[parent->idx].kind == SourceKind::Text) {
-                    for (auto& pt : _texts)
-                        if (pt.source == parent->idx && pt.transcript == SIZE_MAX) {
-                            pt.inlineText = std::move(t);
-                            pt.hasInline = true;
-                        }
+                    _texts[parent->pending].inlineText = std::move(t);
+                    _texts[parent->pending].hasInline = true;
                 } else {
                     _q.add("quirk.misplaced-text", "<PlainTextContent> inside <" + parent->name + "> has no place (dropped)");
                 }
                 break;
             case Ctx::PdfRep:
-                for (auto& pt : _texts)
-                    if (pt.source == parent->idx && pt.transcript == SIZE_MAX) {
-                        pt.inlineText = std::move(t);
-                        pt.hasInline = true;
-                    }
-                break;
             case Ctx::Transcript:
-                for (auto& pt : _texts)
-                    if (pt.source == parent->idx && pt.transcript == parent->idx2) {
-                        pt.inlineText = std::move(t);
-                        pt.hasInline = true;
-                    }
+                _texts[parent->pending].inlineText = std::move(t);
+                _texts[parent->pending].hasInline = true;
                 break;
             case Ctx::SelRep: _p.excerpts[parent->idx].quote = std::move(t); break;
             case Ctx::Note: _p.memos[parent->idx].text = std::move(t); break;
@@ -1165,6 +1277,7 @@ void Reader::convertOffsets()
     std::unordered_map<std::string, std::size_t> srcIndex;
     for (std::size_t i = 0; i < _p.sources.size(); ++i) srcIndex.emplace(_p.sources[i].id, i);
     std::map<std::size_t, std::unique_ptr<text::OffsetMap>> maps;
+    std::map<std::size_t, std::unique_ptr<CodePointIndex>> cpIdx;
     std::set<std::size_t> drop;
     std::size_t checked = 0, matched = 0;
     std::map<std::size_t, std::pair<std::size_t, std::size_t>> boundary;  // source -> (on boundary, total)
@@ -1201,20 +1314,11 @@ void Reader::convertOffsets()
         e.anchor = TextSpan{*s, *en};
         if (*s == *en) _q.add("quirk.zero-length-selection", "a text selection is empty (kept)", e.id);
         // word-boundary score
-        std::string before = text::substrCodePoints(*src.text, *s > 0 ? *s - 1 : 0, *s);
-        std::string first = text::substrCodePoints(*src.text, *s, *s + 1);
-        std::string last = text::substrCodePoints(*src.text, *en > 0 ? *en - 1 : 0, *en);
-        std::string after = text::substrCodePoints(*src.text, *en, *en + 1);
-        auto alnum = [](const std::string& c) {
-            if (c.empty()) return false;
-            unsigned char b = static_cast<unsigned char>(c[0]);
-            return b >= 0x80 || std::isalnum(b);
-        };
-        bool okStart = *s == 0 || !alnum(before) || !alnum(first);
-        bool okEnd = !alnum(last) || !alnum(after);
+        auto& ci = cpIdx[si];
+        if (!ci) ci = std::make_unique<CodePointIndex>(*src.text);
         auto& b = boundary[si];
         b.second++;
-        if (okStart && okEnd) b.first++;
+        if (onWordBoundaries(*src.text, *ci, *s, *en)) b.first++;
         // quoted text: ATLAS.ti names a quotation by its first ~100 characters
         if (prof == Profile::CrlfOnce && !e.name.empty()) {
             std::string q = e.name;
@@ -1224,7 +1328,7 @@ void Reader::convertOffsets()
                 q.erase(q.size() - ell.size());
                 cut = true;
             }
-            std::string span = text::collapseWhitespace(text::substrCodePoints(*src.text, *s, *en));
+            std::string span = text::collapseWhitespace(ci->substr(*s, *en));
             q = text::collapseWhitespace(q);
             bool looksQuoted = cut || span == q;
             if (looksQuoted || q.size() > 40) {
@@ -1239,13 +1343,19 @@ void Reader::convertOffsets()
         _diag.info("offsets.unverified", std::to_string(_unverified) + " text selections belong to sources without text: their offsets are kept unconverted ('" +
                    toString(prof) + "' units, ext refi:rawOffsets) and unverified", {}, where());
     // PDF area text against the text selection sharing its GUID
+    std::unordered_multimap<std::string, const Excerpt*> derivedTextSel;  // original GUID -> text selection
+    for (const Excerpt& t : _p.excerpts) {
+        auto g = t.ext.find(key::kGuid);
+        if (g != t.ext.end() && g->second.isString() && std::holds_alternative<TextSpan>(t.anchor))
+            derivedTextSel.emplace(normalizeId(g->second.asString()), &t);
+    }
     for (const Excerpt& e : _p.excerpts) {
         if (!std::holds_alternative<PdfRegion>(e.anchor) || !e.quote) continue;
-        for (const Excerpt& t : _p.excerpts) {
+        auto range = derivedTextSel.equal_range(normalizeId(e.id));
+        for (auto it = range.first; it != range.second; ++it) {
+            const Excerpt& t = *it->second;
             const TextSpan* ts = std::get_if<TextSpan>(&t.anchor);
-            if (!ts || &t == &e || t.source != e.source) continue;
-            auto g = t.ext.find(key::kGuid);
-            if (g == t.ext.end() || !g->second.isString() || normalizeId(g->second.asString()) != normalizeId(e.id)) continue;
+            if (t.source != e.source) continue;
             const Source& src = _p.sources[srcIndex.at(t.source)];
             if (!src.text) continue;
             auto squash = [](std::string s) {
@@ -1264,11 +1374,33 @@ void Reader::convertOffsets()
         if (matched == checked) _diag.info("offsets.quote-check", msg, {}, where());
         else _diag.lossy("lossy.offset-mismatch", msg, {}, "try -o offsets=nvivo|atlasti|codepoints", where());
     }
-    for (const auto& [si, b] : boundary)
+    for (const auto& [si, b] : boundary) {
         _diag.info("offsets.boundary-score",
                    std::to_string(b.first) + " of " + std::to_string(b.second) + " selections of '" + _p.sources[si].name +
                        "' start and end on word boundaries",
                    _p.sources[si].id, where());
+        // A poor score: would another profile fit the spans much better?
+        if (b.second < 10 || b.first * 10 >= b.second * 9) continue;
+        const std::string& txt = *_p.sources[si].text;
+        for (Profile alt : {Profile::Utf16, Profile::CrlfOnce, Profile::CodePoints}) {
+            if (alt == prof) continue;
+            text::OffsetMap am(txt, unitOf(alt));
+            std::size_t ok = 0, n = 0;
+            for (const RawSpan& rs : _spans) {
+                if (_p.excerpts[rs.excerpt].source != _p.sources[si].id || rs.start > rs.end) continue;
+                ++n;
+                auto s = am.toCodePoints(rs.start), en = am.toCodePoints(rs.end);
+                if (s && en && onWordBoundaries(txt, *cpIdx[si], *s, *en)) ++ok;
+            }
+            if (n && ok * 20 >= n * 19 && ok >= b.first + n / 5)
+                _diag.lossy("lossy.offset-profile-suspect",
+                            "only " + std::to_string(b.first) + " of " + std::to_string(b.second) + " selections of '" +
+                                _p.sources[si].name + "' fall on word boundaries with the '" + toString(prof) + "' profile, " +
+                                std::to_string(ok) + " of " + std::to_string(n) + " with '" + toString(alt) +
+                                "': the chosen profile (" + why + ") probably does not fit these offsets",
+                            _p.sources[si].id, std::string("-o offsets=") + toString(alt), where());
+        }
+    }
 
     // sync points: positions are characters of the transcript text
     for (Source& s : _p.sources)
@@ -1299,6 +1431,10 @@ void Reader::convertOffsets()
 
 void Reader::resolveReferences()
 {
+    bool needExcerpts = !_links.empty();
+    for (const Case& c : _p.cases) needExcerpts = needExcerpts || !c.excerpts.empty();
+    if (needExcerpts)
+        for (const Excerpt& e : _p.excerpts) remember(_excerpts, e.id);
     for (Excerpt& e : _p.excerpts) {
         for (Coding& c : e.codings)
             if (!c.theme.empty()) c.theme = resolve(_themes, c.theme, "Code");

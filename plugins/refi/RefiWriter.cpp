@@ -6,6 +6,7 @@
 #include "qdx/Zip.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <set>
@@ -138,6 +139,11 @@ private:
     std::string ref(const std::string& id);
     std::string guidOf(const std::string& id) const
     {
+        if (!_ids.empty()) {
+            auto it = _ids.find(id);
+            if (it != _ids.end()) return it->second;
+        }
+        if (isGuid(id)) return id;
         auto it = _ids.find(normalizeId(id));
         return it == _ids.end() ? id : it->second;
     }
@@ -164,7 +170,7 @@ private:
     void selectionBody(XmlWriter& w, const Excerpt& e);
     void coding(XmlWriter& w, const Coding& c, const std::string& excerptId, std::size_t n);
     void raw(XmlWriter& w, const Json& node, std::size_t depth);
-    std::string project(bool bare);
+    void project(std::ostream& os, bool bare);
     std::string codebook();
 
     const Project& _p;
@@ -172,7 +178,9 @@ private:
     Diagnostics& _d;
     Target _t;
     Losses _l;
-    std::unordered_map<std::string, std::string> _ids;  // normalised model id -> GUID written
+    /// Model id (as spelled, and normalised) -> GUID written, for the ids that
+    /// are not written as they are (derived duplicates, non-GUID ids).
+    std::unordered_map<std::string, std::string> _ids;
     std::set<std::string> _usedNames;                   // lower-case member names
     struct Pending {
         std::string name;
@@ -196,6 +204,7 @@ private:
     std::set<std::pair<std::string, std::string>> _linkPairs;  // (origin guid, target guid), normalised
     std::unordered_map<std::string, std::vector<const Excerpt*>> _bySource;
     std::unordered_map<std::string, std::vector<std::size_t>> _children;
+    std::unordered_map<std::string, AttributeType> _attrTypes;
 };
 
 std::string Writer::assign(const std::string& id, const Extensions& ext, const char* kind)
@@ -208,12 +217,20 @@ std::string Writer::assign(const std::string& id, const Extensions& ext, const c
         g = derivedUuid(std::string("id:") + kind + ":" + id);
         _l.add(Severity::Info, "refi.guid-minted", "ids that are not GUIDs were replaced by name-based GUIDs (e.g. '" + id + "' -> " + g + ")", id);
     }
-    _ids.emplace(normalizeId(id), g);
+    if (g != id) {
+        _ids.emplace(id, g);
+        _ids.emplace(normalizeId(id), g);
+    }
     return g;
 }
 
 std::string Writer::ref(const std::string& id)
 {
+    if (!_ids.empty()) {
+        auto it = _ids.find(id);
+        if (it != _ids.end()) return it->second;
+    }
+    if (isGuid(id)) return id;
     auto it = _ids.find(normalizeId(id));
     if (it != _ids.end()) return it->second;
     _l.add(Severity::Lossy, "lossy.dangling-reference", "a reference names no entity of the project; written as read", id);
@@ -312,10 +329,12 @@ void Writer::noteRefs(XmlWriter& w, const std::string& id)
 
 void Writer::values(XmlWriter& w, const std::vector<AttributeValue>& vals)
 {
+    if (_attrTypes.empty())
+        for (const Attribute& a : _p.attributes) _attrTypes.emplace(normalizeId(a.id), a.type);
     for (const AttributeValue& v : vals) {
         AttributeType t = AttributeType::Text;
-        for (const Attribute& a : _p.attributes)
-            if (normalizeId(a.id) == normalizeId(v.attribute)) t = a.type;
+        auto at = _attrTypes.find(normalizeId(v.attribute));
+        if (at != _attrTypes.end()) t = at->second;
         w.start("VariableValue");
         w.start("VariableRef");
         w.attr("targetGUID", ref(v.attribute));
@@ -407,7 +426,11 @@ void Writer::textSource(XmlWriter& w, const char* element, const std::string& gu
                         const std::vector<const Excerpt*>& spans, const Source& src)
 {
     std::unique_ptr<OutText> out;
-    if (txt) out = std::make_unique<OutText>(*txt, _t);
+    std::unique_ptr<CodePointIndex> cpIndex;
+    if (txt) {
+        out = std::make_unique<OutText>(*txt, _t);
+        cpIndex = std::make_unique<CodePointIndex>(*txt);
+    }
     w.start(element);
     w.attr("guid", guid);
     if (!name.empty()) w.attr("name", name);
@@ -446,6 +469,10 @@ void Writer::textSource(XmlWriter& w, const char* element, const std::string& gu
     for (const Excerpt* e : spans) {
         const TextSpan& sp = std::get<TextSpan>(e->anchor);
         std::int64_t s = sp.start, en = sp.end;
+        if (en < s) {  // a REFI reader refuses it; never write an inverted span
+            _l.add(Severity::Skipped, "skipped.excerpt-inverted", "a text excerpt ends before it starts and was not written", e->id);
+            continue;
+        }
         if (out) {
             auto a1 = out->convert(sp.start), a2 = out->convert(sp.end);
             if (!a1 || !a2) {
@@ -454,7 +481,7 @@ void Writer::textSource(XmlWriter& w, const char* element, const std::string& gu
             }
             s = *a1;
             en = *a2;
-            if (e->quote && text::collapseWhitespace(*e->quote) != text::collapseWhitespace(text::substrCodePoints(*txt, sp.start, sp.end)))
+            if (e->quote && text::collapseWhitespace(*e->quote) != text::collapseWhitespace(cpIndex->substr(sp.start, sp.end)))
                 _l.add(Severity::Lossy, "lossy.excerpt-quote", "an excerpt's quoted text differs from its span and REFI keeps only the span", e->id);
         } else if (e->ext.count(key::kRawOffsets) == 0) {
             _l.add(Severity::Lossy, "lossy.offsets-unconverted", "text excerpts of a source without text are written with their offsets unconverted", e->id);
@@ -492,6 +519,13 @@ void Writer::source(XmlWriter& w, const Source& s, bool bare)
             checkExt(e->ext, e->id);
             if (!e->name.empty() || !e->description.empty() || _memosByTarget.count(normalizeId(e->id)))
                 _l.add(Severity::Lossy, "lossy.whole-source-excerpt", "an excerpt of a whole source is written as source Codings; its name, description and notes are not kept", e->id);
+            // REFI has no element for an excerpt of a whole source: its codings sit on the
+            // source, and a reader makes one excerpt per Coding with an id derived from it.
+            bool idKept = e->codings.size() == 1 &&
+                          normalizeId(e->id) == normalizeId(derivedUuid("source-coding:" + normalizeId(guidOf(e->codings[0].id))));
+            if (!idKept)
+                _l.add(Severity::Lossy, "lossy.whole-source-excerpt-id",
+                       "an excerpt of a whole source becomes one source Coding per theme; a reader gives each its own excerpt id", e->id);
             for (std::size_t i = 0; i < e->codings.size(); ++i) coding(w, e->codings[i], e->id, i);
         }
     };
@@ -700,7 +734,7 @@ void Writer::raw(XmlWriter& w, const Json& node, std::size_t depth)
     w.end(el->asString());
 }
 
-std::string Writer::project(bool bare)
+void Writer::project(std::ostream& os, bool bare)
 {
     assignIds();
     for (const Excerpt& e : _p.excerpts) _bySource[normalizeId(e.source)].push_back(&e);
@@ -714,15 +748,12 @@ std::string Writer::project(bool bare)
                 const Json* t = a->find("targetGUID");
                 if (o && t && o->isString() && t->isString()) _linkPairs.insert({normalizeId(trim(o->asString())), normalizeId(trim(t->asString()))});
             }
-    for (const Source& s : _p.sources)
-        if (!_ids.count(normalizeId(s.id))) continue;
+    std::set<std::string> sourceIds;
+    for (const Source& s : _p.sources) sourceIds.insert(normalizeId(s.id));
     for (const Excerpt& e : _p.excerpts) {
-        bool found = false;
-        for (const Source& s : _p.sources) found = found || normalizeId(s.id) == normalizeId(e.source);
-        if (!found) _l.add(Severity::Skipped, "skipped.excerpt-source-missing", "an excerpt names no source and was not written", e.id);
+        if (!sourceIds.count(normalizeId(e.source))) _l.add(Severity::Skipped, "skipped.excerpt-source-missing", "an excerpt names no source and was not written", e.id);
     }
 
-    std::ostringstream os;
     {
         XmlWriter w(os, true);
         w.start("Project");
@@ -730,6 +761,7 @@ std::string Writer::project(bool bare)
         w.attr("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
         w.attr("xsi:schemaLocation", std::string(kProjectNs) + " http://schema.qdasoftware.org/versions/Project/v1.0/Project.xsd");
         w.attr("name", _p.name.empty() ? std::string("Untitled") : _p.name);
+        if (_p.name.empty()) _l.add(Severity::Info, "refi.project-name-default", "the project has no name; written as 'Untitled' (Project/@name is required)");
         std::string origin = "qdx 0.1 target=" + _t.name;
         if (!_p.origin.empty()) origin += "; was: " + _p.origin;
         w.attr("origin", origin);
@@ -884,7 +916,6 @@ std::string Writer::project(bool bare)
         for (const std::string& t : _p.memos[i].targets)
             if (!_memoWritten.count({i, normalizeId(t)}))
                 _l.add(Severity::Lossy, "lossy.memo-target", "a note is attached to something REFI-QDA cannot hold a NoteRef on (a case, set, user or variable) or to nothing known; the attachment was dropped", _p.memos[i].id);
-    return os.str();
 }
 
 std::string Writer::codebook()
@@ -939,19 +970,35 @@ std::string Writer::codebook()
     return os.str();
 }
 
+/// Removes a scratch file when it goes out of scope.
+struct ScratchFile {
+    std::string path;
+    ~ScratchFile() { std::remove(path.c_str()); }
+};
+
 void Writer::writeQdpx(const std::string& path, bool bare)
 {
-    std::string xml = project(bare);
-    _l.flush(_d);
     if (bare) {
         std::ofstream f(path, std::ios::binary | std::ios::trunc);
-        f << xml;
+        project(f, true);
+        _l.flush(_d);
         f.close();
         if (!f) throw OutputError("cannot write " + path);
         return;
     }
+    // The XML goes to a scratch file beside the output (never whole in
+    // memory), which the zip writer streams and deflates at close().
+    ScratchFile xmlFile{path + ".qde-part"};
+    {
+        std::ofstream f(xmlFile.path, std::ios::binary | std::ios::trunc);
+        if (!f) throw OutputError("cannot write " + xmlFile.path);
+        project(f, false);
+        f.close();
+        if (!f) throw OutputError("cannot write " + xmlFile.path);
+    }
+    _l.flush(_d);
     ZipWriter z(path);
-    z.addBytes("project.qde", std::move(xml), true);
+    z.addFile("project.qde", xmlFile.path, true);
     for (Pending& f : _files) {
         if (f.blob) {
             std::string ext = extensionOf(f.name);
@@ -985,9 +1032,8 @@ void writeRefi(const Project& p, const std::string& path, const WriteOptions& op
     }
     bool bare = opts.container == "qde";
     if (opts.container == "auto") {
+        // The core's temporary path keeps the target's suffix.
         std::string low = text::asciiLower(path);
-        auto tmp = low.rfind(".qdx-tmp-");  // the command writes to ".<name>.qdx-tmp-XXXXXXXX" first
-        if (tmp != std::string::npos && low.find('/', tmp) == std::string::npos) low.erase(tmp);
         bare = low.size() >= 4 && low.compare(low.size() - 4, 4, ".qde") == 0;
     }
     w.writeQdpx(path, bare);

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -45,7 +46,7 @@ std::string blobBytes(const Blob& b) {
 
 /// Folder for files the ajv check reads afterwards (tests/json-out in the build tree).
 fs::path outputFolder() {
-    fs::path dir = fs::current_path() / "json-out";
+    fs::path dir = QDX_JSON_OUT;
     fs::create_directories(dir);
     return dir;
 }
@@ -331,6 +332,8 @@ TEST_CASE("json: provider description", "[json]") {
     CHECK(rs.maxDepth == 32);
     CHECK(rs.maxBytes == 2u * 1024u * 1024u);
     CHECK(rs.unknownKeysAreErrors);
+    CHECK(readSettings(Options({{"strict", "true"}}, info.options)).unknownKeysAreErrors);
+    CHECK_FALSE(readSettings(Options({}, info.options)).unknownKeysAreErrors);
     CHECK_THROWS_AS(readSettings(Options({{"max-depth", "0"}}, info.options)), UsageError);
     CHECK_FALSE(writeSettings(Options({{"pretty", "false"}}, info.options)).pretty);
 }
@@ -340,4 +343,22 @@ TEST_CASE("json: a UTF-8 BOM is skipped with a note", "[json]") {
     Project p = readText("\xEF\xBB\xBF{\"qdx\":\"1.0\",\"project\":{\"name\":\"B\"}}", d);
     CHECK(p.name == "B");
     CHECK(d.countCode("quirk.utf8-bom") == 1);
+}
+
+// Not run by default: `test_json "[bench]"` prints throughput on a big random project.
+TEST_CASE("json: throughput", "[.][bench]") {
+    // CPU time of this process, so that a busy machine does not distort the figures.
+    auto cpu = [] { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; };
+    Project p = RandomProjects(42).make(200000);
+    WriteSettings ws;
+    double t0 = cpu();
+    std::string text = toJsonText(p, ws);
+    double t1 = cpu();
+    Diagnostics d;
+    Project back = readProject(Input::fromMemory(text, "bench.json"), {}, d);
+    double t2 = cpu();
+    double mb = static_cast<double>(text.size()) / (1024.0 * 1024.0);
+    WARN("JSON " << mb << " MiB, " << back.excerpts.size() << " excerpts: write " << (t1 - t0) << " s CPU ("
+                 << mb / (t1 - t0) << " MiB/s), read " << (t2 - t1) << " s CPU (" << mb / (t2 - t1) << " MiB/s)");
+    CHECK(back.excerpts.size() == p.excerpts.size());
 }

