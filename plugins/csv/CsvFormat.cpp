@@ -1,5 +1,7 @@
 #include "CsvFormat.h"
 
+#include "qdx/Limits.h"
+
 #include "qdx/Json.h"
 #include "qdx/Text.h"
 #include "qdx/Zip.h"
@@ -111,7 +113,7 @@ std::string memberFileName(const std::string& table, std::set<std::string>& used
 }
 
 Project readBundle(const Input& in, const Options& opts, Diagnostics& diag) {
-    auto zip = ZipReader::open(in);
+    auto zip = ZipReader::open(in, zipLimits(opts));
     const ZipReader::Entry* manifestEntry = zip->find(kManifestName);
     std::vector<tabular::Table> tables;
     bool guarded = opts.getBool("guarded");
@@ -225,6 +227,7 @@ FormatInfo CsvFormatProvider::info() const {
         {"quote", OptionType::Choice, "minimal", "quote fields only when needed, or all", {"minimal", "all"}, false, true},
         {"strict", OptionType::Bool, "false", "tolerated quirks of real tools' files (quirk.*) become errors", {}, true, false},
     };
+    for (auto& l : limitOptions(true, false)) f.options.push_back(std::move(l));  // the .zip bundle
     return f;
 }
 

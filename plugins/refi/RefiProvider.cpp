@@ -1,5 +1,7 @@
 #include "RefiProvider.h"
 
+#include "qdx/Limits.h"
+
 #include "RefiReader.h"
 #include "RefiWriter.h"
 
@@ -9,13 +11,15 @@ namespace {
 
 std::vector<OptionSpec> readOptions()
 {
-    return {
+    std::vector<OptionSpec> o = {
         {"offsets", OptionType::Choice, "auto",
          "unit of the text offsets in the file: auto (from Project/@origin: NVivo = UTF-16 units, ATLAS.ti = CRLF "
          "counted once, others = code points), nvivo, atlasti, codepoints",
          {"auto", "nvivo", "atlasti", "codepoints"}, true, false},
         {"strict", OptionType::Bool, "false", "refuse the tolerated deviations of real tools (quirk.* diagnostics)", {}, true, false},
     };
+    for (auto& l : limitOptions(true, true)) o.push_back(std::move(l));
+    return o;
 }
 
 class RefiImporter : public Importer {
@@ -27,6 +31,8 @@ public:
         ReadOptions o;
         if (opts.has("offsets")) o.offsets = opts.get("offsets");
         if (opts.has("strict")) o.strict = opts.getBool("strict");
+        o.zip = zipLimits(opts);
+        o.xml = xmlLimits(opts);
         return readRefi(in, o, diag);
     }
 

@@ -1532,7 +1532,7 @@ Project Reader::run()
 {
     const std::string& head = _in.head();
     if (head.size() >= 4 && head.compare(0, 2, "PK") == 0) {
-        _zip = ZipReader::open(_in);
+        _zip = ZipReader::open(_in, _opts.zip);
         std::vector<const ZipReader::Entry*> qdes;
         for (const auto& e : _zip->entries())
             if (!e.isDirectory && e.name.find('/') == std::string::npos && endsWithNoCase(e.name, ".qde")) qdes.push_back(&e);
@@ -1554,10 +1554,10 @@ Project Reader::run()
             _q.add("quirk.qde-name", "the project XML is named '" + qde->name + "', not project.qde");
         _member = qde->name;
         auto stream = _zip->openStream(*qde);
-        parseXml(*stream, *this, where());
+        parseXml(*stream, *this, where(), _opts.xml);
     } else {
         auto stream = _in.open();
-        parseXml(*stream, *this, where());
+        parseXml(*stream, *this, where(), _opts.xml);
     }
     if (_codebook) _p.name = _p.name.empty() ? std::string() : _p.name;
     resolveContents();

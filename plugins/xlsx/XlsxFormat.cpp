@@ -1,5 +1,7 @@
 #include "XlsxFormat.h"
 
+#include "qdx/Limits.h"
+
 #include "XlsxReader.h"
 #include "XlsxWriter.h"
 
@@ -186,8 +188,9 @@ std::size_t joinContinuationColumns(tabular::Table& t) {
     return joined;
 }
 
-std::vector<tabular::Table> readWorkbookTables(const Input& in, Diagnostics& diag, bool* ownWorkbook) {
-    WorkbookReader wr(in, diag);
+std::vector<tabular::Table> readWorkbookTables(const Input& in, Diagnostics& diag, bool* ownWorkbook,
+                                               const ReaderLimits& limits) {
+    WorkbookReader wr(in, diag, limits);
     bool own = wr.application() == "qdx";
     std::vector<tabular::Table> tables;
     for (std::size_t i = 0; i < wr.sheets().size(); ++i) {
@@ -273,7 +276,10 @@ Project XlsxImporter::read(const Input& in, const Options& opts, Diagnostics& di
     ro.tagSeparator = opts.get("tag-separator");
     ro.unguardFormulas = false;  // xlsx cells are never guarded: strings are not formulas
     bool own = false;
-    std::vector<tabular::Table> tables = readWorkbookTables(in, diag, &own);
+    ReaderLimits limits;
+    limits.zip = zipLimits(opts);
+    if (opts.has("max-depth")) limits.maxDepth = xmlLimits(opts).maxDepth;
+    std::vector<tabular::Table> tables = readWorkbookTables(in, diag, &own, limits);
     if (tables.empty())
         throw InputError(Location{in.name(), {}, 0, 0, -1}, "the workbook has no sheet with data");
     return tabular::tablesToProject(tables, ro, diag);
@@ -337,6 +343,10 @@ FormatInfo XlsxProvider::info() const {
             readable.push_back(d.name);
         if (d.canWrite)
             writable.push_back(d.name);
+    }
+    for (auto& l : limitOptions(true, true)) {
+        if (l.name == "max-depth") l.defaultValue = std::to_string(ReaderLimits{}.maxDepth);
+        f.options.push_back(std::move(l));
     }
     f.options.push_back({"dialect", OptionType::Choice, "auto",
                          "layout of every sheet; auto detects it per sheet from the headers", readable, true, false});

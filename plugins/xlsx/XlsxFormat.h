@@ -1,4 +1,6 @@
 #pragma once
+
+#include "XlsxReader.h"
 /// The "xlsx" format: Excel workbooks in and out.
 ///
 /// Writing streams the tidy tables of qdx_tabular (or a tool's import
@@ -23,7 +25,8 @@ std::string tableForSheetName(const std::string& sheetName);
 
 /// Reads every worksheet of a workbook into tables (continuation columns of
 /// over-long cells joined again). Throws InputError.
-std::vector<tabular::Table> readWorkbookTables(const Input& in, Diagnostics& diag, bool* ownWorkbook = nullptr);
+std::vector<tabular::Table> readWorkbookTables(const Input& in, Diagnostics& diag, bool* ownWorkbook = nullptr,
+                                               const ReaderLimits& limits = {});
 
 /// Joins "<header> (continued N)" columns back into their column (header in
 /// row 0) and removes them; returns how many cells were joined.

@@ -200,6 +200,22 @@ class Cli(unittest.TestCase):
         rc, stdout, _ = qdx("check", media, "-t", "json", "-o", "media=omit")
         self.assertIn("lossy.media-omitted", stdout)
 
+    def test_limits_are_options(self):
+        for suffix in ("qdpx", "xlsx", "zip"):
+            out = self.path("sample." + suffix)
+            rc, _, err = qdx("convert", SAMPLE, out, "-q")
+            self.assertEqual(rc, 0, err)
+            rc, _, err = qdx("info", out, "-o", "max-entries=1")
+            self.assertEqual(rc, 3, suffix)
+            self.assertIn("sample." + suffix, err)
+            rc, _, err = qdx("info", out, "-o", "max-entries=100000")
+            self.assertEqual(rc, 0, err)
+        rc, _, err = qdx("info", self.path("sample.qdpx"), "-o", "max-depth=2")
+        self.assertEqual(rc, 3)
+        self.assertIn("project.qde", err)
+        rc, _, err = qdx("info", self.path("sample.qdpx"), "-o", "max-ratio=0")
+        self.assertEqual(rc, 2)
+
     def test_check_writes_nothing(self):
         rc, out, err = qdx("check", SAMPLE, "-t", "json")
         self.assertEqual(rc, 0, err)
