@@ -144,34 +144,6 @@ Colour parseColour(std::string_view raw)
     return c;
 }
 
-CodePointIndex::CodePointIndex(std::string_view text) : _text(text)
-{
-    _samples.reserve(text.size() / 64 + 1);
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
-        if (_len % 64 == 0) _samples.push_back(i);
-        ++_len;
-    }
-}
-
-std::size_t CodePointIndex::byteOffset(std::int64_t cp) const
-{
-    if (cp <= 0) return 0;
-    if (cp >= _len) return _text.size();
-    std::size_t b = _samples[static_cast<std::size_t>(cp / 64)];
-    for (std::int64_t k = cp % 64; k > 0; --k) {
-        ++b;
-        while (b < _text.size() && (static_cast<unsigned char>(_text[b]) & 0xC0) == 0x80) ++b;
-    }
-    return b;
-}
-
-std::string_view CodePointIndex::substr(std::int64_t start, std::int64_t end) const
-{
-    if (end < start) end = start;
-    std::size_t a = byteOffset(start), b = byteOffset(end);
-    return _text.substr(a, b - a);
-}
 
 std::string extensionOf(std::string_view path)
 {

@@ -44,23 +44,8 @@ std::string mediaTypeFor(std::string_view ext);
 /// File extension for a media type, or empty.
 std::string extensionForMediaType(std::string_view mediaType);
 
-/// Code-point offsets to byte offsets over one UTF-8 text, with a sample
-/// every 64 code points (memory ~ text/16): substrings by code points in
-/// O(64) instead of walking the text from its start.
-class CodePointIndex {
-public:
-    explicit CodePointIndex(std::string_view text);
-    std::int64_t length() const { return _len; }
-    /// Byte offset of code point `cp` (clamped to [0, length]).
-    std::size_t byteOffset(std::int64_t cp) const;
-    /// The text of [start, end) in code points (clamped).
-    std::string_view substr(std::int64_t start, std::int64_t end) const;
-
-private:
-    std::string_view _text;
-    std::int64_t _len = 0;
-    std::vector<std::size_t> _samples;  // byte offset of code points 0, 64, 128, ...
-};
+/// Substrings by code points: the core's index.
+using text::CodePointIndex;
 
 /// ext keys written by this plugin.
 namespace key {
