@@ -3,6 +3,10 @@
 # tools are read from $QDX_CORPUS (default: ../shared/corpus beside the clone).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# On a fresh machine, install the Debian packages first (quick no-op when present).
+pkgs=$(cat .ci/apt.txt .ci/apt.d/*.txt 2>/dev/null | sed 's/#.*//' | tr -s ' \n' ' ')
+# shellcheck disable=SC2086
+dpkg -s $pkgs >/dev/null 2>&1 || ./scripts/setup.sh
 if [ -z "${QDX_CORPUS:-}" ] && [ -d ../shared/corpus ]; then export QDX_CORPUS="$(cd ../shared/corpus && pwd)"; fi
 # -D... arguments configure the build (e.g. -DQDX_SANITIZE=ON from .ci/run); the rest go to ctest.
 cmake_args=() ctest_args=()
