@@ -215,6 +215,17 @@ Loaded load(Context& ctx, const std::string& path, const CommandLine& cl, Diagno
     return l;
 }
 
+// An inconsistent input (dangling references, duplicate ids, spans outside
+// their text) is carried as it is, but never silently: each problem is a
+// lossy diagnostic, so --fail-on lossy refuses to write it.
+void reportIntegrity(const Project& p, Diagnostics& diag) {
+    Diagnostics problems;
+    if (validateProject(p, problems) == 0) return;
+    for (const auto& d : problems.all())
+        diag.report(Diagnostic{Severity::Lossy, d.code, d.entityId, d.location, "inconsistent input: " + d.message,
+                               "'qdx validate' lists every problem"});
+}
+
 int failOnCode(const CommandLine& cl, const Diagnostics& d) {
     if (cl.failOn.empty()) return kOk;
     std::size_t n = d.count(Severity::Skipped) + d.count(Severity::Fatal);
@@ -324,6 +335,7 @@ int cmdConvert(const CommandLine& cl, Context& ctx) {
     Loaded l = load(ctx, inPath, cl, diag, used, false);
     rejectUnused(cl.options, used, "'" + l.entry->info.name + "' or '" + we.info.name + "'");
     Options wopts = FormatRegistry::makeOptions(we, wraw, true);
+    reportIntegrity(l.project, diag);
     if (!cl.quiet) printSummary(diag, ctx.err, cl.verbose, "read");
     Diagnostics wdiag;
     std::vector<std::string> inputs;

@@ -151,8 +151,11 @@ private:
             checkUser(place + ".audit", s.audit, s.id);
             for (const auto& t : s.transcripts) {
                 auto len = text::codePointCount(t.text);
+                // A transcript whose text did not come with the project (a bare .qde)
+                // cannot be checked: only negative positions are wrong then.
+                bool known = !t.text.empty();
                 for (const auto& sp : t.syncPoints)
-                    if (sp.position < 0 || sp.position > len)
+                    if (sp.position < 0 || (known && sp.position > len))
                         problem("span-out-of-range", sp.id, place + ".transcripts[" + t.id + "].syncPoints[" + sp.id + "]",
                                 "position " + std::to_string(sp.position) + " lies outside the transcript (length " +
                                     std::to_string(len) + ")");
@@ -179,7 +182,10 @@ private:
             const Source& s = *sit->second;
             if (auto* span = std::get_if<TextSpan>(&e.anchor)) {
                 if (!s.text) {
-                    problem("span-without-text", e.id, place + ".anchor", "text span on source '" + s.id + "' which has no text");
+                    // The text did not come with the project (a bare .qde, a table without
+                    // source texts): the span cannot be checked, only its order.
+                    if (span->start < 0 || span->end < span->start)
+                        problem("span-out-of-range", e.id, place + ".anchor", "span is negative or inverted");
                     continue;
                 }
                 auto& index = _textIndex[&s];  // one pass over each text, not one per excerpt

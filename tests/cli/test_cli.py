@@ -118,6 +118,23 @@ class Cli(unittest.TestCase):
         rc, out, _ = qdx("validate", SAMPLE)
         self.assertEqual(rc, 0)
 
+    def test_convert_reports_an_inconsistent_input(self):
+        with open(SAMPLE, encoding="utf-8") as f:
+            doc = json.load(f)
+        doc["excerpts"][0]["codings"][0]["theme"] = "DEADBEEF-0000-4000-8000-000000000000"
+        bad = self.path("bad.json")
+        with open(bad, "w", encoding="utf-8") as f:
+            json.dump(doc, f)
+        rc, _, err = qdx("convert", bad, self.path("out.json"))
+        self.assertEqual(rc, 0, err)
+        self.assertIn("invalid.dangling-reference", err)
+        self.assertIn("inconsistent input", err)
+        rc, _, err = qdx("convert", bad, self.path("out2.json"), "--fail-on", "lossy")
+        self.assertEqual(rc, 5)
+        self.assertFalse(os.path.exists(self.path("out2.json")))
+        rc, _, err = qdx("convert", SAMPLE, self.path("out3.json"))
+        self.assertNotIn("invalid.", err)
+
     def test_input_errors_exit_3_and_name_the_file(self):
         rc, _, err = qdx("info", self.path("missing.json"))
         self.assertEqual(rc, 3)

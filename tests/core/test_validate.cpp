@@ -73,3 +73,14 @@ TEST_CASE("attribute values must fit their type and memo targets must exist") {
     CHECK(problems(p, &msg, &code) == 1);
     CHECK(msg.find("GHOST") != std::string::npos);
 }
+
+TEST_CASE("spans on a source whose text is unknown are checked for order only") {
+    Project p = test::richProject();
+    p.sources[0].text.reset();
+    p.excerpts[0].quote.reset();
+    CHECK(problems(p) == 0);
+    std::get<TextSpan>(p.excerpts[0].anchor) = TextSpan{12, 11};
+    std::string msg, code;
+    CHECK(problems(p, &msg, &code) == 1);
+    CHECK(code == "invalid.span-out-of-range");
+}
