@@ -5,7 +5,9 @@ set -euo pipefail
 build_dir=$1; src_dir=$2
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cmake --install "$build_dir" --prefix "$work/inst" >/dev/null
+# The plugin is built with the compiler of the qdx build (sanitizer runtimes must match).
 cmake -S "$src_dir/tests/sdk/example" -B "$work/build" -DCMAKE_PREFIX_PATH="$work/inst" \
+  ${SDK_CXX:+-DCMAKE_CXX_COMPILER="$SDK_CXX"} \
   -DCMAKE_CXX_FLAGS="${SDK_CXX_FLAGS:-}" -DCMAKE_SHARED_LINKER_FLAGS="${SDK_LD_FLAGS:-}" \
   -DCMAKE_MODULE_LINKER_FLAGS="${SDK_LD_FLAGS:-}" >/dev/null
 cmake --build "$work/build" >/dev/null
