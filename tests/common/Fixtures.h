@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <set>
 #include <string>
 
 namespace qdx::test {
@@ -127,6 +128,17 @@ inline Project withGuidIds(Project p) {
     for (auto& c : p.cases) { g(c.id); gValues(c.values); gAll(c.themes); gAll(c.sources); gAll(c.excerpts); }
     for (auto& s : p.sets) { g(s.id); gAll(s.themes); gAll(s.sources); gAll(s.memos); }
     return p;
+}
+
+/// Every theme's path from the root, joined with " > ".
+inline std::set<std::string> themePathSet(const Project& p) {
+    std::set<std::string> out;
+    for (const auto& t : p.themes) {
+        std::string s;
+        for (const auto& n : themePath(p, t.id)) s += (s.empty() ? "" : " > ") + n;
+        out.insert(s);
+    }
+    return out;
 }
 
 /// A random but valid project of about `excerpts` excerpts (seeded, deterministic).

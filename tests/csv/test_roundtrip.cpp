@@ -51,15 +51,6 @@ std::string slurp(const std::string& path) {
     return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
 }
 
-std::set<std::string> paths(const Project& p) {
-    std::set<std::string> out;
-    for (const auto& t : p.themes) {
-        std::string s;
-        for (const auto& n : themePath(p, t.id)) s += (s.empty() ? "" : " > ") + n;
-        out.insert(s);
-    }
-    return out;
-}
 
 std::string dataDir() { return QDX_CSV_TEST_DATA; }
 
@@ -150,7 +141,7 @@ TEST_CASE("a single codings.csv keeps excerpts and codings and reports the rest"
     CHECK(back.codingCount() == 3);
     CHECK(*back.excerpts[0].quote == *p.excerpts[0].quote);
     CHECK(std::get<TextSpan>(back.excerpts[1].anchor).start == 20);
-    CHECK(paths(back) == paths(p));
+    CHECK(test::themePathSet(back) == test::themePathSet(p));
     CHECK(back.excerpts[0].codings[0].creator == back.users[0].id);
     CHECK(back.users[0].name == "Ana");
     // Without -o guarded the prefix stays: data is never changed silently on read.
@@ -214,10 +205,10 @@ TEST_CASE("each dialect writer's output is read back by our dialect reader") {
                     if (a.id == v.attribute && a.name == "Year" && v.value == "2022" && a.type == AttributeType::Integer) year = true;
             CHECK(year);
             CHECK(back.excerpts[0].codings.size() == 2);
-            CHECK(paths(back) == std::set<std::string>{"Macrosystem", "Macrosystem > Tightening legislation", "Comma, in name"});
+            CHECK(test::themePathSet(back) == std::set<std::string>{"Macrosystem", "Macrosystem > Tightening legislation", "Comma, in name"});
             continue;
         }
-        CHECK(paths(back) == paths(p));
+        CHECK(test::themePathSet(back) == test::themePathSet(p));
         std::size_t described = 0;
         for (const auto& t : back.themes)
             if (t.description == "laws, \"strict\"") ++described;
@@ -240,7 +231,7 @@ TEST_CASE("synthetic real-world look-alikes: German Excel, UTF-16 NVivo sheet, W
         REQUIRE(p.excerpts.size() == 2);  // rows 1 and 2 are one segment with two codes
         CHECK(p.excerpts[0].codings.size() == 2);
         CHECK(*p.excerpts[1].quote == "=am Bahnhof, sagte sie");
-        CHECK(paths(p) == std::set<std::string>{"Gef\xC3\xBChle", "Gef\xC3\xBChle > Angst", "Orte; Wege", "Orte; Wege > Bahnhof"});
+        CHECK(test::themePathSet(p) == std::set<std::string>{"Gef\xC3\xBChle", "Gef\xC3\xBChle > Angst", "Orte; Wege", "Orte; Wege > Bahnhof"});
         REQUIRE(p.memos.size() == 1);
         CHECK(p.memos[0].name == "Ort");
         REQUIRE(p.sets.size() == 1);  // U+00A0 groups are no groups
@@ -408,7 +399,7 @@ TEST_CASE("a hand-made tidy codings table without ids") {
     CHECK(p.sources.size() == 2);
     CHECK(p.excerpts.size() == 3);
     CHECK(p.codingCount() == 2);
-    CHECK(paths(p) == std::set<std::string>{"Level", "Level > Theme"});
+    CHECK(test::themePathSet(p) == std::set<std::string>{"Level", "Level > Theme"});
     CHECK(p.users.size() == 1);
     Diagnostics vd;
     CHECK(validateProject(p, vd) == 0);

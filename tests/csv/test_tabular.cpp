@@ -3,6 +3,7 @@
 
 #include "qdx/tabular/Table.h"
 
+#include "common/Fixtures.h"
 #include "qdx/Errors.h"
 
 #include <catch2/catch.hpp>
@@ -23,15 +24,6 @@ Table table(std::vector<std::vector<std::string>> rows, std::string name = "Shee
     return t;
 }
 
-std::set<std::string> paths(const Project& p) {
-    std::set<std::string> out;
-    for (const auto& t : p.themes) {
-        std::string s;
-        for (const auto& n : themePath(p, t.id)) s += (s.empty() ? "" : " > ") + n;
-        out.insert(s);
-    }
-    return out;
-}
 
 const Theme* themeAt(const Project& p, const std::string& path) {
     for (const auto& t : p.themes) {
@@ -169,7 +161,7 @@ TEST_CASE("MAXQDA sheets: segments with font colours, code system by column, cod
     Diagnostics d;
     // Sheet order of the real export: segments before the code list; the reader orders them.
     Project p = tablesToProject({info, seg, codes, vars, memos}, {}, d);
-    CHECK(paths(p) == std::set<std::string>{"idiom", "idiom > AI: idiom_en (14-wolf)", "phon"});
+    CHECK(test::themePathSet(p) == std::set<std::string>{"idiom", "idiom > AI: idiom_en (14-wolf)", "phon"});
     CHECK(themeAt(p, "idiom")->description == "idiome");
     CHECK(themeAt(p, "idiom > AI: idiom_en (14-wolf)")->color == "#20D8FF");
     CHECK(themeAt(p, "phon")->color == "#FF0000");
@@ -252,7 +244,7 @@ TEST_CASE("QualCoder coding report: repeated Category columns, leaf to root") {
                      {"ID1", "f1.txt", "colin", "image", "imid:2", "code5", "", "cat3", "", "20", "f"}});
     Diagnostics d;
     Project p = tablesToProject({t}, {}, d);
-    CHECK(paths(p) == std::set<std::string>{"cat3", "cat3 > cat2", "cat3 > cat2 > code4", "cat3 > code5"});
+    CHECK(test::themePathSet(p) == std::set<std::string>{"cat3", "cat3 > cat2", "cat3 > cat2 > code4", "cat3 > code5"});
     CHECK_FALSE(themeAt(p, "cat3")->codable);
     REQUIRE(p.excerpts.size() == 2);
     CHECK(p.excerpts[0].description == "memo!");
@@ -272,7 +264,7 @@ TEST_CASE("Dedoose excerpts: Code: … Applied columns with backslash paths") {
                      {"Interview 1", "60-80", "ana", "1/6/2021", "text two", "Trust", "False", "", "True", "30"}});
     Diagnostics d;
     Project p = tablesToProject({t}, {}, d);
-    CHECK(paths(p) == std::set<std::string>{"Gateway to Support", "Gateway to Support > Becoming a Gateway", "Trust"});
+    CHECK(test::themePathSet(p) == std::set<std::string>{"Gateway to Support", "Gateway to Support > Becoming a Gateway", "Trust"});
     REQUIRE(p.excerpts.size() == 2);
     REQUIRE(p.excerpts[0].codings.size() == 1);
     CHECK(p.excerpts[0].codings[0].ext.at("dedoose:weight").numberText() == "3");
@@ -297,7 +289,7 @@ TEST_CASE("the seed quote sheet, with a column map for freely named columns") {
     CHECK(p.sources.size() == 2);
     CHECK(p.excerpts.size() == 3);
     CHECK(std::holds_alternative<std::monostate>(p.excerpts[0].anchor));
-    CHECK(paths(p) == std::set<std::string>{"Microsystem", "Microsystem > Shelter and psychosocial support", "Macrosystem",
+    CHECK(test::themePathSet(p) == std::set<std::string>{"Microsystem", "Microsystem > Shelter and psychosocial support", "Macrosystem",
                                             "Macrosystem > Tightening legislation", "Mesosystem", "Mesosystem > Awareness"});
     CHECK(p.excerpts[2].codings.size() == 2);
     // "reference" and, for links, "url" attributes.
