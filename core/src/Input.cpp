@@ -67,12 +67,7 @@ Input Input::fromMemory(std::string data, std::string name) {
     return in;
 }
 
-std::string Input::extension() const {
-    auto slash = _name.find_last_of('/');
-    auto dot = _name.find_last_of('.');
-    if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return {};
-    return text::asciiLower(_name.substr(dot + 1));
-}
+std::string Input::extension() const { return text::pathExtension(_name); }
 
 std::string_view Input::memory() const { return _memory ? std::string_view(*_memory) : std::string_view(); }
 

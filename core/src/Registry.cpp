@@ -29,12 +29,6 @@ std::vector<std::string> namesOf(const FormatInfo& i) {
     return n;
 }
 
-std::string suffixOf(const std::string& path) {
-    auto slash = path.find_last_of('/');
-    auto dot = path.find_last_of('.');
-    if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return {};
-    return text::asciiLower(path.substr(dot + 1));
-}
 } // namespace
 
 void FormatRegistry::add(std::shared_ptr<FormatProvider> provider, const std::string& origin, Diagnostics& diag) {
@@ -114,7 +108,7 @@ const FormatRegistry::Entry& FormatRegistry::chooseWriter(const std::string& pat
         if (!e->info.canWrite) throw UsageError("format '" + e->info.name + "' cannot be written");
         return *e;
     }
-    const std::string ext = suffixOf(path);
+    const std::string ext = text::pathExtension(path);
     std::vector<const Entry*> found;
     for (const auto& e : _entries)
         if (e.info.canWrite && !ext.empty() &&

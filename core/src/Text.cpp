@@ -276,6 +276,13 @@ std::string collapseWhitespace(std::string_view s) {
     return out;
 }
 
+std::string pathExtension(std::string_view path) {
+    auto slash = path.find_last_of('/');
+    auto dot = path.find_last_of('.');
+    if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) return {};
+    return asciiLower(path.substr(dot + 1));
+}
+
 std::string asciiLower(std::string_view s) {
     std::string out(s);
     for (auto& c : out)

@@ -87,6 +87,9 @@ private:
 /// span's text with a quoted text.
 std::string collapseWhitespace(std::string_view s);
 
+/// The lower-case suffix of a path's last component, without the dot ("qdpx"); empty when none.
+std::string pathExtension(std::string_view path);
+
 /// Lower-cases ASCII letters.
 std::string asciiLower(std::string_view s);
 
