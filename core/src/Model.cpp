@@ -106,12 +106,39 @@ std::size_t Project::codingCount() const {
     return n;
 }
 
-std::string normalizeId(const std::string& id) {
-    std::string_view v(id);
-    while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '\n' || v.front() == '\r')) v.remove_prefix(1);
-    while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\n' || v.back() == '\r')) v.remove_suffix(1);
+std::string_view idCore(std::string_view v) {
+    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    while (!v.empty() && space(v.front())) v.remove_prefix(1);
+    while (!v.empty() && space(v.back())) v.remove_suffix(1);
     if (v.size() >= 2 && v.front() == '{' && v.back() == '}') v = v.substr(1, v.size() - 2);
-    return text::asciiLower(v);
+    return v;
+}
+
+std::string normalizeId(const std::string& id) { return text::asciiLower(idCore(id)); }
+
+namespace {
+inline unsigned char foldAscii(char c) {
+    auto u = static_cast<unsigned char>(c);
+    return (u >= 'A' && u <= 'Z') ? static_cast<unsigned char>(u + ('a' - 'A')) : u;
+}
+} // namespace
+
+std::size_t IdHash::operator()(std::string_view id) const noexcept {
+    std::uint64_t h = 14695981039346656037ull;  // FNV-1a over the folded core
+    for (char c : idCore(id)) {
+        h ^= foldAscii(c);
+        h *= 1099511628211ull;
+    }
+    return static_cast<std::size_t>(h);
+}
+
+bool IdEqual::operator()(std::string_view a, std::string_view b) const noexcept {
+    a = idCore(a);
+    b = idCore(b);
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (foldAscii(a[i]) != foldAscii(b[i])) return false;
+    return true;
 }
 
 std::string newUuid() {

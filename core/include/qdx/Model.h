@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -273,6 +274,18 @@ struct Project {
 
 /// Ids compare without braces and case-insensitively ("{ABC-…}" == "abc-…").
 std::string normalizeId(const std::string& id);
+
+/// The part of an id that normalizeId() keeps, without copying: surrounding
+/// white space and one pair of braces removed (case is folded by IdHash/IdEqual).
+std::string_view idCore(std::string_view id);
+/// Hash and equality of ids as normalizeId() compares them, for hashed
+/// containers keyed by views of the model's own ids (no normalised copies).
+struct IdHash {
+    std::size_t operator()(std::string_view id) const noexcept;
+};
+struct IdEqual {
+    bool operator()(std::string_view a, std::string_view b) const noexcept;
+};
 
 /// A new random RFC 4122 version 4 UUID, upper case, without braces.
 std::string newUuid();
