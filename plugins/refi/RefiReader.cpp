@@ -1020,6 +1020,14 @@ void Reader::endElement(std::string_view, std::string_view local)
     const Frame* parent = _stack.empty() ? nullptr : &_stack.back();
     (void)local;
 
+    if (f.ctx == Ctx::Excerpt) {
+        // push_back left room for more (capacity 4 for 3 codings): millions of
+        // excerpts make that slack a measurable part of the model (BENCHMARKS.md)
+        auto& codings = _p.excerpts[f.idx].codings;
+        if (codings.capacity() > codings.size()) codings.shrink_to_fit();
+        return;
+    }
+
     if (f.ctx == Ctx::TextCap && parent) {
         std::string t = std::move(_text);
         _text.clear();
