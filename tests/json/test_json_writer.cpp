@@ -3,6 +3,7 @@
 // documents, so separators, indentation, empty containers and the escaping of
 // every byte are pinned to the form qdx wrote before it had its own emitter.
 
+#include "Base64.h"
 #include "JsonFixtures.h"
 
 #include "qdx/Errors.h"
@@ -205,4 +206,31 @@ TEST_CASE("json writer: invalid UTF-8 anywhere in a string is an OutputError", "
     Project q;
     q.ext["x:v"] = Json(Json::Array{Json("ok"), Json(Json::Object{{"\xE2\x82", Json(nullptr)}})});
     CHECK_THROWS_AS(toJsonText(q), OutputError);
+}
+
+TEST_CASE("json writer: base64 of RFC 4648's test vectors, appended in chunks", "[json][writer]") {
+    const std::pair<const char*, const char*> vectors[] = {{"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},
+                                                           {"foo", "Zm9v"},  {"foob", "Zm9vYg=="},  {"fooba", "Zm9vYmE="},
+                                                           {"foobar", "Zm9vYmFy"}};
+    for (const auto& [in, out] : vectors) {
+        std::string text = "prefix:";
+        base64::encode(in, text);
+        CHECK(text == std::string("prefix:") + out);
+    }
+    // Every byte value, encoded whole and in pieces of 3 (as the writer streams content).
+    std::string bytes;
+    for (int i = 0; i < 256; ++i) bytes += static_cast<char>(i);
+    bytes += std::string("\xFF\xFE", 2);
+    std::string whole;
+    base64::encode(bytes, whole);
+    CHECK(whole.substr(0, 8) == "AAECAwQF");
+    CHECK(whole.substr(whole.size() - 8) == "/P3+///+");  // Python: base64.b64encode(bytes(range(256)) + b"\xff\xfe")
+    std::string pieces;
+    for (std::size_t i = 0; i < bytes.size(); i += 9) base64::encode(std::string_view(bytes).substr(i, 9), pieces);
+    CHECK(pieces == whole);
+    std::string back;
+    base64::Decoder d;
+    REQUIRE(d.feed(whole, back));
+    REQUIRE(d.finish(back));
+    CHECK(back == bytes);
 }
