@@ -362,3 +362,37 @@ TEST_CASE("json: throughput", "[.][bench]") {
                  << mb / (t1 - t0) << " MiB/s), read " << (t2 - t1) << " s CPU (" << mb / (t2 - t1) << " MiB/s)");
     CHECK(back.excerpts.size() == p.excerpts.size());
 }
+
+/// Counts the bytes written (the cost of the writer alone, no copy).
+struct CountingSink final : OutputSink {
+    std::size_t bytes = 0;
+    void write(const char*, std::size_t n) override { bytes += n; }
+};
+
+// Not run by default: QDX_JSON_BENCH=p.json test_json "[bench]" reads that file
+// once and prints the CPU time of writing it, pretty and compact, best of 5.
+TEST_CASE("json: writer throughput on a file", "[.][bench]") {
+    const char* path = std::getenv("QDX_JSON_BENCH");
+    if (!path) {
+        WARN("QDX_JSON_BENCH unset — skipping");
+        return;
+    }
+    auto cpu = [] { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; };
+    Diagnostics d;
+    Project p = readProject(Input::fromFile(path), {}, d);
+    for (bool pretty : {true, false}) {
+        WriteSettings ws;
+        ws.pretty = pretty;
+        double best = 1e9;
+        std::size_t size = 0;
+        for (int i = 0; i < 5; ++i) {
+            CountingSink sink;
+            double t0 = cpu();
+            writeProject(p, sink, ws, d);
+            best = std::min(best, cpu() - t0);
+            size = sink.bytes;
+        }
+        double mb = static_cast<double>(size) / (1024.0 * 1024.0);
+        WARN((pretty ? "pretty " : "compact ") << mb << " MiB: write " << best << " s CPU (" << mb / best << " MiB/s)");
+    }
+}
