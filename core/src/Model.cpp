@@ -9,6 +9,23 @@
 
 namespace qdx {
 
+TranscriptSpan::TranscriptSpan(std::string transcript, std::string fromSyncPoint, std::string toSyncPoint)
+    : _ids(std::make_unique<Ids>(Ids{std::move(transcript), std::move(fromSyncPoint), std::move(toSyncPoint)}))
+{
+}
+
+TranscriptSpan& TranscriptSpan::operator=(const TranscriptSpan& o)
+{
+    if (this != &o) _ids = o._ids ? std::make_unique<Ids>(*o._ids) : nullptr;
+    return *this;
+}
+
+const std::string& TranscriptSpan::empty()
+{
+    static const std::string none;
+    return none;
+}
+
 Extensions::Extensions(std::initializer_list<value_type> items)
 {
     if (items.size() != 0) _map = std::make_unique<Map>(items);

@@ -245,13 +245,13 @@ private:
                 const IdEqual same;
                 const Transcript* tr = nullptr;
                 for (const auto& t : s.transcripts)
-                    if (same(t.id, ts->transcript)) tr = &t;
+                    if (same(t.id, ts->transcript())) tr = &t;
                 if (!tr) {
                     problem("dangling-reference", e.id, place() + ".anchor.transcript",
-                            "transcript '" + ts->transcript + "' is not a transcript of source '" + s.id + "'");
+                            "transcript '" + ts->transcript() + "' is not a transcript of source '" + s.id + "'");
                     continue;
                 }
-                for (const auto* spId : {&ts->fromSyncPoint, &ts->toSyncPoint}) {
+                for (const auto* spId : {&ts->fromSyncPoint(), &ts->toSyncPoint()}) {
                     if (spId->empty()) continue;
                     bool found = false;
                     for (const auto& sp : tr->syncPoints)

@@ -677,9 +677,9 @@ private:
             integer("begin", ts->begin);
             integer("end", ts->end);
         } else if (auto* tr = std::get_if<TranscriptSpan>(&e.anchor)) {
-            str("transcript", tr->transcript);
-            str("fromSyncPoint", tr->fromSyncPoint);
-            str("toSyncPoint", tr->toSyncPoint);
+            str("transcript", tr->transcript());
+            str("fromSyncPoint", tr->fromSyncPoint());
+            str("toSyncPoint", tr->toSyncPoint());
         }
         _w.endObject();
         if (e.quote) str("quote", *e.quote);

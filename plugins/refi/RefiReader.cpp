@@ -127,6 +127,14 @@ public:
         }
     }
 
+    /// Forgets everything and gives the memory back.
+    void release()
+    {
+        std::vector<std::uint64_t>().swap(_slots);
+        _size = 0;
+        _shift = 64;
+    }
+
 private:
     void grow()
     {
@@ -1460,8 +1468,8 @@ void Reader::resolveReferences()
         for (Coding& c : e.codings)
             if (!c.theme.empty()) c.theme = resolve(_themes, c.theme, "Code");
         if (auto* ts = std::get_if<TranscriptSpan>(&e.anchor)) {
-            if (!ts->fromSyncPoint.empty()) ts->fromSyncPoint = resolve(_syncs, ts->fromSyncPoint, "SyncPoint");
-            if (!ts->toSyncPoint.empty()) ts->toSyncPoint = resolve(_syncs, ts->toSyncPoint, "SyncPoint");
+            if (!ts->fromSyncPoint().empty()) ts->setFromSyncPoint(resolve(_syncs, ts->fromSyncPoint(), "SyncPoint"));
+            if (!ts->toSyncPoint().empty()) ts->setToSyncPoint(resolve(_syncs, ts->toSyncPoint(), "SyncPoint"));
         }
     }
     for (Case& c : _p.cases) {
@@ -1581,6 +1589,9 @@ Project Reader::run()
         parseXml(*stream, *this, where(), _opts.xml);
     }
     if (_codebook) _p.name = _p.name.empty() ? std::string() : _p.name;
+    // Ids are only claimed while parsing; the texts loaded next would
+    // otherwise share the peak with this table (8 bytes x 2 per id).
+    _idHashes.release();
     resolveContents();
     convertOffsets();
     resolveReferences();

@@ -129,7 +129,7 @@ TEST_CASE("json: exact values survive (NUL, astral, number lexemes, optional tex
     CHECK(std::get<TextSpan>(back.excerpts[6].anchor).start == std::numeric_limits<std::int64_t>::min());
     CHECK(std::get<TextSpan>(back.excerpts[6].anchor).end == std::numeric_limits<std::int64_t>::max());
     CHECK(std::holds_alternative<std::monostate>(back.excerpts[5].anchor));
-    CHECK(std::get<TranscriptSpan>(back.excerpts[4].anchor).toSyncPoint == "SP2");
+    CHECK(std::get<TranscriptSpan>(back.excerpts[4].anchor).toSyncPoint() == "SP2");
     CHECK(std::get<PdfRegion>(back.excerpts[1].anchor).x1 == -10);
     REQUIRE(back.excerpts[3].quote.has_value());
     CHECK(back.excerpts[3].quote->empty());
