@@ -124,14 +124,6 @@ std::size_t Project::codingCount() const {
     return n;
 }
 
-std::string_view idCore(std::string_view v) {
-    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-    while (!v.empty() && space(v.front())) v.remove_prefix(1);
-    while (!v.empty() && space(v.back())) v.remove_suffix(1);
-    if (v.size() >= 2 && v.front() == '{' && v.back() == '}') v = v.substr(1, v.size() - 2);
-    return v;
-}
-
 std::string normalizeId(const std::string& id) { return text::asciiLower(idCore(id)); }
 
 namespace {

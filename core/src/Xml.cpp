@@ -37,14 +37,26 @@ constexpr std::size_t kFlushAt = 64 * 1024;
 // names or (escaped or not) in namespace URIs, so the split is unambiguous.
 constexpr char kNsSep = '\x1f';
 
+/// "uri\x1flocal" (expat's namespace-expanded name) -> (uri, local).
+std::pair<std::string_view, std::string_view> splitName(const XML_Char* name)
+{
+    std::string_view s(name);
+    std::size_t sep = s.find(kNsSep);
+    if (sep == std::string_view::npos) return {std::string_view(), s};
+    return {s.substr(0, sep), s.substr(sep + 1)};
+}
+
 struct ParserFree {
     void operator()(XML_ParserStruct* p) const { XML_ParserFree(p); }
 };
 
+class Recorder;
+void recordStart(Recorder& r, const XML_Char* name, const XML_Char** atts);
+
 class Parse {
 public:
-    Parse(XmlHandler& handler, const Location& where, const XmlLimits& limits)
-        : _handler(handler), _where(where), _limits(limits)
+    Parse(XmlHandler& handler, const Location& where, const XmlLimits& limits, Recorder* recorder = nullptr)
+        : _handler(handler), _recorder(recorder), _where(where), _limits(limits)
     {
         _parser.reset(XML_ParserCreateNS(nullptr, kNsSep));
         if (!_parser) throw InputError(where, "cannot create an XML parser");
@@ -118,13 +130,6 @@ private:
         XML_StopParser(_parser.get(), XML_FALSE);
     }
 
-    static std::pair<std::string_view, std::string_view> split(const XML_Char* name)
-    {
-        std::string_view s(name);
-        std::size_t sep = s.find(kNsSep);
-        if (sep == std::string_view::npos) return {std::string_view(), s};
-        return {s.substr(0, sep), s.substr(sep + 1)};
-    }
 
     static void XMLCALL onStart(void* ud, const XML_Char* name, const XML_Char** atts)
     {
@@ -135,16 +140,20 @@ private:
             return;
         }
         try {
+            if (self->_recorder) {  // pipelined: straight from expat's arrays into the event block
+                recordStart(*self->_recorder, name, atts);
+                return;
+            }
             // Reuse the attribute strings' storage from element to element.
             std::size_t n = 0;
             while (atts[2 * n]) ++n;
             auto& items = self->_attrs._items;
             items.resize(n);
             for (std::size_t i = 0; i < n; ++i) {
-                items[i].first.assign(split(atts[2 * i]).second);
+                items[i].first.assign(splitName(atts[2 * i]).second);
                 items[i].second.assign(atts[2 * i + 1]);
             }
-            auto [ns, local] = split(name);
+            auto [ns, local] = splitName(name);
             self->_handler.startElement(ns, local, self->_attrs);
         } catch (...) {
             self->abort();
@@ -157,7 +166,7 @@ private:
         if (self->_stopped) return;
         --self->_depth;
         try {
-            auto [ns, local] = split(name);
+            auto [ns, local] = splitName(name);
             self->_handler.endElement(ns, local);
         } catch (...) {
             self->abort();
@@ -196,6 +205,7 @@ private:
 
     std::unique_ptr<XML_ParserStruct, ParserFree> _parser;
     XmlHandler& _handler;
+    Recorder* _recorder = nullptr;  // set: start tags go to it directly (pipelined parse)
     const Location& _where;
     XmlLimits _limits;
     XmlAttributes _attrs;
@@ -298,6 +308,22 @@ public:
         }
         maybeSend();
     }
+    /// A start tag as expat gives it ("uri\x1flocal" names, NULL-ended pairs).
+    void startRaw(const XML_Char* name, const XML_Char** atts)
+    {
+        _block.push_back('S');
+        auto [ns, local] = splitName(name);
+        put(ns);
+        put(local);
+        std::size_t n = 0;
+        while (atts[2 * n]) ++n;
+        putSize(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            put(splitName(atts[2 * i]).second);
+            put(std::string_view(atts[2 * i + 1]));
+        }
+        maybeSend();
+    }
     void endElement(std::string_view ns, std::string_view local) override
     {
         _block.push_back('E');
@@ -393,6 +419,8 @@ private:
     XmlAttributes _attrs;
 };
 
+void recordStart(Recorder& r, const XML_Char* name, const XML_Char** atts) { r.startRaw(name, atts); }
+
 void parsePipelined(ReadAhead& ahead, std::string_view first, XmlHandler& handler, const Location& where,
                     const XmlLimits& limits)
 {
@@ -400,7 +428,7 @@ void parsePipelined(ReadAhead& ahead, std::string_view first, XmlHandler& handle
     Recorder recorder(channel);
     auto produce = [&] {
         try {
-            Parse parse(recorder, where, limits);
+            Parse parse(recorder, where, limits, &recorder);
             parse.feedBlocks(ahead, first);
             recorder.flush();
             channel.finish(nullptr);

@@ -82,31 +82,6 @@ bool onWordBoundaries(std::string_view whole, const CodePointIndex& ci, std::int
     return okStart && okEnd;
 }
 
-/// Hash of an id as normalizeId() sees it (braces dropped, ASCII lower-cased), without allocating.
-std::uint64_t idHash(std::string_view s)
-{
-    std::uint64_t h = 1469598103934665603ull;
-    for (char c : s) {
-        if (c == '{' || c == '}') continue;
-        h ^= static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-/// normalizeId(a) == normalizeId(b), without allocating.
-bool idEqual(std::string_view a, std::string_view b)
-{
-    std::size_t i = 0, j = 0;
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    for (;;) {
-        while (i < a.size() && (a[i] == '{' || a[i] == '}')) ++i;
-        while (j < b.size() && (b[j] == '{' || b[j] == '}')) ++j;
-        if (i == a.size() || j == b.size()) return i == a.size() && j == b.size();
-        if (lower(a[i++]) != lower(b[j++])) return false;
-    }
-}
-
 /// A set of 64-bit hashes, open addressing (a node-based set costs an
 /// allocation and a cache miss per id: 10^6 codings are 2·10^6 ids).
 class HashSet {
@@ -214,12 +189,10 @@ public:
 private:
     // identifiers
     std::string claim(const std::string& raw, const char* what, Extensions& ext);
-    std::string resolve(const std::unordered_map<std::string, std::string>& m, const std::string& raw, const char* what);
-    void remember(std::unordered_map<std::string, std::string>& m, const std::string& id)
-    {
-        m.emplace(normalizeId(id), id);
-        m.emplace(id, id);  // exact spelling, found without normalising
-    }
+    /// Ids as read -> the id of the entity, looked up as normalizeId() compares (braces, case).
+    using IdTable = std::unordered_map<std::string, std::string, IdHash, IdEqual>;
+    std::string resolve(const IdTable& m, const std::string& raw, const char* what);
+    void remember(IdTable& m, const std::string& id) { m.emplace(id, id); }
     Audit audit(const XmlAttributes& a);
     void checkDate(const std::string& d);
     void extraAttributes(std::string_view element, const XmlAttributes& a, Extensions* ext);
@@ -258,8 +231,7 @@ private:
     bool seen(const std::string& id);
     bool anyIdEquals(const std::string& id) const;
     HashSet _idHashes;
-    std::unordered_map<std::string, std::string> _themes, _sources, _excerpts, _memos, _attrs, _users, _transcripts,
-        _syncs, _cases, _sets;
+    IdTable _themes, _sources, _excerpts, _memos, _attrs, _users, _transcripts, _syncs, _cases, _sets;
     std::size_t _anon = 0;
 
     std::vector<PendingText> _texts;
@@ -307,13 +279,13 @@ std::string Reader::claim(const std::string& raw, const char* what, Extensions& 
 
 bool Reader::seen(const std::string& id)
 {
-    if (_idHashes.insert(idHash(id))) return false;
+    if (_idHashes.insert(IdHash{}(id))) return false;
     return anyIdEquals(id);
 }
 
 bool Reader::anyIdEquals(const std::string& id) const
 {
-    auto eq = [&](const std::string& x) { return idEqual(x, id); };
+    auto eq = [&](const std::string& x) { return IdEqual{}(x, id); };
     for (const auto& u : _p.users) if (eq(u.id)) return true;
     for (const auto& t : _p.themes) if (eq(t.id)) return true;
     for (const auto& a : _p.attributes) if (eq(a.id)) return true;
@@ -334,13 +306,11 @@ bool Reader::anyIdEquals(const std::string& id) const
     return false;
 }
 
-std::string Reader::resolve(const std::unordered_map<std::string, std::string>& m, const std::string& raw, const char* what)
+std::string Reader::resolve(const IdTable& m, const std::string& raw, const char* what)
 {
-    auto exact = m.find(raw);  // the usual case: spelled as the target's id, already normalised
-    if (exact != m.end()) return exact->second;
-    std::string id = trim(raw);
-    auto it = m.find(normalizeId(id));
+    auto it = m.find(raw);
     if (it != m.end()) return it->second;
+    std::string id = trim(raw);
     _q.add("quirk.dangling-reference", std::string("a reference to a ") + what + " names no such element: " + id, id);
     return id;
 }

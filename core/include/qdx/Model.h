@@ -304,7 +304,14 @@ std::string normalizeId(const std::string& id);
 
 /// The part of an id that normalizeId() keeps, without copying: surrounding
 /// white space and one pair of braces removed (case is folded by IdHash/IdEqual).
-std::string_view idCore(std::string_view id);
+inline std::string_view idCore(std::string_view id)
+{
+    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    while (!id.empty() && space(id.front())) id.remove_prefix(1);
+    while (!id.empty() && space(id.back())) id.remove_suffix(1);
+    if (id.size() >= 2 && id.front() == '{' && id.back() == '}') id = id.substr(1, id.size() - 2);
+    return id;
+}
 /// Hash and equality of ids as normalizeId() compares them, for hashed
 /// containers keyed by views of the model's own ids (no normalised copies).
 struct IdHash {
