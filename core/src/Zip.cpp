@@ -10,6 +10,9 @@
 
 #include <zip.h>
 #include <zlib.h>
+#ifdef QDX_HAVE_ISAL
+#include <isa-l/crc.h>
+#endif
 
 #include <algorithm>
 #include <cerrno>
@@ -802,16 +805,25 @@ public:
     std::uint64_t end() const { return _end; }
     void seek(std::uint64_t pos) { _pos = pos; }
 
-    /// Opens (creating or truncating) the file.
+    /// Opens (creating or emptying) the file. An empty file (an AtomicFile's
+    /// temporary) is not truncated: on ext4, truncating marks the file for
+    /// writeback at close(), which would start flushing the whole archive there.
     int begin()
     {
         _created = false;
-        _fd = ::open(_path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+        _fd = ::open(_path.c_str(), O_WRONLY | O_CLOEXEC);
         if (_fd < 0 && errno == ENOENT) {
             _fd = ::open(_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
             _created = _fd >= 0;
         }
         if (_fd < 0) return errno;
+        struct stat st;
+        if (!_created && (::fstat(_fd, &st) != 0 || (st.st_size != 0 && ::ftruncate(_fd, 0) != 0))) {
+            int e = errno;
+            ::close(_fd);
+            _fd = -1;
+            return e;
+        }
         _pos = _end = _bufStart = 0;
         _buf.clear();
         _buf.reserve(kIoBuffer);
@@ -1132,10 +1144,16 @@ std::string endRecords(std::uint64_t count, std::uint64_t cdOffset, std::uint64_
     return b;
 }
 
-/// CRC-32 of a buffer of any size (zlib's crc32 takes a 32-bit length).
+/// CRC-32 (zip's, zlib's) of a buffer. ISA-L's runs about 6x faster than
+/// zlib's here (0.07 s against 0.4 s a GiB): it is what checking a stored
+/// video on its way through costs.
 std::uint32_t crcUpdate(std::uint32_t crc, const char* p, std::size_t n)
 {
+#ifdef QDX_HAVE_ISAL
+    return crc32_gzip_refl(crc, reinterpret_cast<const unsigned char*>(p), n);
+#else
     return static_cast<std::uint32_t>(crc32_z(crc, reinterpret_cast<const Bytef*>(p), n));
+#endif
 }
 
 } // namespace
