@@ -1316,8 +1316,7 @@ void ZipWriter::Impl::writeMember(const Item& it, std::vector<Record>& records)
 
     const ZipMemberBlob* raw = member(it);
     std::optional<std::uint64_t> size;  // uncompressed, when known before the data is written
-    int fd = -1;
-    int inFd = -1;
+    int fd = -1;  // of a File member
     if (raw) {
         const ZipReader::Entry& e = raw->entry();
         if (e.method == ZIP_CM_STORE && e.size != e.compressedSize)
@@ -1340,7 +1339,6 @@ void ZipWriter::Impl::writeMember(const Item& it, std::vector<Record>& records)
                 if (fd >= 0) ::close(fd);
                 throw InputError(at(it.file), std::string("cannot add to zip: ") + std::strerror(e));
             }
-            inFd = fd;
             size = static_cast<std::uint64_t>(st.st_size);
         } else {
             size = it.blob->size();
@@ -1355,7 +1353,7 @@ void ZipWriter::Impl::writeMember(const Item& it, std::vector<Record>& records)
         {
             if (fd >= 0) ::close(fd);
         }
-    } closer{inFd};
+    } closer{fd};
 
     std::string header = r.local();
     check(out.write(header.data(), header.size()));
@@ -1367,7 +1365,8 @@ void ZipWriter::Impl::writeMember(const Item& it, std::vector<Record>& records)
         int src = -1;
         std::uint64_t from = 0;
         if (e.compressedSize == 0) {
-            // nothing to copy
+            if (e.method == ZIP_CM_STORE && e.crc != 0)  // the CRC of no bytes is 0
+                throw InputError(at(reader.name(), e.name), "CRC error: the data does not match its checksum");
         } else if (!reader.rawDataAt(e, src, from)) {
             // An archive in memory: the raw bytes through libzip (which checks a stored member's CRC).
             zip_file_t* f = zip_fopen_index(Z(reader.handle()), e.index, ZIP_FL_COMPRESSED);

@@ -107,9 +107,10 @@ private:
 /// close() writes straight into `path` (no temporary file of its own: callers
 /// write to an AtomicFile's temporary, which gives atomicity); when it fails,
 /// the file is removed if close() created it, else left empty. Archives
-/// without encryption are written by qdx itself, in large pwrite(2) calls,
-/// and a member copied from another archive on disk moves by
-/// copy_file_range(2) (a stored one is CRC-checked on the way); archives
+/// without encryption are written by qdx itself, in 1 MiB pwrite(2) calls;
+/// a member copied from another archive on disk skips libzip too: a deflated
+/// one moves by copy_file_range(2), a stored one is CRC-checked on its way
+/// (an archive in memory goes through libzip, which checks the same). Archives
 /// with AES-encrypted members are written by libzip.
 class ZipWriter {
 public:
