@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <iterator>
 #include <set>
@@ -218,9 +219,7 @@ Loaded load(Context& ctx, const std::string& path, const CommandLine& cl, Diagno
 // An inconsistent input (dangling references, duplicate ids, spans outside
 // their text) is carried as it is, but never silently: each problem is a
 // lossy diagnostic, so --fail-on lossy refuses to write it.
-void reportIntegrity(const Project& p, Diagnostics& diag) {
-    Diagnostics problems;
-    if (validateProject(p, problems) == 0) return;
+void reportIntegrity(const Diagnostics& problems, Diagnostics& diag) {
     for (const auto& d : problems.all())
         diag.report(Diagnostic{Severity::Lossy, d.code, d.entityId, d.location, "inconsistent input: " + d.message,
                                "'qdx validate' lists every problem"});
@@ -335,15 +334,29 @@ int cmdConvert(const CommandLine& cl, Context& ctx) {
     Loaded l = load(ctx, inPath, cl, diag, used, false);
     rejectUnused(cl.options, used, "'" + l.entry->info.name + "' or '" + we.info.name + "'");
     Options wopts = FormatRegistry::makeOptions(we, wraw, true);
-    reportIntegrity(l.project, diag);
-    if (!cl.quiet) printSummary(diag, ctx.err, cl.verbose, "read");
+    // The integrity check reads the model while the exporter writes it (both
+    // only read it): on two cores it costs no wall time. Its findings join
+    // the read diagnostics before anything is decided or printed.
+    Diagnostics problems;
+    auto checked = std::async(std::launch::async, [&] { validateProject(l.project, problems); });
+    auto joinCheck = [&] {
+        checked.get();
+        reportIntegrity(problems, diag);
+        if (!cl.quiet) printSummary(diag, ctx.err, cl.verbose, "read");
+    };
     Diagnostics wdiag;
     std::vector<std::string> inputs;
     if (inPath != "-") inputs.push_back(inPath);
     int rc = kOk;
     if (outPath == "-") {
         Poco::TemporaryFile tmp;  // exporters write files; stdout gets a copy
-        ctx.registry.write(we, l.project, tmp.path(), wopts, wdiag);
+        try {
+            ctx.registry.write(we, l.project, tmp.path(), wopts, wdiag);
+        } catch (...) {
+            joinCheck();  // the read diagnostics are still worth seeing
+            throw;
+        }
+        joinCheck();
         for (const auto& d : wdiag.all()) diag.report(d);
         rc = failOnCode(cl, diag);
         if (rc == kOk) {
@@ -353,7 +366,13 @@ int cmdConvert(const CommandLine& cl, Context& ctx) {
         }
     } else {
         AtomicFile af(outPath, inputs);
-        ctx.registry.write(we, l.project, af.tempPath(), wopts, wdiag);
+        try {
+            ctx.registry.write(we, l.project, af.tempPath(), wopts, wdiag);
+        } catch (...) {
+            joinCheck();  // the read diagnostics are still worth seeing
+            throw;
+        }
+        joinCheck();
         for (const auto& d : wdiag.all()) diag.report(d);
         rc = failOnCode(cl, diag);
         if (rc == kOk) af.commit();

@@ -5,8 +5,44 @@
 #include <Poco/UUIDGenerator.h>
 
 #include <set>
+#include <stdexcept>
 
 namespace qdx {
+
+Extensions::Extensions(std::initializer_list<value_type> items)
+{
+    if (items.size() != 0) _map = std::make_unique<Map>(items);
+}
+
+Extensions& Extensions::operator=(const Extensions& o)
+{
+    if (this != &o) _map = o.empty() ? nullptr : std::make_unique<Map>(*o._map);
+    return *this;
+}
+
+Json& Extensions::at(const key_type& k)
+{
+    if (!_map) throw std::out_of_range("no extension '" + k + "'");
+    return _map->at(k);
+}
+
+const Json& Extensions::at(const key_type& k) const
+{
+    if (!_map) throw std::out_of_range("no extension '" + k + "'");
+    return _map->at(k);
+}
+
+bool Extensions::operator==(const Extensions& o) const
+{
+    if (empty() || o.empty()) return empty() == o.empty();
+    return *_map == *o._map;
+}
+
+Extensions::Map& Extensions::none()
+{
+    static Map empty;
+    return empty;
+}
 
 const char* toString(AttributeType t) {
     switch (t) {

@@ -6,6 +6,7 @@
 // line). See docs/security.md.
 
 #include "qdx/Xml.h"
+#include "qdx/ReadAhead.h"
 
 // Debian's libexpat is built with DTD support; this exposes the declarations
 // of its billion-laughs controls (expat >= 2.4).
@@ -63,21 +64,19 @@ public:
         if (XML_Parse(_parser.get(), data, static_cast<int>(len), final) != XML_STATUS_OK) raise();
     }
 
-    /// Parses straight from a stream into expat's own buffer (no copy).
+    /// Parses a stream, which is read (for a zip member: inflated) ahead on a
+    /// second thread while expat parses the block before.
     void feedStream(std::istream& in)
     {
+        ReadAhead ahead(in, kParseChunk);
         while (true) {
-            void* buf = XML_GetBuffer(_parser.get(), kParseChunk);
-            if (!buf) raise();
-            in.read(static_cast<char*>(buf), kParseChunk);
-            auto n = static_cast<std::size_t>(in.gcount());
-            if (in.bad()) fail<InputError>("read error");
-            bool final = n < static_cast<std::size_t>(kParseChunk);
-            _total += n;
-            if (_total > _limits.maxBytes)
-                fail<LimitError>("document is larger than the limit of " + std::to_string(_limits.maxBytes) + " bytes");
-            if (XML_ParseBuffer(_parser.get(), static_cast<int>(n), final) != XML_STATUS_OK) raise();
-            if (final) return;
+            std::string_view block = ahead.next();
+            if (block.empty()) {
+                if (ahead.bad()) fail<InputError>("read error");
+                feed(nullptr, 0, true);
+                return;
+            }
+            feed(block.data(), block.size(), false);
         }
     }
 

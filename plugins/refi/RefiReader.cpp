@@ -1164,13 +1164,23 @@ std::string Reader::loadText(const ZipReader::Entry& e, const std::string& who)
 
 void Reader::resolveContents()
 {
-    std::map<std::uint64_t, std::string> cache;  // entry index -> text (a transcript may share its TextSource's txt)
+    // entry index -> where its text went in the model (a transcript may share
+    // its TextSource's txt); pointers into _p.sources, which does not grow here.
+    std::map<std::uint64_t, const std::string*> loaded;
     auto textOf = [&](const ZipReader::Entry& e, const std::string& who) -> std::string {
-        auto it = cache.find(e.index);
-        if (it != cache.end()) return it->second;
-        std::string t = loadText(e, who);
-        cache.emplace(e.index, t);
-        return t;
+        auto it = loaded.find(e.index);
+        if (it != loaded.end()) return *it->second;
+        return loadText(e, who);
+    };
+    std::map<const std::string*, std::uint64_t> holder;  // the reverse of `loaded`
+    auto store = [&](std::string& into, std::string&& text, const ZipReader::Entry* from) {
+        auto h = holder.find(&into);
+        if (h != holder.end()) {  // text replaced: no longer that entry's
+            loaded.erase(h->second);
+            holder.erase(h);
+        }
+        into = std::move(text);
+        if (from && loaded.emplace(from->index, &into).second) holder.emplace(&into, from->index);
     };
     auto missing = [&](const std::string& what, const std::string& path, const std::string& who) {
         _diag.skipped("skipped.source-file-missing",
@@ -1182,10 +1192,11 @@ void Reader::resolveContents()
         const bool isTr = pt.transcript != SIZE_MAX;
         std::string who = isTr ? src.transcripts[pt.transcript].id : src.id;
         std::optional<std::string> txt;
+        const ZipReader::Entry* textEntry = nullptr;
         if (!pt.plainTextPath.empty()) {
             bool external = false;
-            const ZipReader::Entry* e = member(pt.plainTextPath, who, external);
-            if (e) txt = textOf(*e, who);
+            textEntry = member(pt.plainTextPath, who, external);
+            if (textEntry) txt = textOf(*textEntry, who);
             else if (external)
                 _diag.skipped("skipped.source-external", "plain text '" + pt.plainTextPath + "' is outside the archive and was not read", who, {}, where());
             else
@@ -1196,7 +1207,7 @@ void Reader::resolveContents()
         if (!txt && pt.hasInline) txt = pt.inlineText;
         if (isTr) {
             Transcript& t = src.transcripts[pt.transcript];
-            if (txt) t.text = *txt;
+            if (txt) store(t.text, std::move(*txt), textEntry);
             else if (pt.plainTextPath.empty())
                 _diag.info("refi.transcript-without-text", "a Transcript has neither plainTextPath nor PlainTextContent", t.id, where());
             continue;
@@ -1208,8 +1219,10 @@ void Reader::resolveContents()
                 _q.add("quirk.source-without-name", "a TextSource has no name; named after its file '" + base + "'", src.id);
             }
         }
-        if (txt) src.text = std::move(*txt);
-        else if ((src.kind == SourceKind::Text || src.kind == SourceKind::Pdf) && pt.plainTextPath.empty() && !pt.hasInline &&
+        if (txt) {
+            if (!src.text) src.text.emplace();
+            store(*src.text, std::move(*txt), textEntry);
+        } else if ((src.kind == SourceKind::Text || src.kind == SourceKind::Pdf) && pt.plainTextPath.empty() && !pt.hasInline &&
                  src.kind == SourceKind::Text)
             _diag.info("refi.source-without-text", "a TextSource has neither plainTextPath nor PlainTextContent", src.id, where());
 
