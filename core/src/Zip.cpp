@@ -1,4 +1,6 @@
-// Safe ZIP reading and streaming ZIP writing on libzip 1.7.3.
+// Safe ZIP reading on libzip 1.7.3 (through our own pread-based file
+// source), and streaming ZIP writing: by qdx itself for archives without
+// encryption, by libzip for AES (see "Writing" below).
 //
 // The rules come from docs/security.md; each check below says which attack
 // it stops. libzip's own ZIP_CHECKCONS catches duplicate names, local/central

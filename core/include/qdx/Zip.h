@@ -1,5 +1,5 @@
 #pragma once
-/// Safe ZIP reading and streaming ZIP writing on libzip (see
+/// Safe ZIP reading on libzip and streaming ZIP writing (see
 /// docs/security.md): names validated, case-folded collisions refused,
 /// entry/size/ratio budgets, declared sizes enforced while reading, no
 /// encrypted entries without a password, no symlinks, STORE/DEFLATE only.
