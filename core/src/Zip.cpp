@@ -1257,7 +1257,8 @@ public:
     {
         if (_deflate) {
             _zs = std::make_unique<z_stream>();
-            if (deflateInit2(_zs.get(), level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+            // Raw deflate with the memory level libzip uses: the same bytes as before.
+            if (deflateInit2(_zs.get(), level, Z_DEFLATED, -MAX_WBITS, MAX_MEM_LEVEL, Z_DEFAULT_STRATEGY) != Z_OK) {
                 _zs.reset();
                 throw OutputError(path + ": cannot start deflate");
             }
