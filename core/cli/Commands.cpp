@@ -334,29 +334,26 @@ int cmdConvert(const CommandLine& cl, Context& ctx) {
     Loaded l = load(ctx, inPath, cl, diag, used, false);
     rejectUnused(cl.options, used, "'" + l.entry->info.name + "' or '" + we.info.name + "'");
     Options wopts = FormatRegistry::makeOptions(we, wraw, true);
-    // The integrity check reads the model while the exporter writes it (both
-    // only read it): on two cores it costs no wall time. Its findings join
-    // the read diagnostics before anything is decided or printed.
-    Diagnostics problems;
-    auto checked = std::async(std::launch::async, [&] { validateProject(l.project, problems); });
-    auto joinCheck = [&] {
-        checked.get();
-        reportIntegrity(problems, diag);
-        if (!cl.quiet) printSummary(diag, ctx.err, cl.verbose, "read");
-    };
+    // The exporter writes the model on a second thread while this one checks
+    // its integrity (both only read it): on two cores the check costs no wall
+    // time. The check stays on this thread so that its tables reuse the memory
+    // the importer freed (a new thread allocates from a fresh malloc arena).
+    // Its findings join the read diagnostics before anything is decided.
     Diagnostics wdiag;
+    auto writeChecked = [&](const std::string& path) {
+        auto written = std::async(std::launch::async, [&] { ctx.registry.write(we, l.project, path, wopts, wdiag); });
+        Diagnostics problems;
+        validateProject(l.project, problems);
+        reportIntegrity(problems, diag);
+        if (!cl.quiet) printSummary(diag, ctx.err, cl.verbose, "read");  // before a write error, too
+        written.get();
+    };
     std::vector<std::string> inputs;
     if (inPath != "-") inputs.push_back(inPath);
     int rc = kOk;
     if (outPath == "-") {
         Poco::TemporaryFile tmp;  // exporters write files; stdout gets a copy
-        try {
-            ctx.registry.write(we, l.project, tmp.path(), wopts, wdiag);
-        } catch (...) {
-            joinCheck();  // the read diagnostics are still worth seeing
-            throw;
-        }
-        joinCheck();
+        writeChecked(tmp.path());
         for (const auto& d : wdiag.all()) diag.report(d);
         rc = failOnCode(cl, diag);
         if (rc == kOk) {
@@ -366,13 +363,7 @@ int cmdConvert(const CommandLine& cl, Context& ctx) {
         }
     } else {
         AtomicFile af(outPath, inputs);
-        try {
-            ctx.registry.write(we, l.project, af.tempPath(), wopts, wdiag);
-        } catch (...) {
-            joinCheck();  // the read diagnostics are still worth seeing
-            throw;
-        }
-        joinCheck();
+        writeChecked(af.tempPath());
         for (const auto& d : wdiag.all()) diag.report(d);
         rc = failOnCode(cl, diag);
         if (rc == kOk) af.commit();

@@ -137,9 +137,9 @@ public:
             num(path + ".anchor.end", x->end, y->end);
         } else if (auto* x = std::get_if<TranscriptSpan>(&a)) {
             auto* y = std::get_if<TranscriptSpan>(&b);
-            id(path + ".anchor.transcript", x->transcript, y->transcript);
-            id(path + ".anchor.fromSyncPoint", x->fromSyncPoint, y->fromSyncPoint);
-            id(path + ".anchor.toSyncPoint", x->toSyncPoint, y->toSyncPoint);
+            id(path + ".anchor.transcript", x->transcript(), y->transcript());
+            id(path + ".anchor.fromSyncPoint", x->fromSyncPoint(), y->fromSyncPoint());
+            id(path + ".anchor.toSyncPoint", x->toSyncPoint(), y->toSyncPoint());
         }
     }
 

@@ -4,10 +4,28 @@
 
 #include <Poco/UUIDGenerator.h>
 
+#include <cstring>
 #include <set>
 #include <stdexcept>
 
 namespace qdx {
+
+TranscriptSpan::TranscriptSpan(std::string transcript, std::string fromSyncPoint, std::string toSyncPoint)
+    : _ids(std::make_unique<Ids>(Ids{std::move(transcript), std::move(fromSyncPoint), std::move(toSyncPoint)}))
+{
+}
+
+TranscriptSpan& TranscriptSpan::operator=(const TranscriptSpan& o)
+{
+    if (this != &o) _ids = o._ids ? std::make_unique<Ids>(*o._ids) : nullptr;
+    return *this;
+}
+
+const std::string& TranscriptSpan::empty()
+{
+    static const std::string none;
+    return none;
+}
 
 Extensions::Extensions(std::initializer_list<value_type> items)
 {
@@ -106,12 +124,62 @@ std::size_t Project::codingCount() const {
     return n;
 }
 
-std::string normalizeId(const std::string& id) {
-    std::string_view v(id);
-    while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '\n' || v.front() == '\r')) v.remove_prefix(1);
-    while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\n' || v.back() == '\r')) v.remove_suffix(1);
+std::string_view idCore(std::string_view v) {
+    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    while (!v.empty() && space(v.front())) v.remove_prefix(1);
+    while (!v.empty() && space(v.back())) v.remove_suffix(1);
     if (v.size() >= 2 && v.front() == '{' && v.back() == '}') v = v.substr(1, v.size() - 2);
-    return text::asciiLower(v);
+    return v;
+}
+
+std::string normalizeId(const std::string& id) { return text::asciiLower(idCore(id)); }
+
+namespace {
+inline unsigned char foldAscii(char c) {
+    auto u = static_cast<unsigned char>(c);
+    return (u >= 'A' && u <= 'Z') ? static_cast<unsigned char>(u + ('a' - 'A')) : u;
+}
+} // namespace
+
+std::size_t IdHash::operator()(std::string_view id) const noexcept {
+    // Eight bytes at a time. OR-ing 0x20 into every byte folds A-Z onto a-z
+    // (and merges a few non-letters, which only costs a rare collision that
+    // IdEqual settles): ids equal under IdEqual hash alike.
+    id = idCore(id);
+    const char* p = id.data();
+    std::size_t n = id.size();
+    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xFF51AFD7ED558CCDull);
+    auto mix = [&h](std::uint64_t w) {
+        w *= 0x87C37B91114253D5ull;
+        w = (w << 31) | (w >> 33);
+        h ^= w * 0x4CF5AD432745937Full;
+        h = ((h << 27) | (h >> 37)) * 5 + 0x52DCE729;
+    };
+    for (; n >= 8; p += 8, n -= 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p, 8);
+        mix(w | 0x2020202020202020ull);
+    }
+    if (n) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, p, n);
+        mix(w | (0x2020202020202020ull >> (8 * (8 - n))));
+    }
+    h ^= h >> 33;  // final avalanche (MurmurHash3's fmix64)
+    h *= 0xFF51AFD7ED558CCDull;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53ull;
+    h ^= h >> 33;
+    return static_cast<std::size_t>(h);
+}
+
+bool IdEqual::operator()(std::string_view a, std::string_view b) const noexcept {
+    a = idCore(a);
+    b = idCore(b);
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (foldAscii(a[i]) != foldAscii(b[i])) return false;
+    return true;
 }
 
 std::string newUuid() {

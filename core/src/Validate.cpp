@@ -6,6 +6,8 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 namespace qdx {
 
@@ -36,6 +38,31 @@ bool validValue(AttributeType t, const std::string& v) {
     return true;
 }
 
+enum class Kind : unsigned char { User, Theme, Attribute, Source, Transcript, SyncPoint, Excerpt, Memo, Case, Set };
+
+const char* kindName(Kind k) {
+    switch (k) {
+    case Kind::User: return "user";
+    case Kind::Theme: return "theme";
+    case Kind::Attribute: return "attribute";
+    case Kind::Source: return "source";
+    case Kind::Transcript: return "transcript";
+    case Kind::SyncPoint: return "sync point";
+    case Kind::Excerpt: return "excerpt";
+    case Kind::Memo: return "memo";
+    case Kind::Case: return "case";
+    case Kind::Set: return "set";
+    }
+    return "entity";
+}
+
+/// Hashed by the model's own id strings (views; the model outlives the
+/// check), compared as normalizeId() compares: no copies of millions of ids.
+template <class V>
+using IdMap = std::unordered_map<std::string_view, V, IdHash, IdEqual>;
+
+/// The places of problems ("excerpts[ID].codings[2].theme") are only built
+/// when there is a problem: they are passed as functions returning them.
 class Checker {
 public:
     Checker(const Project& p, Diagnostics& d) : _p(p), _d(d) {}
@@ -49,7 +76,7 @@ public:
         checkMemos();
         checkCases();
         checkSets();
-        checkUser("project.audit", _p.audit);
+        checkUser([] { return std::string("project.audit"); }, _p.audit, {});
         return _problems;
     }
 
@@ -60,42 +87,51 @@ private:
     }
 
     void collectIds() {
-        auto reg = [&](const std::string& kind, const std::string& id, const std::string& place) {
+        std::size_t n = _p.users.size() + _p.themes.size() + _p.attributes.size() + _p.sources.size() + _p.excerpts.size() +
+                        _p.memos.size() + _p.cases.size() + _p.sets.size();
+        _kinds.reserve(n);
+        auto reg = [&](Kind kind, const std::string& id, auto place) {
             if (id.empty()) {
-                problem("missing-id", id, place, "a " + kind + " has no id");
+                problem("missing-id", id, place(), std::string("a ") + kindName(kind) + " has no id");
                 return;
             }
-            auto [it, fresh] = _kinds.emplace(normalizeId(id), kind);
-            if (!fresh) problem("duplicate-id", id, place, "id '" + id + "' is used twice (also by a " + it->second + ")");
+            auto [it, fresh] = _kinds.emplace(id, kind);
+            if (!fresh)
+                problem("duplicate-id", id, place(), "id '" + id + "' is used twice (also by a " + kindName(it->second) + ")");
         };
-        for (std::size_t i = 0; i < _p.users.size(); ++i) reg("user", _p.users[i].id, "users[" + _p.users[i].id + "]");
-        for (const auto& t : _p.themes) reg("theme", t.id, "themes[" + t.id + "]");
-        for (const auto& a : _p.attributes) reg("attribute", a.id, "attributes[" + a.id + "]");
+        for (const auto& u : _p.users) reg(Kind::User, u.id, [&] { return "users[" + u.id + "]"; });
+        for (const auto& t : _p.themes) reg(Kind::Theme, t.id, [&] { return "themes[" + t.id + "]"; });
+        for (const auto& a : _p.attributes) reg(Kind::Attribute, a.id, [&] { return "attributes[" + a.id + "]"; });
         for (const auto& s : _p.sources) {
-            reg("source", s.id, "sources[" + s.id + "]");
+            reg(Kind::Source, s.id, [&] { return "sources[" + s.id + "]"; });
             for (const auto& t : s.transcripts) {
-                reg("transcript", t.id, "sources[" + s.id + "].transcripts[" + t.id + "]");
-                for (const auto& sp : t.syncPoints) reg("sync point", sp.id, "sources[" + s.id + "].transcripts[" + t.id + "].syncPoints[" + sp.id + "]");
+                reg(Kind::Transcript, t.id, [&] { return "sources[" + s.id + "].transcripts[" + t.id + "]"; });
+                for (const auto& sp : t.syncPoints)
+                    reg(Kind::SyncPoint, sp.id,
+                        [&] { return "sources[" + s.id + "].transcripts[" + t.id + "].syncPoints[" + sp.id + "]"; });
             }
         }
-        for (const auto& e : _p.excerpts) reg("excerpt", e.id, "excerpts[" + e.id + "]");
-        for (const auto& m : _p.memos) reg("memo", m.id, "memos[" + m.id + "]");
-        for (const auto& c : _p.cases) reg("case", c.id, "cases[" + c.id + "]");
-        for (const auto& s : _p.sets) reg("set", s.id, "sets[" + s.id + "]");
+        for (const auto& e : _p.excerpts) reg(Kind::Excerpt, e.id, [&] { return "excerpts[" + e.id + "]"; });
+        for (const auto& m : _p.memos) reg(Kind::Memo, m.id, [&] { return "memos[" + m.id + "]"; });
+        for (const auto& c : _p.cases) reg(Kind::Case, c.id, [&] { return "cases[" + c.id + "]"; });
+        for (const auto& s : _p.sets) reg(Kind::Set, s.id, [&] { return "sets[" + s.id + "]"; });
     }
 
-    bool is(const std::string& id, const std::string& kind) const {
-        auto it = _kinds.find(normalizeId(id));
+    bool is(const std::string& id, Kind kind) const {
+        auto it = _kinds.find(id);
         return it != _kinds.end() && it->second == kind;
     }
 
-    void ref(const std::string& id, const std::string& kind, const std::string& entity, const std::string& place) {
-        if (!is(id, kind)) problem("dangling-reference", entity, place, kind + " '" + id + "' does not exist");
+    template <class Place>
+    void ref(const std::string& id, Kind kind, const std::string& entity, Place place) {
+        if (!is(id, kind))
+            problem("dangling-reference", entity, place(), std::string(kindName(kind)) + " '" + id + "' does not exist");
     }
 
-    void checkUser(const std::string& place, const Audit& a, const std::string& entity = {}) {
-        if (!a.creator.empty()) ref(a.creator, "user", entity, place + ".creator");
-        if (!a.modifier.empty()) ref(a.modifier, "user", entity, place + ".modifier");
+    template <class Place>
+    void checkUser(Place place, const Audit& a, const std::string& entity) {
+        if (!a.creator.empty()) ref(a.creator, Kind::User, entity, [&] { return place() + ".creator"; });
+        if (!a.modifier.empty()) ref(a.modifier, Kind::User, entity, [&] { return place() + ".modifier"; });
     }
 
     void checkThemes() {
@@ -103,12 +139,12 @@ private:
         for (const auto& t : _p.themes) {
             std::string place = "themes[" + t.id + "]";
             if (!t.parent.empty()) {
-                ref(t.parent, "theme", t.id, place + ".parent");
+                ref(t.parent, Kind::Theme, t.id, [&] { return place + ".parent"; });
                 parent[normalizeId(t.id)] = normalizeId(t.parent);
             }
             if (!t.color.empty() && (t.color.size() != 7 || t.color[0] != '#'))
                 problem("bad-colour", t.id, place + ".color", "'" + t.color + "' is not #RRGGBB");
-            checkUser(place + ".audit", t.audit, t.id);
+            checkUser([&] { return place + ".audit"; }, t.audit, t.id);
         }
         // Cycle detection: follow parents; a walk longer than the theme count is a cycle.
         std::set<std::string> reported;
@@ -127,12 +163,12 @@ private:
     }
 
     void checkAttributes() {
-        for (const auto& a : _p.attributes) _attrTypes[normalizeId(a.id)] = a.type;
+        for (const auto& a : _p.attributes) _attrTypes[a.id] = a.type;
     }
 
     void checkValues(const std::vector<AttributeValue>& vals, const std::string& entity, const std::string& place) {
         for (const auto& v : vals) {
-            auto it = _attrTypes.find(normalizeId(v.attribute));
+            auto it = _attrTypes.find(v.attribute);
             if (it == _attrTypes.end()) {
                 problem("dangling-reference", entity, place + ".values", "attribute '" + v.attribute + "' does not exist");
                 continue;
@@ -144,11 +180,12 @@ private:
     }
 
     void checkSources() {
+        _sources.reserve(_p.sources.size());
         for (const auto& s : _p.sources) {
             std::string place = "sources[" + s.id + "]";
             if (s.text && !text::isValidUtf8(*s.text)) problem("bad-text", s.id, place + ".text", "text is not valid UTF-8");
             checkValues(s.values, s.id, place);
-            checkUser(place + ".audit", s.audit, s.id);
+            checkUser([&] { return place + ".audit"; }, s.audit, s.id);
             for (const auto& t : s.transcripts) {
                 auto len = text::codePointCount(t.text);
                 // A transcript whose text did not come with the project (a bare .qde)
@@ -160,23 +197,23 @@ private:
                                 "position " + std::to_string(sp.position) + " lies outside the transcript (length " +
                                     std::to_string(len) + ")");
             }
-            _sources[normalizeId(s.id)] = &s;
+            _sources[s.id] = &s;
         }
     }
 
     void checkExcerpts() {
         for (const auto& e : _p.excerpts) {
-            std::string place = "excerpts[" + e.id + "]";
-            checkUser(place + ".audit", e.audit, e.id);
+            auto place = [&] { return "excerpts[" + e.id + "]"; };
+            checkUser([&] { return place() + ".audit"; }, e.audit, e.id);
             for (std::size_t i = 0; i < e.codings.size(); ++i) {
                 const auto& c = e.codings[i];
-                std::string cp = place + ".codings[" + std::to_string(i) + "]";
-                ref(c.theme, "theme", e.id, cp + ".theme");
-                if (!c.creator.empty()) ref(c.creator, "user", e.id, cp + ".creator");
+                auto cp = [&] { return place() + ".codings[" + std::to_string(i) + "]"; };
+                ref(c.theme, Kind::Theme, e.id, [&] { return cp() + ".theme"; });
+                if (!c.creator.empty()) ref(c.creator, Kind::User, e.id, [&] { return cp() + ".creator"; });
             }
-            auto sit = _sources.find(normalizeId(e.source));
+            auto sit = _sources.find(e.source);
             if (sit == _sources.end()) {
-                problem("dangling-reference", e.id, place + ".source", "source '" + e.source + "' does not exist");
+                problem("dangling-reference", e.id, place() + ".source", "source '" + e.source + "' does not exist");
                 continue;
             }
             const Source& s = *sit->second;
@@ -185,14 +222,14 @@ private:
                     // The text did not come with the project (a bare .qde, a table without
                     // source texts): the span cannot be checked, only its order.
                     if (span->start < 0 || span->end < span->start)
-                        problem("span-out-of-range", e.id, place + ".anchor", "span is negative or inverted");
+                        problem("span-out-of-range", e.id, place() + ".anchor", "span is negative or inverted");
                     continue;
                 }
                 auto& index = _textIndex[&s];  // one pass over each text, not one per excerpt
                 if (!index) index = std::make_unique<text::CodePointIndex>(*s.text);
                 auto len = index->length();
                 if (span->start < 0 || span->end < span->start || span->end > len) {
-                    problem("span-out-of-range", e.id, place + ".anchor",
+                    problem("span-out-of-range", e.id, place() + ".anchor",
                             "span [" + std::to_string(span->start) + ", " + std::to_string(span->end) +
                                 ") does not lie inside source '" + s.id + "' (" + std::to_string(len) + " code points)");
                     continue;
@@ -200,31 +237,32 @@ private:
                 if (e.quote) {
                     std::string_view actual = index->substr(span->start, span->end);
                     if (actual != *e.quote)
-                        problem("quote-mismatch", e.id, place + ".quote",
+                        problem("quote-mismatch", e.id, place() + ".quote",
                                 "the quoted text does not match the source text at [" + std::to_string(span->start) +
                                     ", " + std::to_string(span->end) + ")");
                 }
             } else if (auto* ts = std::get_if<TranscriptSpan>(&e.anchor)) {
+                const IdEqual same;
                 const Transcript* tr = nullptr;
                 for (const auto& t : s.transcripts)
-                    if (normalizeId(t.id) == normalizeId(ts->transcript)) tr = &t;
+                    if (same(t.id, ts->transcript())) tr = &t;
                 if (!tr) {
-                    problem("dangling-reference", e.id, place + ".anchor.transcript",
-                            "transcript '" + ts->transcript + "' is not a transcript of source '" + s.id + "'");
+                    problem("dangling-reference", e.id, place() + ".anchor.transcript",
+                            "transcript '" + ts->transcript() + "' is not a transcript of source '" + s.id + "'");
                     continue;
                 }
-                for (const auto* spId : {&ts->fromSyncPoint, &ts->toSyncPoint}) {
+                for (const auto* spId : {&ts->fromSyncPoint(), &ts->toSyncPoint()}) {
                     if (spId->empty()) continue;
                     bool found = false;
                     for (const auto& sp : tr->syncPoints)
-                        if (normalizeId(sp.id) == normalizeId(*spId)) found = true;
+                        if (same(sp.id, *spId)) found = true;
                     if (!found)
-                        problem("dangling-reference", e.id, place + ".anchor",
+                        problem("dangling-reference", e.id, place() + ".anchor",
                                 "sync point '" + *spId + "' is not in transcript '" + tr->id + "'");
                 }
             } else if (auto* ts = std::get_if<TimeSpan>(&e.anchor)) {
                 if (ts->begin < 0 || ts->end < ts->begin)
-                    problem("span-out-of-range", e.id, place + ".anchor", "time span is negative or inverted");
+                    problem("span-out-of-range", e.id, place() + ".anchor", "time span is negative or inverted");
             }
         }
     }
@@ -233,9 +271,9 @@ private:
         for (const auto& m : _p.memos) {
             std::string place = "memos[" + m.id + "]";
             for (const auto& t : m.targets)
-                if (!_kinds.count(normalizeId(t)))
+                if (!_kinds.count(t))
                     problem("dangling-reference", m.id, place + ".targets", "target '" + t + "' does not exist");
-            checkUser(place + ".audit", m.audit, m.id);
+            checkUser([&] { return place + ".audit"; }, m.audit, m.id);
         }
     }
 
@@ -243,27 +281,27 @@ private:
         for (const auto& c : _p.cases) {
             std::string place = "cases[" + c.id + "]";
             checkValues(c.values, c.id, place);
-            for (const auto& t : c.themes) ref(t, "theme", c.id, place + ".themes");
-            for (const auto& s : c.sources) ref(s, "source", c.id, place + ".sources");
-            for (const auto& e : c.excerpts) ref(e, "excerpt", c.id, place + ".excerpts");
+            for (const auto& t : c.themes) ref(t, Kind::Theme, c.id, [&] { return place + ".themes"; });
+            for (const auto& s : c.sources) ref(s, Kind::Source, c.id, [&] { return place + ".sources"; });
+            for (const auto& e : c.excerpts) ref(e, Kind::Excerpt, c.id, [&] { return place + ".excerpts"; });
         }
     }
 
     void checkSets() {
         for (const auto& s : _p.sets) {
             std::string place = "sets[" + s.id + "]";
-            for (const auto& t : s.themes) ref(t, "theme", s.id, place + ".themes");
-            for (const auto& x : s.sources) ref(x, "source", s.id, place + ".sources");
-            for (const auto& m : s.memos) ref(m, "memo", s.id, place + ".memos");
+            for (const auto& t : s.themes) ref(t, Kind::Theme, s.id, [&] { return place + ".themes"; });
+            for (const auto& x : s.sources) ref(x, Kind::Source, s.id, [&] { return place + ".sources"; });
+            for (const auto& m : s.memos) ref(m, Kind::Memo, s.id, [&] { return place + ".memos"; });
         }
     }
 
     const Project& _p;
     Diagnostics& _d;
     std::size_t _problems = 0;
-    std::map<std::string, std::string> _kinds;
-    std::map<std::string, AttributeType> _attrTypes;
-    std::map<std::string, const Source*> _sources;
+    IdMap<Kind> _kinds;
+    IdMap<AttributeType> _attrTypes;
+    IdMap<const Source*> _sources;
     std::map<const Source*, std::unique_ptr<text::CodePointIndex>> _textIndex;
 };
 

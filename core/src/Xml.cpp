@@ -15,9 +15,15 @@
 #endif
 #include <expat.h>
 
+#include <condition_variable>
+#include <cstdint>
 #include <cstring>
+#include <deque>
 #include <exception>
 #include <memory>
+#include <mutex>
+#include <system_error>
+#include <thread>
 
 namespace qdx {
 
@@ -64,20 +70,13 @@ public:
         if (XML_Parse(_parser.get(), data, static_cast<int>(len), final) != XML_STATUS_OK) raise();
     }
 
-    /// Parses a stream, which is read (for a zip member: inflated) ahead on a
-    /// second thread while expat parses the block before.
-    void feedStream(std::istream& in)
+    /// Parses `first` and then the rest of `ahead`'s blocks.
+    void feedBlocks(ReadAhead& ahead, std::string_view first)
     {
-        ReadAhead ahead(in, kParseChunk);
-        while (true) {
-            std::string_view block = ahead.next();
-            if (block.empty()) {
-                if (ahead.bad()) fail<InputError>("read error");
-                feed(nullptr, 0, true);
-                return;
-            }
+        for (std::string_view block = first; !block.empty(); block = ahead.next())
             feed(block.data(), block.size(), false);
-        }
+        if (ahead.bad()) fail<InputError>("read error");
+        feed(nullptr, 0, true);
     }
 
 private:
@@ -220,10 +219,238 @@ const std::string* XmlAttributes::get(std::string_view localName) const
     return nullptr;
 }
 
+namespace {
+
+// --- pipelined parsing ------------------------------------------------------
+// On a large document, expat runs on a second thread and records its events
+// (element starts with their attributes, ends, character data) into blocks of
+// bytes; the calling thread replays them into the handler. Tokenizing and the
+// handler's work (building a model) then overlap, while the handler still sees
+// every event in document order on the thread that called parseXml.
+
+constexpr std::size_t kEventBlock = 256 * 1024;
+constexpr std::size_t kBlocksInFlight = 8;
+
+/// Thrown inside the recording thread when the replaying side gave up.
+struct Cancelled {};
+
+/// Blocks of recorded events between the two threads.
+class Channel {
+public:
+    /// Producer: waits while full; throws Cancelled once the consumer gave up.
+    void push(std::string&& block)
+    {
+        std::unique_lock<std::mutex> lock(_mutex);
+        _changed.wait(lock, [this] { return _cancelled || _blocks.size() < kBlocksInFlight; });
+        if (_cancelled) throw Cancelled{};
+        _blocks.push_back(std::move(block));
+        _changed.notify_all();
+    }
+    /// Producer: the end, with the error that ended it (null = clean end).
+    void finish(std::exception_ptr error)
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        _finished = true;
+        _error = error;
+        _changed.notify_all();
+    }
+    /// Consumer: the next block; false at the end.
+    bool pop(std::string& block)
+    {
+        std::unique_lock<std::mutex> lock(_mutex);
+        _changed.wait(lock, [this] { return _finished || !_blocks.empty(); });
+        if (_blocks.empty()) return false;
+        block = std::move(_blocks.front());
+        _blocks.pop_front();
+        _changed.notify_all();
+        return true;
+    }
+    void cancel()
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        _cancelled = true;
+        _changed.notify_all();
+    }
+    std::exception_ptr error() const { return _error; }  // after the producer joined
+
+private:
+    std::mutex _mutex;
+    std::condition_variable _changed;
+    std::deque<std::string> _blocks;
+    bool _finished = false;
+    bool _cancelled = false;
+    std::exception_ptr _error;
+};
+
+/// The handler on the expat side: appends each event to the current block.
+class Recorder final : public XmlHandler {
+public:
+    explicit Recorder(Channel& channel) : _channel(channel) { _block.reserve(kEventBlock + 4096); }
+    void startElement(std::string_view ns, std::string_view local, const XmlAttributes& attrs) override
+    {
+        _block.push_back('S');
+        put(ns);
+        put(local);
+        putSize(attrs.size());
+        for (std::size_t i = 0; i < attrs.size(); ++i) {
+            put(attrs.name(i));
+            put(attrs.value(i));
+        }
+        maybeSend();
+    }
+    void endElement(std::string_view ns, std::string_view local) override
+    {
+        _block.push_back('E');
+        put(ns);
+        put(local);
+        maybeSend();
+    }
+    void characters(std::string_view text) override
+    {
+        _block.push_back('T');
+        put(text);
+        maybeSend();
+    }
+    /// Sends what is left (the events before an error or the end).
+    void flush()
+    {
+        if (!_block.empty()) send();
+    }
+
+private:
+    void putSize(std::size_t n)
+    {
+        auto v = static_cast<std::uint32_t>(n);  // parts are below XmlLimits::maxBytes' 4 GiB chunks of 1 MiB
+        char b[4];
+        std::memcpy(b, &v, 4);
+        _block.append(b, 4);
+    }
+    void put(std::string_view s)
+    {
+        putSize(s.size());
+        _block.append(s.data(), s.size());
+    }
+    void maybeSend()
+    {
+        if (_block.size() >= kEventBlock) send();
+    }
+    void send()
+    {
+        std::string full;
+        full.reserve(kEventBlock + 4096);
+        full.swap(_block);
+        _channel.push(std::move(full));
+    }
+    Channel& _channel;
+    std::string _block;
+};
+
+/// The calling thread's side: decodes a block and calls the handler.
+class Replayer {
+public:
+    explicit Replayer(XmlHandler& handler) : _handler(handler) {}
+    void replay(const std::string& block)
+    {
+        const char* p = block.data();
+        const char* end = p + block.size();
+        while (p < end) {
+            char kind = *p++;
+            if (kind == 'S') {
+                std::string_view ns = get(p), local = get(p);
+                std::size_t n = getSize(p);
+                auto& items = _attrs._items;
+                items.resize(n);
+                for (std::size_t i = 0; i < n; ++i) {
+                    items[i].first.assign(get(p));
+                    items[i].second.assign(get(p));
+                }
+                _handler.startElement(ns, local, _attrs);
+            } else if (kind == 'E') {
+                std::string_view ns = get(p), local = get(p);
+                _handler.endElement(ns, local);
+            } else {
+                _handler.characters(get(p));
+            }
+        }
+    }
+
+private:
+    static std::size_t getSize(const char*& p)
+    {
+        std::uint32_t v;
+        std::memcpy(&v, p, 4);
+        p += 4;
+        return v;
+    }
+    static std::string_view get(const char*& p)
+    {
+        std::size_t n = getSize(p);
+        std::string_view s(p, n);
+        p += n;
+        return s;
+    }
+    XmlHandler& _handler;
+    XmlAttributes _attrs;
+};
+
+void parsePipelined(ReadAhead& ahead, std::string_view first, XmlHandler& handler, const Location& where,
+                    const XmlLimits& limits)
+{
+    Channel channel;
+    Recorder recorder(channel);
+    auto produce = [&] {
+        try {
+            Parse parse(recorder, where, limits);
+            parse.feedBlocks(ahead, first);
+            recorder.flush();
+            channel.finish(nullptr);
+        } catch (const Cancelled&) {
+            channel.finish(nullptr);
+        } catch (...) {
+            std::exception_ptr error = std::current_exception();
+            try {
+                recorder.flush();  // the events before the error come first
+            } catch (...) {
+            }
+            channel.finish(error);
+        }
+    };
+    std::thread producer;
+    try {
+        producer = std::thread(produce);
+    } catch (const std::system_error&) {
+        Parse parse(handler, where, limits);  // no thread to be had: parse here
+        parse.feedBlocks(ahead, first);
+        return;
+    }
+    Replayer replayer(handler);
+    try {
+        std::string block;
+        while (channel.pop(block)) replayer.replay(block);
+    } catch (...) {
+        channel.cancel();
+        producer.join();
+        throw;
+    }
+    producer.join();
+    if (channel.error()) std::rethrow_exception(channel.error());
+}
+
+} // namespace
+
 void parseXml(std::istream& in, XmlHandler& handler, const Location& where, const XmlLimits& limits)
 {
-    Parse parse(handler, where, limits);
-    parse.feedStream(in);
+    // The stream is read (for a zip member: inflated) ahead on its own thread.
+    // A document that fits one block is parsed right here; a larger one is
+    // tokenized on a second thread while this one runs the handler.
+    ReadAhead ahead(in, kParseChunk);
+    std::string_view first = ahead.next();
+    if (first.size() < static_cast<std::size_t>(kParseChunk)) {
+        Parse parse(handler, where, limits);
+        parse.feedBlocks(ahead, first);
+        return;
+    }
+    parsePipelined(ahead, first, handler, where, limits);
 }
 
 void parseXml(std::string_view data, XmlHandler& handler, const Location& where, const XmlLimits& limits)

@@ -18,28 +18,26 @@ int valueOf(char c) {
 } // namespace
 
 void encode(std::string_view in, std::string& out) {
-    out.reserve(out.size() + (in.size() + 2) / 3 * 4);
+    std::size_t at = out.size();
+    out.resize(at + (in.size() + 2) / 3 * 4);
+    char* o = &out[at];
+    const auto* p = reinterpret_cast<const unsigned char*>(in.data());
     std::size_t i = 0;
-    for (; i + 3 <= in.size(); i += 3) {
-        unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                     static_cast<unsigned char>(in[i + 2]);
-        out += kAlphabet[(v >> 18) & 63];
-        out += kAlphabet[(v >> 12) & 63];
-        out += kAlphabet[(v >> 6) & 63];
-        out += kAlphabet[v & 63];
+    for (; i + 3 <= in.size(); i += 3, o += 4) {
+        unsigned v = (static_cast<unsigned>(p[i]) << 16) | (static_cast<unsigned>(p[i + 1]) << 8) | p[i + 2];
+        o[0] = kAlphabet[(v >> 18) & 63];
+        o[1] = kAlphabet[(v >> 12) & 63];
+        o[2] = kAlphabet[(v >> 6) & 63];
+        o[3] = kAlphabet[v & 63];
     }
     std::size_t rest = in.size() - i;
-    if (rest == 1) {
-        unsigned v = static_cast<unsigned char>(in[i]) << 16;
-        out += kAlphabet[(v >> 18) & 63];
-        out += kAlphabet[(v >> 12) & 63];
-        out += "==";
-    } else if (rest == 2) {
-        unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
-        out += kAlphabet[(v >> 18) & 63];
-        out += kAlphabet[(v >> 12) & 63];
-        out += kAlphabet[(v >> 6) & 63];
-        out += '=';
+    if (rest != 0) {
+        unsigned v = static_cast<unsigned>(p[i]) << 16;
+        if (rest == 2) v |= static_cast<unsigned>(p[i + 1]) << 8;
+        o[0] = kAlphabet[(v >> 18) & 63];
+        o[1] = kAlphabet[(v >> 12) & 63];
+        o[2] = rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';
+        o[3] = '=';
     }
 }
 

@@ -5,8 +5,10 @@
 /// The reader parses with RapidJSON's SAX Reader straight into the model
 /// (iterative, UTF-8 validated, numbers kept as text and converted by us, a
 /// depth guard, an input size cap) and enforces the schema as it goes. The
-/// writer streams through a rapidjson::Writer that validates UTF-8, and
-/// embeds source content as base64 read chunk by chunk from the blob.
+/// writer has its own small emitter (runs of bytes appended to a buffer,
+/// indentation by depth, escaping as RapidJSON 1.1's Writer escapes), refuses
+/// strings that are not valid UTF-8, and embeds source content as base64 read
+/// chunk by chunk from the blob.
 
 #include "qdx/plugin/Format.h"
 

@@ -1,8 +1,7 @@
-// Writer of the canonical JSON form. Everything goes through a rapidjson
-// Writer (or PrettyWriter) that validates UTF-8; every call's result is
-// checked. Source content is streamed from the blob as base64 in chunks,
-// written straight to the output stream after an empty raw value has made the
-// Writer emit the separator before it.
+// Writer of the canonical JSON form. A small emitter of its own appends the
+// text in runs to a buffer in front of the sink, indenting as it goes; every
+// string of the model is checked to be valid UTF-8 (OutputError if not).
+// Source content is streamed from the blob as base64 in chunks.
 
 #include "Base64.h"
 #include "JsonFormat.h"
@@ -11,14 +10,17 @@
 #include "qdx/Text.h"
 
 #include <rapidjson/reader.h>
-#include <rapidjson/writer.h>
 
 #include <cctype>
 #include <cerrno>
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -50,99 +52,229 @@ void FileSink::close() {
 
 namespace {
 
-/// The output stream of the rapidjson Writer: a buffer in front of the sink.
-/// With `pretty`, it indents the compact text as it passes (two spaces per
-/// level, "key": value, empty containers kept as {} and []); PrettyWriter of
-/// RapidJSON 1.1 cannot be combined with kWriteValidateEncodingFlag.
-class OutBuffer {
+/// The JSON text of the writer, appended in runs straight into a buffer in
+/// front of the sink. The emitter knows its depth, so it puts separators and
+/// (with `pretty`) newlines and indentation itself: two spaces per level,
+/// "key": value, empty containers as {} and []. Strings are escaped as
+/// RapidJSON 1.1's Writer escapes them (the form of qdx before this emitter):
+/// \b \t \n \f \r, \uXXXX (upper-case hex) for the other control characters,
+/// \" and \\; everything else, '/' and DEL included, is written as it is.
+class Emitter {
 public:
-    typedef char Ch;
-    OutBuffer(OutputSink& sink, bool pretty) : _sink(sink), _pretty(pretty) { _buffer.reserve(kSize + 1024); }
-    void Put(Ch c) {
-        if (_pretty) {
-            indent(c);
-        } else {
-            raw(c);
-        }
+    Emitter(OutputSink& sink, bool pretty) : _sink(sink), _buffer(new char[kSize]), _pretty(pretty) {}
+
+    void beginObject() { open('{'); }
+    void endObject() { close('}'); }
+    void beginArray() { open('['); }
+    void endArray() { close(']'); }
+
+    /// A key known to need no escaping (the fixed keys of the form).
+    void plainKey(std::string_view k) {
+        separate();
+        reserve(k.size() + 4);
+        _buffer[_used++] = '"';
+        std::memcpy(_buffer.get() + _used, k.data(), k.size());
+        _used += k.size();
+        _buffer[_used++] = '"';
+        endKey();
     }
-    void Flush() {
-        if (!_buffer.empty()) _sink.write(_buffer.data(), _buffer.size());
-        _buffer.clear();
+    /// A key from the model; false when it is not valid UTF-8.
+    bool key(std::string_view k) {
+        separate();
+        if (!quoted(k)) return false;
+        endKey();
+        return true;
     }
-    /// Bytes inside a string that bypass the Writer (the base64 text of content).
-    void appendInString(const std::string& s) {
-        _buffer.append(s);
-        if (_buffer.size() >= kSize) Flush();
+    /// A string value; false when it is not valid UTF-8.
+    bool string(std::string_view s) {
+        separate();
+        return quoted(s);
+    }
+    void integer(std::int64_t v) {
+        separate();
+        reserve(24);
+        auto r = std::to_chars(_buffer.get() + _used, _buffer.get() + kSize, v);
+        _used = static_cast<std::size_t>(r.ptr - _buffer.get());
+    }
+    void boolean(bool v) {
+        separate();
+        v ? append("true", 4) : append("false", 5);
+    }
+    void null() {
+        separate();
+        append("null", 4);
+    }
+    /// A value written as it is (a number already checked to be one).
+    void raw(std::string_view v) {
+        separate();
+        append(v.data(), v.size());
+    }
+    /// A string whose text comes in pieces that need no escaping (base64).
+    void beginRawString() {
+        separate();
+        put('"');
+    }
+    void rawStringPart(std::string_view part) { append(part.data(), part.size()); }
+    void endRawString() { put('"'); }
+
+    /// Hands everything buffered to the sink.
+    void flush() {
+        if (_used != 0) _sink.write(_buffer.get(), _used);
+        _used = 0;
     }
 
 private:
-    void raw(Ch c) {
-        _buffer.push_back(c);
-        if (_buffer.size() >= kSize) Flush();
+    static constexpr std::size_t kSize = 64 * 1024;
+
+    /// Room for `n` more bytes (n <= kSize).
+    void reserve(std::size_t n) {
+        if (kSize - _used < n) flush();
     }
-    void newline() {
-        _buffer.push_back('\n');
-        _buffer.append(2 * _depth, ' ');
-        if (_buffer.size() >= kSize) Flush();
+    void put(char c) {
+        if (_used == kSize) flush();
+        _buffer[_used++] = c;
     }
-    void indent(Ch c) {
-        if (_inString) {
-            raw(c);
-            if (_escape) {
-                _escape = false;
-            } else if (c == '\\') {
-                _escape = true;
-            } else if (c == '"') {
-                _inString = false;
-            }
+    void append(const char* data, std::size_t n) {
+        if (n <= kSize - _used) {
+            std::memcpy(_buffer.get() + _used, data, n);
+            _used += n;
             return;
         }
-        if (_justOpened) {
-            _justOpened = false;
-            if (c == '}' || c == ']') {
-                --_depth;
-                raw(c);
-                return;
-            }
-            newline();
-        }
-        switch (c) {
-        case '{':
-        case '[':
-            raw(c);
-            ++_depth;
-            _justOpened = true;
-            break;
-        case '}':
-        case ']':
-            --_depth;
-            newline();
-            raw(c);
-            break;
-        case ',':
-            raw(c);
-            newline();
-            break;
-        case ':':
-            raw(c);
-            raw(' ');
-            break;
-        case '"':
-            raw(c);
-            _inString = true;
-            break;
-        default: raw(c);
+        flush();
+        if (n >= kSize) {
+            _sink.write(data, n);
+        } else {
+            std::memcpy(_buffer.get(), data, n);
+            _used = n;
         }
     }
+    void newline() {
+        put('\n');
+        static const char spaces[] = "                                                                ";
+        constexpr std::size_t kSpaces = sizeof spaces - 1;
+        for (std::size_t n = 2 * _depth; n != 0;) {
+            std::size_t k = n < kSpaces ? n : kSpaces;
+            append(spaces, k);
+            n -= k;
+        }
+    }
+    /// What comes before a value or a key: nothing after a key or at the top,
+    /// else a comma unless it is the first member, and the line break.
+    void separate() {
+        if (_afterKey) {
+            _afterKey = false;
+            return;
+        }
+        if (_depth == 0) return;
+        if (!_empty) put(',');
+        _empty = false;
+        if (_pretty) newline();
+    }
+    void endKey() {
+        if (_pretty) {
+            reserve(2);
+            _buffer[_used++] = ':';
+            _buffer[_used++] = ' ';
+        } else {
+            put(':');
+        }
+        _afterKey = true;
+    }
+    void open(char c) {
+        separate();
+        put(c);
+        ++_depth;
+        _empty = true;
+    }
+    void close(char c) {
+        --_depth;
+        if (!_empty && _pretty) newline();
+        put(c);
+        _empty = false;
+    }
 
-    static constexpr std::size_t kSize = 64 * 1024;
+    /// The escape of each byte: 0 none, 'u' \u00XX, else the letter after '\'.
+    static constexpr char escapeOf(unsigned char c) {
+        switch (c) {
+        case '\b': return 'b';
+        case '\t': return 't';
+        case '\n': return 'n';
+        case '\f': return 'f';
+        case '\r': return 'r';
+        case '"': return '"';
+        case '\\': return '\\';
+        default: return c < 0x20 ? 'u' : 0;
+        }
+    }
+    /// True when any of the 8 bytes of `w` needs a look: a control character,
+    /// '"', '\\' or (until the string is known to be valid UTF-8) a byte >= 0x80.
+    static bool needsLook(std::uint64_t w, std::uint64_t highMask) {
+        constexpr std::uint64_t ones = 0x0101010101010101ull;
+        constexpr std::uint64_t highs = 0x8080808080808080ull;
+        auto zeroByte = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
+        std::uint64_t low = (w - ones * 0x20) & ~w & highs;  // some byte < 0x20
+        return (low | zeroByte(w ^ (ones * '"')) | zeroByte(w ^ (ones * '\\')) | (w & highMask)) != 0;
+    }
+    /// Writes `s` quoted and escaped, validating its UTF-8 when it meets the
+    /// first byte >= 0x80 (ASCII text is scanned once, 8 bytes at a time).
+    bool quoted(std::string_view s) {
+        put('"');
+        const char* p = s.data();
+        const char* const end = p + s.size();
+        const char* run = p;
+        std::uint64_t highMask = 0x8080808080808080ull;
+        while (p != end) {
+            if (end - p >= 8) {
+                std::uint64_t w;
+                std::memcpy(&w, p, 8);
+                if (!needsLook(w, highMask)) {
+                    p += 8;
+                    continue;
+                }
+            }
+            auto c = static_cast<unsigned char>(*p);
+            if (c >= 0x80) {
+                if (highMask != 0) {
+                    if (!text::isValidUtf8(std::string_view(p, static_cast<std::size_t>(end - p)))) return false;
+                    highMask = 0;
+                }
+                ++p;
+                continue;
+            }
+            char e = escapeOf(c);
+            if (e == 0) {
+                ++p;
+                continue;
+            }
+            append(run, static_cast<std::size_t>(p - run));
+            reserve(6);
+            char* o = _buffer.get() + _used;
+            o[0] = '\\';
+            o[1] = e;
+            if (e == 'u') {
+                static const char hex[] = "0123456789ABCDEF";
+                o[2] = '0';
+                o[3] = '0';
+                o[4] = hex[c >> 4];
+                o[5] = hex[c & 15];
+                _used += 6;
+            } else {
+                _used += 2;
+            }
+            run = ++p;
+        }
+        append(run, static_cast<std::size_t>(p - run));
+        put('"');
+        return true;
+    }
+
     OutputSink& _sink;
-    std::string _buffer;
+    std::unique_ptr<char[]> _buffer;
+    std::size_t _used = 0;
     bool _pretty;
-    bool _inString = false;
-    bool _escape = false;
-    bool _justOpened = false;
     std::size_t _depth = 0;
+    bool _empty = true;      ///< the innermost open container has no member yet
+    bool _afterKey = false;  ///< a key was written; its value follows
 };
 
 /// Discards everything (dry runs).
@@ -205,26 +337,24 @@ bool isColour(const std::string& c) {
 
 constexpr std::size_t kMaxJsonDepth = 10000;
 
-template <class W>
 class ProjectWriter {
 public:
-    ProjectWriter(W& w, OutBuffer& out, const WriteSettings& s, Diagnostics& diag)
-        : _w(w), _out(out), _s(s), _diag(diag) {}
+    ProjectWriter(Emitter& w, const WriteSettings& s, Diagnostics& diag) : _w(w), _s(s), _diag(diag) {}
 
     void project(const Project& p) {
-        _where = "the document";
-        check(_w.StartObject());
+        place("the document");
+        _w.beginObject();
         str("qdx", kModelVersion);
         key("project");
-        _where = "project";
-        check(_w.StartObject());
+        place("project");
+        _w.beginObject();
         strIf("name", p.name);
         strIf("description", p.description);
         strIf("origin", p.origin);
         strIf("basePath", p.basePath);
         audit(p.audit);
         ext(p.ext);
-        check(_w.EndObject());
+        _w.endObject();
 
         list("users", p.users, [this](const User& u) {
             str("id", u.id);
@@ -268,29 +398,36 @@ public:
             ids("memos", s.memos);
             ext(s.ext);
         });
-        _where = "the document";
-        check(_w.EndObject());
-        _out.Flush();
+        place("the document");
+        _w.endObject();
+        _w.flush();
     }
 
 private:
-    void check(bool ok, const char* what = nullptr) {
-        if (!ok)
-            throw OutputError("cannot write " + _where + (what ? std::string(".") + what : std::string()) +
-                              ": not valid UTF-8 or not representable in JSON");
+    /// Where the writer is, for messages: a fixed place, or an item of a list.
+    void place(const char* name, std::size_t index = kNoIndex) {
+        _whereName = name;
+        _whereIndex = index;
     }
-    void key(const char* k) { check(_w.Key(k, static_cast<rapidjson::SizeType>(std::strlen(k))), k); }
+    std::string where() const {
+        if (_whereIndex == kNoIndex) return _whereName;
+        return std::string(_whereName) + "[" + std::to_string(_whereIndex) + "]";
+    }
+    [[noreturn]] void invalid(const char* what) const {
+        throw OutputError("cannot write " + where() + (what ? std::string(".") + what : std::string()) +
+                          ": not valid UTF-8 or not representable in JSON");
+    }
+    /// A fixed key of the form (plain ASCII).
+    void key(std::string_view k) { _w.plainKey(k); }
     void rawString(const std::string& v, const char* what) {
-        if (v.size() > std::numeric_limits<rapidjson::SizeType>::max())
-            throw OutputError("cannot write " + _where + "." + what + ": a string of 4 GiB or more");
-        if (!text::isValidUtf8(v)) check(false, what);
-        check(_w.String(v.data(), static_cast<rapidjson::SizeType>(v.size())), what);
+        // The reader (RapidJSON, 32-bit lengths) could not read a longer string back.
+        if (v.size() > kMaxString) throw OutputError("cannot write " + where() + "." + what + ": a string of 4 GiB or more");
+        if (!_w.string(v)) invalid(what);
     }
     /// An ext key (model data, unlike the fixed keys of key()).
     void extKey(const std::string& k) {
-        if (k.size() > std::numeric_limits<rapidjson::SizeType>::max()) throw OutputError("cannot write an ext key of 4 GiB");
-        if (!text::isValidUtf8(k)) check(false, "ext");
-        check(_w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())), "ext");
+        if (k.size() > kMaxString) throw OutputError("cannot write an ext key of 4 GiB");
+        if (!_w.key(k)) invalid("ext");
     }
     void str(const char* k, const std::string& v) {
         key(k);
@@ -301,80 +438,80 @@ private:
     }
     void integer(const char* k, std::int64_t v) {
         key(k);
-        check(_w.Int64(v), k);
+        _w.integer(v);
     }
     void ids(const char* k, const std::vector<std::string>& v) {
         if (v.empty()) return;
         key(k);
-        check(_w.StartArray(), k);
+        _w.beginArray();
         for (const auto& id : v) rawString(id, k);
-        check(_w.EndArray(), k);
+        _w.endArray();
     }
     void audit(const Audit& a) {
         if (a.empty()) return;
         key("audit");
-        check(_w.StartObject(), "audit");
+        _w.beginObject();
         strIf("creator", a.creator);
         strIf("created", a.created);
         strIf("modifier", a.modifier);
         strIf("modified", a.modified);
-        check(_w.EndObject(), "audit");
+        _w.endObject();
     }
     void values(const std::vector<AttributeValue>& v) {
         if (v.empty()) return;
         key("values");
-        check(_w.StartArray(), "values");
+        _w.beginArray();
         for (const auto& av : v) {
-            check(_w.StartObject(), "values");
+            _w.beginObject();
             str("attribute", av.attribute);
             str("value", av.value);
-            check(_w.EndObject(), "values");
+            _w.endObject();
         }
-        check(_w.EndArray(), "values");
+        _w.endArray();
     }
     void ext(const Extensions& e) {
         if (e.empty()) return;
         key("ext");
-        check(_w.StartObject(), "ext");
+        _w.beginObject();
         for (const auto& [k, v] : e) {
             extKey(k);
             json(v, k, 0);
         }
-        check(_w.EndObject(), "ext");
+        _w.endObject();
     }
     void json(const Json& v, const std::string& extKey, std::size_t depth) {
-        if (depth > kMaxJsonDepth) throw OutputError("cannot write " + _where + ".ext: a value nested too deeply");
+        if (depth > kMaxJsonDepth) throw OutputError("cannot write " + where() + ".ext: a value nested too deeply");
         switch (v.type()) {
-        case Json::Type::Null: check(_w.Null(), "ext"); break;
-        case Json::Type::Bool: check(_w.Bool(v.asBool()), "ext"); break;
+        case Json::Type::Null: _w.null(); break;
+        case Json::Type::Bool: _w.boolean(v.asBool()); break;
         case Json::Type::Number: {
             const std::string& t = v.numberText();
             if (isReadableNumber(t)) {
-                check(_w.RawValue(t.data(), t.size(), rapidjson::kNumberType), "ext");
+                _w.raw(t);
             } else {
                 // Not a JSON number ("NaN"), or one RapidJSON cannot read back (1e400):
                 // keep the text as a string rather than write a file we would refuse.
                 _diag.lossy("lossy.ext-number",
-                            "ext '" + extKey + "' of " + _where + " holds the number '" + t +
+                            "ext '" + extKey + "' of " + where() + " holds the number '" + t +
                                 "', which cannot be written as a JSON number; written as a string",
-                            _id);
+                            *_id);
                 rawString(t, "ext");
             }
             break;
         }
         case Json::Type::String: rawString(v.asString(), "ext"); break;
         case Json::Type::Array:
-            check(_w.StartArray(), "ext");
+            _w.beginArray();
             for (const auto& e : v.asArray()) json(e, extKey, depth + 1);
-            check(_w.EndArray(), "ext");
+            _w.endArray();
             break;
         case Json::Type::Object:
-            check(_w.StartObject(), "ext");
+            _w.beginObject();
             for (const auto& [k, e] : v.asObject()) {
                 this->extKey(k);
                 json(e, extKey, depth + 1);
             }
-            check(_w.EndObject(), "ext");
+            _w.endObject();
             break;
         }
     }
@@ -382,17 +519,17 @@ private:
     template <class T, class F>
     void list(const char* name, const std::vector<T>& items, F&& body) {
         key(name);
-        check(_w.StartArray(), name);
+        _w.beginArray();
         std::size_t i = 0;
         for (const auto& item : items) {
-            _where = std::string(name) + "[" + std::to_string(i++) + "]";
-            _id = item.id;
-            check(_w.StartObject());
+            place(name, i++);
+            _id = &item.id;
+            _w.beginObject();
             body(item);
-            check(_w.EndObject());
+            _w.endObject();
         }
-        _id.clear();
-        check(_w.EndArray(), name);
+        _id = &kNoId;
+        _w.endArray();
     }
 
     void theme(const Theme& t) {
@@ -403,13 +540,13 @@ private:
             if (isColour(t.color)) {
                 str("color", t.color);
             } else {
-                _diag.lossy("lossy.theme-colour", "colour '" + t.color + "' of " + _where + " is not #RRGGBB; dropped", t.id);
+                _diag.lossy("lossy.theme-colour", "colour '" + t.color + "' of " + where() + " is not #RRGGBB; dropped", t.id);
             }
         }
         strIf("description", t.description);
         if (!t.codable) {
             key("codable");
-            check(_w.Bool(false), "codable");
+            _w.boolean(false);
         }
         audit(t.audit);
         ext(t.ext);
@@ -427,30 +564,30 @@ private:
         values(s.values);
         if (!s.transcripts.empty()) {
             key("transcripts");
-            check(_w.StartArray(), "transcripts");
+            _w.beginArray();
             for (const auto& t : s.transcripts) {
-                check(_w.StartObject(), "transcripts");
+                _w.beginObject();
                 str("id", t.id);
                 strIf("name", t.name);
                 strIf("text", t.text);
                 if (!t.syncPoints.empty()) {
                     key("syncPoints");
-                    check(_w.StartArray(), "syncPoints");
+                    _w.beginArray();
                     for (const auto& sp : t.syncPoints) {
-                        check(_w.StartObject(), "syncPoints");
+                        _w.beginObject();
                         str("id", sp.id);
                         integer("timeMs", sp.timeMs);
                         integer("position", sp.position);
                         ext(sp.ext);
-                        check(_w.EndObject(), "syncPoints");
+                        _w.endObject();
                     }
-                    check(_w.EndArray(), "syncPoints");
+                    _w.endArray();
                 }
                 audit(t.audit);
                 ext(t.ext);
-                check(_w.EndObject(), "transcripts");
+                _w.endObject();
             }
-            check(_w.EndArray(), "transcripts");
+            _w.endArray();
         }
         audit(s.audit);
         ext(s.ext);
@@ -465,7 +602,7 @@ private:
             in->read(buf.data(), static_cast<std::streamsize>(buf.size()));
             total += static_cast<std::uint64_t>(in->gcount());
         }
-        if (in->bad()) throw OutputError("cannot read the content of " + _where + " from " + b.describe());
+        if (in->bad()) throw OutputError("cannot read the content of " + where() + " from " + b.describe());
         return total;
     }
 
@@ -473,26 +610,24 @@ private:
         const Blob& blob = *s.content;
         if (_s.dryRun) {
             if (!_s.embedMedia)
-                _diag.lossy("lossy.media-omitted", "the content of " + _where + " is not written (media=omit)", s.id,
+                _diag.lossy("lossy.media-omitted", "the content of " + where() + " is not written (media=omit)", s.id,
                             "use -o media=embed to keep it");
             return;
         }
         key("content");
-        check(_w.StartObject(), "content");
+        _w.beginObject();
         strIf("mediaType", s.mediaType);
         std::uint64_t size = blob.size() ? *blob.size() : measure(blob);
         if (size > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-            throw OutputError("cannot write " + _where + ".content: too large");
+            throw OutputError("cannot write " + where() + ".content: too large");
         integer("size", static_cast<std::int64_t>(size));
         if (!_s.embedMedia) {
             _diag.lossy("lossy.media-omitted",
-                        "the content of " + _where + " (" + std::to_string(size) + " bytes) is not written (media=omit)",
+                        "the content of " + where() + " (" + std::to_string(size) + " bytes) is not written (media=omit)",
                         s.id, "use -o media=embed to keep it");
         } else {
             key("base64");
-            // The Writer puts the separator; the quoted base64 text follows directly.
-            check(_w.RawValue("", 0, rapidjson::kStringType), "content.base64");
-            _out.Put('"');
+            _w.beginRawString();
             auto in = blob.open();
             std::vector<char> buf(kChunk);
             std::string encoded;
@@ -504,17 +639,17 @@ private:
                 // Full reads are a multiple of 3 (kChunk is), so chunks encode as one text.
                 encoded.clear();
                 base64::encode(std::string_view(buf.data(), got), encoded);
-                _out.appendInString(encoded);
+                _w.rawStringPart(encoded);
                 total += got;
                 if (got % 3 != 0) break;
             }
-            if (in->bad()) throw OutputError("cannot read the content of " + _where + " from " + blob.describe());
+            if (in->bad()) throw OutputError("cannot read the content of " + where() + " from " + blob.describe());
             if (total != size)
-                throw OutputError("the content of " + _where + " (" + blob.describe() + ") declared " + std::to_string(size) +
+                throw OutputError("the content of " + where() + " (" + blob.describe() + ") declared " + std::to_string(size) +
                                   " bytes but delivered " + std::to_string(total));
-            _out.Put('"');
+            _w.endRawString();
         }
-        check(_w.EndObject(), "content");
+        _w.endObject();
     }
 
     void excerpt(const Excerpt& e) {
@@ -522,7 +657,7 @@ private:
         str("source", e.source);
         strIf("name", e.name);
         key("anchor");
-        check(_w.StartObject(), "anchor");
+        _w.beginObject();
         str("type", anchorTypeName(e.anchor));
         if (auto* t = std::get_if<TextSpan>(&e.anchor)) {
             integer("start", t->start);
@@ -542,26 +677,26 @@ private:
             integer("begin", ts->begin);
             integer("end", ts->end);
         } else if (auto* tr = std::get_if<TranscriptSpan>(&e.anchor)) {
-            str("transcript", tr->transcript);
-            str("fromSyncPoint", tr->fromSyncPoint);
-            str("toSyncPoint", tr->toSyncPoint);
+            str("transcript", tr->transcript());
+            str("fromSyncPoint", tr->fromSyncPoint());
+            str("toSyncPoint", tr->toSyncPoint());
         }
-        check(_w.EndObject(), "anchor");
+        _w.endObject();
         if (e.quote) str("quote", *e.quote);
         strIf("description", e.description);
         if (!e.codings.empty()) {
             key("codings");
-            check(_w.StartArray(), "codings");
+            _w.beginArray();
             for (const auto& c : e.codings) {
-                check(_w.StartObject(), "codings");
+                _w.beginObject();
                 strIf("id", c.id);
                 str("theme", c.theme);
                 strIf("creator", c.creator);
                 strIf("created", c.created);
                 ext(c.ext);
-                check(_w.EndObject(), "codings");
+                _w.endObject();
             }
-            check(_w.EndArray(), "codings");
+            _w.endArray();
         }
         audit(e.audit);
         ext(e.ext);
@@ -569,28 +704,24 @@ private:
 
     static constexpr std::size_t kChunk = 3 * 64 * 1024;
 
-    W& _w;
-    OutBuffer& _out;
+    static constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
+    static constexpr std::size_t kMaxString = 0xFFFFFFFFu;
+    inline static const std::string kNoId;
+
+    Emitter& _w;
     const WriteSettings& _s;
     Diagnostics& _diag;
-    std::string _where;
-    std::string _id;
+    const char* _whereName = "the document";
+    std::size_t _whereIndex = kNoIndex;
+    const std::string* _id = &kNoId;  ///< of the list item being written
 };
-
-/// UTF-8 in, UTF-8 out. Every string of the model is validated once by
-/// rawString()/extKey() with text::isValidUtf8 (an ASCII fast path) rather than
-/// by RapidJSON's kWriteValidateEncodingFlag, which decodes and re-encodes each
-/// character and took 12 % of a 10^5-coding qdpx -> json conversion (bench/).
-using JsonWriter = rapidjson::Writer<OutBuffer, rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::CrtAllocator,
-                                     rapidjson::kWriteDefaultFlags>;
 
 } // namespace
 
 void writeProject(const Project& p, OutputSink& sink, const WriteSettings& settings, Diagnostics& diag) {
     NullSink null;
-    OutBuffer out(settings.dryRun ? static_cast<OutputSink&>(null) : sink, settings.pretty);
-    JsonWriter w(out);
-    ProjectWriter<JsonWriter>(w, out, settings, diag).project(p);
+    Emitter emitter(settings.dryRun ? static_cast<OutputSink&>(null) : sink, settings.pretty);
+    ProjectWriter(emitter, settings, diag).project(p);
     if (!settings.dryRun) {
         static const char nl = '\n';
         sink.write(&nl, 1);

@@ -127,6 +127,14 @@ public:
         }
     }
 
+    /// Forgets everything and gives the memory back.
+    void release()
+    {
+        std::vector<std::uint64_t>().swap(_slots);
+        _size = 0;
+        _shift = 64;
+    }
+
 private:
     void grow()
     {
@@ -1020,6 +1028,14 @@ void Reader::endElement(std::string_view, std::string_view local)
     const Frame* parent = _stack.empty() ? nullptr : &_stack.back();
     (void)local;
 
+    if (f.ctx == Ctx::Excerpt) {
+        // push_back left room for more (capacity 4 for 3 codings): millions of
+        // excerpts make that slack a measurable part of the model (BENCHMARKS.md)
+        auto& codings = _p.excerpts[f.idx].codings;
+        if (codings.capacity() > codings.size()) codings.shrink_to_fit();
+        return;
+    }
+
     if (f.ctx == Ctx::TextCap && parent) {
         std::string t = std::move(_text);
         _text.clear();
@@ -1452,8 +1468,8 @@ void Reader::resolveReferences()
         for (Coding& c : e.codings)
             if (!c.theme.empty()) c.theme = resolve(_themes, c.theme, "Code");
         if (auto* ts = std::get_if<TranscriptSpan>(&e.anchor)) {
-            if (!ts->fromSyncPoint.empty()) ts->fromSyncPoint = resolve(_syncs, ts->fromSyncPoint, "SyncPoint");
-            if (!ts->toSyncPoint.empty()) ts->toSyncPoint = resolve(_syncs, ts->toSyncPoint, "SyncPoint");
+            if (!ts->fromSyncPoint().empty()) ts->setFromSyncPoint(resolve(_syncs, ts->fromSyncPoint(), "SyncPoint"));
+            if (!ts->toSyncPoint().empty()) ts->setToSyncPoint(resolve(_syncs, ts->toSyncPoint(), "SyncPoint"));
         }
     }
     for (Case& c : _p.cases) {
@@ -1573,6 +1589,9 @@ Project Reader::run()
         parseXml(*stream, *this, where(), _opts.xml);
     }
     if (_codebook) _p.name = _p.name.empty() ? std::string() : _p.name;
+    // Ids are only claimed while parsing; the texts loaded next would
+    // otherwise share the peak with this table (8 bytes x 2 per id).
+    _idHashes.release();
     resolveContents();
     convertOffsets();
     resolveReferences();

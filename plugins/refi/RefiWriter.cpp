@@ -674,13 +674,13 @@ void Writer::source(XmlWriter& w, const Source& s, bool bare)
             }
             for (const Excerpt* e : trans) {
                 const TranscriptSpan& ts = std::get<TranscriptSpan>(e->anchor);
-                if (normalizeId(ts.transcript) != normalizeId(t.id)) continue;
+                if (normalizeId(ts.transcript()) != normalizeId(t.id)) continue;
                 checkExt(e->ext, e->id);
                 w.start("TranscriptSelection");
                 w.attr("guid", guidOf(e->id));
                 if (!e->name.empty()) w.attr("name", e->name);
-                if (!ts.fromSyncPoint.empty()) w.attr("fromSyncPoint", ref(ts.fromSyncPoint));
-                if (!ts.toSyncPoint.empty()) w.attr("toSyncPoint", ref(ts.toSyncPoint));
+                if (!ts.fromSyncPoint().empty()) w.attr("fromSyncPoint", ref(ts.fromSyncPoint()));
+                if (!ts.toSyncPoint().empty()) w.attr("toSyncPoint", ref(ts.toSyncPoint()));
                 audit(w, e->audit);
                 selectionBody(w, *e);
                 w.end("TranscriptSelection");
@@ -691,7 +691,7 @@ void Writer::source(XmlWriter& w, const Source& s, bool bare)
         for (const Excerpt* e : trans) {
             const TranscriptSpan& ts = std::get<TranscriptSpan>(e->anchor);
             bool found = false;
-            for (const Transcript& t : s.transcripts) found = found || normalizeId(ts.transcript) == normalizeId(t.id);
+            for (const Transcript& t : s.transcripts) found = found || normalizeId(ts.transcript()) == normalizeId(t.id);
             if (!found) _l.add(Severity::Skipped, "skipped.excerpt-transcript", "a transcript excerpt names no transcript of its source", e->id);
         }
         const char* sel = s.kind == SourceKind::Audio ? "AudioSelection" : "VideoSelection";

@@ -121,7 +121,8 @@ inline Project withGuidIds(Project p) {
         g(e.id);
         g(e.source);
         gAudit(e.audit);
-        if (auto* ts = std::get_if<TranscriptSpan>(&e.anchor)) { g(ts->transcript); g(ts->fromSyncPoint); g(ts->toSyncPoint); }
+        if (auto* ts = std::get_if<TranscriptSpan>(&e.anchor))
+            *ts = TranscriptSpan(guidFor(ts->transcript()), guidFor(ts->fromSyncPoint()), guidFor(ts->toSyncPoint()));
         for (auto& c : e.codings) { g(c.id); g(c.theme); g(c.creator); }
     }
     for (auto& m : p.memos) { g(m.id); gAll(m.targets); gAudit(m.audit); }

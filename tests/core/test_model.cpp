@@ -90,3 +90,34 @@ TEST_CASE("locations print file, member, line and column") {
     InputError e(Location{"f.csv", "", 2, 0, -1}, "bad row");
     CHECK(std::string(e.what()) == "f.csv:2: bad row");
 }
+
+TEST_CASE("IdHash and IdEqual compare ids as normalizeId does", "[model]")
+{
+    const qdx::IdHash hash;
+    const qdx::IdEqual equal;
+    std::uint32_t x = 7;
+    auto rnd = [&] { return x = x * 1664525u + 1013904223u; };
+    const std::string alphabet = "0123456789abcdefABCDEF-_@`{}xyzXYZ\xc3\xa9";
+    for (int i = 0; i < 5000; ++i) {
+        std::string id;
+        std::size_t len = rnd() % 40;
+        for (std::size_t k = 0; k < len; ++k) id.push_back(alphabet[rnd() % alphabet.size()]);
+        // a spelling that normalizeId treats as the same id
+        std::string other = id;
+        for (auto& c : other)
+            if (rnd() % 2 && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+        if (rnd() % 3 == 0) other = "{" + other + "}";
+        if (rnd() % 4 == 0) other = " " + other + "\t";
+        CAPTURE(id, other);
+        const bool same = qdx::normalizeId(id) == qdx::normalizeId(other);
+        CHECK(equal(id, other) == same);
+        if (same) CHECK(hash(id) == hash(other));
+        // a different id of the same length
+        std::string diff = id.empty() ? "x" : id;
+        diff[rnd() % diff.size()] ^= 0x01;
+        CHECK(equal(id, diff) == (qdx::normalizeId(id) == qdx::normalizeId(diff)));
+    }
+    CHECK(equal("{ABC-def}", " abc-DEF "));
+    CHECK_FALSE(equal("@", "`"));           // folded only A-Z
+    CHECK(hash("{ABC-def}") == hash("abc-DEF"));
+}

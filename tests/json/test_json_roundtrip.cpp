@@ -129,7 +129,7 @@ TEST_CASE("json: exact values survive (NUL, astral, number lexemes, optional tex
     CHECK(std::get<TextSpan>(back.excerpts[6].anchor).start == std::numeric_limits<std::int64_t>::min());
     CHECK(std::get<TextSpan>(back.excerpts[6].anchor).end == std::numeric_limits<std::int64_t>::max());
     CHECK(std::holds_alternative<std::monostate>(back.excerpts[5].anchor));
-    CHECK(std::get<TranscriptSpan>(back.excerpts[4].anchor).toSyncPoint == "SP2");
+    CHECK(std::get<TranscriptSpan>(back.excerpts[4].anchor).toSyncPoint() == "SP2");
     CHECK(std::get<PdfRegion>(back.excerpts[1].anchor).x1 == -10);
     REQUIRE(back.excerpts[3].quote.has_value());
     CHECK(back.excerpts[3].quote->empty());
@@ -361,4 +361,38 @@ TEST_CASE("json: throughput", "[.][bench]") {
     WARN("JSON " << mb << " MiB, " << back.excerpts.size() << " excerpts: write " << (t1 - t0) << " s CPU ("
                  << mb / (t1 - t0) << " MiB/s), read " << (t2 - t1) << " s CPU (" << mb / (t2 - t1) << " MiB/s)");
     CHECK(back.excerpts.size() == p.excerpts.size());
+}
+
+/// Counts the bytes written (the cost of the writer alone, no copy).
+struct CountingSink final : OutputSink {
+    std::size_t bytes = 0;
+    void write(const char*, std::size_t n) override { bytes += n; }
+};
+
+// Not run by default: QDX_JSON_BENCH=p.json test_json "[bench]" reads that file
+// once and prints the CPU time of writing it, pretty and compact, best of 5.
+TEST_CASE("json: writer throughput on a file", "[.][bench]") {
+    const char* path = std::getenv("QDX_JSON_BENCH");
+    if (!path) {
+        WARN("QDX_JSON_BENCH unset — skipping");
+        return;
+    }
+    auto cpu = [] { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; };
+    Diagnostics d;
+    Project p = readProject(Input::fromFile(path), {}, d);
+    for (bool pretty : {true, false}) {
+        WriteSettings ws;
+        ws.pretty = pretty;
+        double best = 1e9;
+        std::size_t size = 0;
+        for (int i = 0; i < 5; ++i) {
+            CountingSink sink;
+            double t0 = cpu();
+            writeProject(p, sink, ws, d);
+            best = std::min(best, cpu() - t0);
+            size = sink.bytes;
+        }
+        double mb = static_cast<double>(size) / (1024.0 * 1024.0);
+        WARN((pretty ? "pretty " : "compact ") << mb << " MiB: write " << best << " s CPU (" << mb / best << " MiB/s)");
+    }
 }

@@ -158,7 +158,7 @@ TEST_CASE("refi quirks: Transana look-alike", "[quirks]")
     CHECK(v->path == "absolute://E:/Data/Video/Demo.mpg");
     const qdx::Excerpt* clip = excerpt(p, "ecdbd559-e5d2-45b4-bb60-54e2530de054");
     REQUIRE(clip);
-    CHECK(std::get<qdx::TranscriptSpan>(clip->anchor).transcript == "b0d88436-fb9d-49e8-93be-12293ee8d808");
+    CHECK(std::get<qdx::TranscriptSpan>(clip->anchor).transcript() == "b0d88436-fb9d-49e8-93be-12293ee8d808");
     REQUIRE(p.memos.size() == 1);
     CHECK(p.memos[0].targets == std::vector<std::string>{"b0d88436-fb9d-49e8-93be-12293ee8d808"});
 }

@@ -144,3 +144,90 @@ TEST_CASE("parseXml reads a large stream through ReadAhead", "[readahead]")
         CHECK(std::string(e.what()).find("big.xml") != std::string::npos);
     }
 }
+
+namespace {
+
+/// Records every event as text, to compare the pipelined parse of a stream
+/// with the single-threaded parse of the same bytes in memory.
+struct Log : XmlHandler {
+    std::string events;
+    std::size_t throwAt = SIZE_MAX;
+    std::size_t starts = 0;
+    void startElement(std::string_view ns, std::string_view local, const XmlAttributes& a) override
+    {
+        if (++starts == throwAt) throw std::runtime_error("handler gave up at element " + std::to_string(starts));
+        events.append("S").append(ns).append("|").append(local);
+        for (std::size_t i = 0; i < a.size(); ++i) events.append(" ").append(a.name(i)).append("=").append(a.value(i));
+        events.push_back('\n');
+    }
+    void endElement(std::string_view ns, std::string_view local) override
+    {
+        events.append("E").append(ns).append("|").append(local).push_back('\n');
+    }
+    void characters(std::string_view t) override { events.append("T").append(t).push_back('\n'); }
+};
+
+std::string bigDocument(std::size_t elements)
+{
+    std::string doc = "<?xml version=\"1.0\"?>\n<p:Project xmlns:p=\"urn:QDA-XML:project:1.0\" xmlns=\"urn:x\">";
+    for (std::size_t i = 0; i < elements; ++i) {
+        doc += "<p:Sel guid=\"" + std::to_string(i) + "\" name=\"n&lt;" + std::to_string(i % 97) + "\" e=\"\">";
+        doc += i % 3 ? "text \xc3\xa9 " + std::to_string(i) : std::string();
+        doc += "<Coding><CodeRef targetGUID=\"t" + std::to_string(i % 300) + "\"/></Coding></p:Sel>\n";
+    }
+    return doc + "</p:Project>";
+}
+
+} // namespace
+
+TEST_CASE("parseXml of a large stream (pipelined) gives the same events as in memory", "[readahead]")
+{
+    std::string doc = bigDocument(60000);
+    REQUIRE(doc.size() > 4u * (1u << 20));
+    Log direct, piped;
+    parseXml(std::string_view(doc), direct, Location{"big.xml", {}, 0, 0, -1});
+    std::istringstream in(doc);
+    parseXml(in, piped, Location{"big.xml", {}, 0, 0, -1});
+    CHECK(piped.events.size() == direct.events.size());
+    CHECK(piped.events == direct.events);
+}
+
+TEST_CASE("a handler's exception in a pipelined parse propagates unchanged", "[readahead]")
+{
+    std::string doc = bigDocument(60000);
+    for (std::size_t at : {1u, 5000u, 150000u}) {
+        std::istringstream in(doc);
+        Log h;
+        h.throwAt = at;
+        CAPTURE(at);
+        try {
+            parseXml(in, h, Location{"big.xml", {}, 0, 0, -1});
+            FAIL("no exception");
+        } catch (const std::runtime_error& e) {
+            CHECK(std::string(e.what()) == "handler gave up at element " + std::to_string(at));
+        }
+    }
+}
+
+TEST_CASE("errors of a pipelined parse come after the events before them", "[readahead]")
+{
+    std::string doc = bigDocument(60000);
+    std::string broken = doc.substr(0, doc.size() - 200) + "<oops></p:Project>";
+    std::istringstream in(broken);
+    Log h;
+    try {
+        parseXml(in, h, Location{"big.xml", "project.qde", 0, 0, -1});
+        FAIL("no error");
+    } catch (const InputError& e) {
+        std::string w = e.what();
+        CHECK(w.find("big.xml") != std::string::npos);
+        CHECK(w.find("malformed XML") != std::string::npos);
+    }
+    CHECK(h.starts > 150000);  // everything before the error reached the handler
+
+    XmlLimits shallow;
+    shallow.maxDepth = 2;
+    std::istringstream deep(doc);
+    Log d;
+    CHECK_THROWS_AS(parseXml(deep, d, Location{"big.xml", {}, 0, 0, -1}, shallow), LimitError);
+}

@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -191,10 +192,37 @@ struct TimeSpan {            ///< milliseconds
     std::int64_t begin = 0;
     std::int64_t end = 0;
 };
-struct TranscriptSpan {      ///< a span of a transcript, between two sync points
-    std::string transcript;  ///< Transcript id
-    std::string fromSyncPoint;
-    std::string toSyncPoint;
+/// A span of a transcript, between two sync points (ids; empty = open end).
+/// Its three ids are kept on the heap: transcript spans are rare, and this
+/// keeps every Anchor at 48 bytes instead of 104 (millions of excerpts).
+class TranscriptSpan {
+public:
+    TranscriptSpan() = default;
+    TranscriptSpan(std::string transcript, std::string fromSyncPoint, std::string toSyncPoint);
+    TranscriptSpan(const TranscriptSpan& o) : _ids(o._ids ? std::make_unique<Ids>(*o._ids) : nullptr) {}
+    TranscriptSpan(TranscriptSpan&&) noexcept = default;
+    TranscriptSpan& operator=(const TranscriptSpan& o);
+    TranscriptSpan& operator=(TranscriptSpan&&) noexcept = default;
+    ~TranscriptSpan() = default;
+
+    const std::string& transcript() const { return _ids ? _ids->transcript : empty(); }  ///< Transcript id
+    const std::string& fromSyncPoint() const { return _ids ? _ids->from : empty(); }
+    const std::string& toSyncPoint() const { return _ids ? _ids->to : empty(); }
+    void setTranscript(std::string id) { ids().transcript = std::move(id); }
+    void setFromSyncPoint(std::string id) { ids().from = std::move(id); }
+    void setToSyncPoint(std::string id) { ids().to = std::move(id); }
+
+private:
+    struct Ids {
+        std::string transcript, from, to;
+    };
+    Ids& ids()
+    {
+        if (!_ids) _ids = std::make_unique<Ids>();
+        return *_ids;
+    }
+    static const std::string& empty();
+    std::unique_ptr<Ids> _ids;
 };
 /// monostate = the whole source (a coding of the source itself).
 using Anchor = std::variant<std::monostate, TextSpan, PdfRegion, ImageRegion, TimeSpan, TranscriptSpan>;
@@ -273,6 +301,18 @@ struct Project {
 
 /// Ids compare without braces and case-insensitively ("{ABC-…}" == "abc-…").
 std::string normalizeId(const std::string& id);
+
+/// The part of an id that normalizeId() keeps, without copying: surrounding
+/// white space and one pair of braces removed (case is folded by IdHash/IdEqual).
+std::string_view idCore(std::string_view id);
+/// Hash and equality of ids as normalizeId() compares them, for hashed
+/// containers keyed by views of the model's own ids (no normalised copies).
+struct IdHash {
+    std::size_t operator()(std::string_view id) const noexcept;
+};
+struct IdEqual {
+    bool operator()(std::string_view a, std::string_view b) const noexcept;
+};
 
 /// A new random RFC 4122 version 4 UUID, upper case, without braces.
 std::string newUuid();

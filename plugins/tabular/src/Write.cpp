@@ -190,7 +190,7 @@ void writeTidyCodings(const Project& p, Index& ix, const WriteOptions& opts, Row
         } else if (auto r = std::get_if<ImageRegion>(&e.anchor)) {
             box = i64(r->x1) + " " + i64(r->y1) + " " + i64(r->x2) + " " + i64(r->y2);
         } else if (auto r = std::get_if<TranscriptSpan>(&e.anchor)) {
-            box = r->transcript + " " + r->fromSyncPoint + " " + r->toSyncPoint;
+            box = r->transcript() + " " + r->fromSyncPoint() + " " + r->toSyncPoint();
             ++transcriptAnchors;
         }
         // An empty cell means "no quote"; a quote that is present but empty
