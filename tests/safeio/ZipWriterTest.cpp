@@ -299,3 +299,128 @@ TEST_CASE("writer errors", "[zipwriter]")
         requireError<InputError>([&] { w.close(); }, "bad.txt", "CRC");
     }
 }
+
+namespace {
+
+/// Bytes that do not compress: a member that stays large when deflated.
+std::string noise(std::size_t n, std::uint32_t seed)
+{
+    std::string s(n, '\0');
+    for (auto& c : s) {
+        seed = seed * 1664525u + 1013904223u;
+        c = static_cast<char>(seed >> 24);
+    }
+    return s;
+}
+
+} // namespace
+
+TEST_CASE("a stored member copied raw: same bytes from disk and from memory, CRC checked", "[zipwriter]")
+{
+    TempDir dir;
+    const std::string video = noise((3u << 20) + 12345, 7);  // several 1 MiB chunks and a tail
+    const std::string src = dir / "src.zip";
+    {
+        ZipWriter w(src);
+        w.addBytes("project.qde", std::string(50000, 'p'));
+        w.addBytes("sources/video.mp4", video, false);
+        w.addBytes("sources/doc.txt", noise(200000, 3) + std::string(200000, 'd'));
+        w.close();
+    }
+    auto copyAll = [&](const std::shared_ptr<ZipReader>& in, const std::string& out) {
+        ZipWriter w(out);
+        for (const auto& e : in->entries()) w.addBlob("copy/" + e.name, in->blob(e));
+        w.close();
+    };
+    // From disk the bytes bypass libzip (pread / copy_file_range); from memory
+    // they go through libzip: both must write the very same archive.
+    copyAll(ZipReader::open(Input::fromFile(src)), dir / "from-file.zip");
+    copyAll(ZipReader::open(Input::fromMemory(safeio::slurp(src), "src.zip")), dir / "from-memory.zip");
+    CHECK(safeio::slurp(dir / "from-file.zip") == safeio::slurp(dir / "from-memory.zip"));
+    auto copy = ZipReader::open(Input::fromFile(dir / "from-file.zip"));
+    const auto* v = copy->find("copy/sources/video.mp4");
+    REQUIRE(v);
+    CHECK(v->method == 0);
+    CHECK(copy->read(*v, 1 << 30) == video);
+    CHECK(copy->read(*copy->find("copy/sources/doc.txt"), 1 << 30).size() == 400000);
+    CHECK(compressedBytes(dir / "from-file.zip", "copy/sources/doc.txt") == compressedBytes(src, "sources/doc.txt"));
+
+    // One flipped byte in the stored data: the raw copy refuses it, from disk
+    // and from memory, and leaves no archive behind.
+    std::string bytes = safeio::slurp(src);
+    auto at = bytes.find(video.substr(2 << 20, 64));
+    REQUIRE(at != std::string::npos);
+    bytes[at + 10] = static_cast<char>(bytes[at + 10] ^ 0x20);
+    {
+        std::ofstream f(dir / "bad.zip", std::ios::binary);
+        f << bytes;
+    }
+    std::string out = dir / "bad-copy.zip";
+    requireError<InputError>([&] { copyAll(ZipReader::open(Input::fromFile(dir / "bad.zip")), out); },
+                             "sources/video.mp4", "CRC");
+    CHECK_FALSE(fs::exists(out));
+    requireError<InputError>([&] { copyAll(ZipReader::open(Input::fromMemory(bytes, "bad.zip")), out); },
+                             "sources/video.mp4", "CRC");
+    CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("more than 65535 members: ZIP64 end records", "[zipwriter]")
+{
+    TempDir dir;
+    const std::string out = dir / "many.zip";
+    const std::size_t n = 70000;
+    {
+        ZipWriter w(out);
+        for (std::size_t i = 0; i < n; ++i) w.addBytes("m/" + std::to_string(i), std::to_string(i), i % 2 == 0);
+        w.close();
+    }
+    auto zip = ZipReader::open(Input::fromFile(out));  // libzip, with consistency checks
+    REQUIRE(zip->entries().size() == n);
+    CHECK(zip->read(*zip->find("m/69999"), 100) == "69999");
+    CHECK(zip->read(*zip->find("m/12344"), 100) == "12344");
+}
+
+TEST_CASE("a failed close leaves no partial archive", "[zipwriter]")
+{
+    TempDir dir;
+    auto fail = [&](const std::string& path) {
+        ZipWriter w(path);
+        w.addBytes("big.bin", noise(3u << 20, 1), false);
+        w.addBlob("b.txt", std::make_shared<FailingBlob>());
+        CHECK_THROWS_AS(w.close(), InputError);
+    };
+    fail(dir / "new.zip");
+    CHECK_FALSE(fs::exists(dir / "new.zip"));  // created by close(): removed
+    {
+        std::ofstream touch(dir / "old.zip");  // as an AtomicFile temporary would be
+    }
+    fail(dir / "old.zip");
+    REQUIRE(fs::exists(dir / "old.zip"));  // not ours to remove: left empty
+    CHECK(fs::file_size(dir / "old.zip") == 0);
+}
+
+TEST_CASE("non-ASCII member names are marked UTF-8", "[zipwriter]")
+{
+    TempDir dir;
+    const std::string out = dir / "names.zip";
+    const std::string name = "sources/\xc3\x84rger \xe2\x80\x93 Interview.txt";  // "Ärger – Interview.txt"
+    {
+        ZipWriter w(out);
+        w.addBytes("ascii.txt", "a");
+        w.addBytes(name, "b");
+        w.close();
+    }
+    std::string bytes = safeio::slurp(out);
+    auto flags = [&](std::size_t at) { return static_cast<unsigned char>(bytes[at + 6]) | static_cast<unsigned char>(bytes[at + 7]) << 8; };
+    CHECK((flags(0) & 0x0800) == 0);  // the first local header: ASCII
+    auto second = bytes.find("PK\x03\x04", 4);
+    REQUIRE(second != std::string::npos);
+    CHECK((flags(second) & 0x0800) != 0);
+    int err = 0;
+    zip_t* za = zip_open(out.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &err);
+    REQUIRE(za);
+    CHECK(std::string(zip_get_name(za, 1, ZIP_FL_ENC_STRICT)) == name);
+    zip_discard(za);
+    auto zip = ZipReader::open(Input::fromFile(out));
+    CHECK(zip->read(*zip->find(name), 10) == "b");
+}

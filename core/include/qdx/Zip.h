@@ -1,5 +1,5 @@
 #pragma once
-/// Safe ZIP reading and streaming ZIP writing on libzip (see
+/// Safe ZIP reading on libzip and streaming ZIP writing (see
 /// docs/security.md): names validated, case-folded collisions refused,
 /// entry/size/ratio budgets, declared sizes enforced while reading, no
 /// encrypted entries without a password, no symlinks, STORE/DEFLATE only.
@@ -17,6 +17,10 @@
 
 namespace qdx {
 
+namespace detail {
+class ZipFileSource;
+}
+
 struct ZipLimits {
     std::uint64_t maxEntries = 100000;
     std::uint64_t maxEntrySize = 64ull << 30;       ///< declared uncompressed size of one entry
@@ -33,6 +37,7 @@ public:
         std::uint64_t size = 0;      ///< declared uncompressed size
         std::uint64_t compressedSize = 0;
         std::uint16_t method = 0;    ///< 0 = store, 8 = deflate
+        std::uint32_t crc = 0;       ///< declared CRC-32 of the uncompressed data
         bool encrypted = false;
         bool isDirectory = false;
     };
@@ -65,9 +70,16 @@ public:
     void* handle() const { return _zip; }
 
 private:
+    friend class ZipWriter;
     ZipReader() = default;
+    /// For a copy that bypasses libzip: the archive file's descriptor and the
+    /// offset of the entry's compressed bytes. False for archives in memory
+    /// (and whenever the offset cannot be confirmed).
+    bool rawDataAt(const Entry& e, int& fd, std::uint64_t& offset) const;
+
     std::string _name;
     void* _zip = nullptr;
+    detail::ZipFileSource* _file = nullptr;  // the archive file, when read from disk (owned by libzip)
     std::shared_ptr<const std::string> _memory;  // keeps memory input alive
     std::vector<Entry> _entries;
     std::vector<std::pair<std::string, std::size_t>> _folded;  // sorted (folded name, entry index)
@@ -91,6 +103,15 @@ private:
 
 /// Writes a zip to a path. Data is pulled from its sources when close() runs,
 /// so streams and blobs handed in must stay valid until then.
+///
+/// close() writes straight into `path` (no temporary file of its own: callers
+/// write to an AtomicFile's temporary, which gives atomicity); when it fails,
+/// the file is removed if close() created it, else left empty. Archives
+/// without encryption are written by qdx itself, in 1 MiB pwrite(2) calls;
+/// a member copied from another archive on disk skips libzip too: a deflated
+/// one moves by copy_file_range(2), a stored one is CRC-checked on its way
+/// (an archive in memory goes through libzip, which checks the same). Archives
+/// with AES-encrypted members are written by libzip.
 class ZipWriter {
 public:
     explicit ZipWriter(const std::string& path);
