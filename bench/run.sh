@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # The qdx benchmark, one command from a fresh clone:
-#   scripts/setup.sh && BUILD_TYPE=Release scripts/build.sh -DQDX_WERROR=OFF && bench/run.sh
-# (Release, -O3, is what BENCHMARKS.md measured. -DQDX_WERROR=OFF because GCC 12 at -O3
-# warns -Wmaybe-uninitialized in core/src/Json.cpp, a false positive inside std::variant;
-# the default scripts/build.sh, RelWithDebInfo -O2, builds clean and also works here.)
+#   scripts/setup.sh && BUILD_TYPE=Release scripts/build.sh && bench/run.sh
+# (Release, -O3, is what BENCHMARKS.md measured; the default scripts/build.sh,
+# RelWithDebInfo -O2, also works here.)
 # Generates projects into bench/out/data (kept between runs, regenerated when gen.py
 # changes), times every conversion against its floor and its Python baseline round by
 # round, and writes bench/out/results.md (the table) and results.json (every run).
