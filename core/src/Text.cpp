@@ -1,6 +1,8 @@
 #include "qdx/Text.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 namespace qdx::text {
 
@@ -44,6 +46,14 @@ std::size_t decode(std::string_view s, std::size_t i, char32_t& cp) {
 std::size_t firstInvalidUtf8(std::string_view s) {
     std::size_t i = 0;
     while (i < s.size()) {
+        // Runs of ASCII eight bytes at a time (most of any id, date or text).
+        while (i + 8 <= s.size()) {
+            std::uint64_t w;
+            std::memcpy(&w, s.data() + i, 8);
+            if (w & 0x8080808080808080ull) break;
+            i += 8;
+        }
+        if (i >= s.size()) break;
         if (static_cast<unsigned char>(s[i]) < 0x80) {
             ++i;
             continue;

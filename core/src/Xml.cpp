@@ -346,7 +346,9 @@ public:
 private:
     void putSize(std::size_t n)
     {
-        auto v = static_cast<std::uint32_t>(n);  // parts are below XmlLimits::maxBytes' 4 GiB chunks of 1 MiB
+        if (n > UINT32_MAX)  // a single name, value or text piece of 4 GiB: refuse rather than wrap
+            throw LimitError(Location{}, "an XML attribute or text piece of 4 GiB or more");
+        auto v = static_cast<std::uint32_t>(n);
         char b[4];
         std::memcpy(b, &v, 4);
         _block.append(b, 4);
