@@ -296,33 +296,20 @@ private:
 class Recorder final : public XmlHandler {
 public:
     explicit Recorder(Channel& channel) : _channel(channel) { _block.reserve(kEventBlock + 4096); }
+    /// (Parse hands start tags to startRaw(); this serves the XmlHandler interface.)
     void startElement(std::string_view ns, std::string_view local, const XmlAttributes& attrs) override
     {
-        _block.push_back('S');
-        put(ns);
-        put(local);
-        putSize(attrs.size());
-        for (std::size_t i = 0; i < attrs.size(); ++i) {
-            put(attrs.name(i));
-            put(attrs.value(i));
-        }
-        maybeSend();
+        start(ns, local, attrs.size(), [&](std::size_t i) { return std::make_pair(attrs.name(i), attrs.value(i)); });
     }
     /// A start tag as expat gives it ("uri\x1flocal" names, NULL-ended pairs).
     void startRaw(const XML_Char* name, const XML_Char** atts)
     {
-        _block.push_back('S');
         auto [ns, local] = splitName(name);
-        put(ns);
-        put(local);
         std::size_t n = 0;
         while (atts[2 * n]) ++n;
-        putSize(n);
-        for (std::size_t i = 0; i < n; ++i) {
-            put(splitName(atts[2 * i]).second);
-            put(std::string_view(atts[2 * i + 1]));
-        }
-        maybeSend();
+        start(ns, local, n, [&](std::size_t i) {
+            return std::make_pair(splitName(atts[2 * i]).second, std::string_view(atts[2 * i + 1]));
+        });
     }
     void endElement(std::string_view ns, std::string_view local) override
     {
@@ -344,6 +331,21 @@ public:
     }
 
 private:
+    /// One start tag: `attr(i)` gives the i-th (local name, value).
+    template <class Attr>
+    void start(std::string_view ns, std::string_view local, std::size_t n, Attr attr)
+    {
+        _block.push_back('S');
+        put(ns);
+        put(local);
+        putSize(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            auto [name, value] = attr(i);
+            put(name);
+            put(value);
+        }
+        maybeSend();
+    }
     void putSize(std::size_t n)
     {
         if (n > UINT32_MAX)  // a single name, value or text piece of 4 GiB: refuse rather than wrap
