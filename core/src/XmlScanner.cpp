@@ -403,7 +403,7 @@ const char* Scanner::content(const char* p, const char* end, bool final)
             }
             if (c == ']') {
                 if (end - p >= 3) {
-                    if (p[1] == ']' && p[2] == '>') fail(p, kInvalid);
+                    if (p[1] == ']' && p[2] == '>') fail(p + 2, kInvalid);
                     ++p;
                     continue;
                 }
