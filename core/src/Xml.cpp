@@ -1,9 +1,12 @@
-// Hardened streaming XML over expat, and a buffered XML writer.
+// Hardened streaming XML over the core's scanner (UTF-8) or expat (any other
+// encoding), and a buffered XML writer.
 //
 // REFI-QDA and OOXML need no DOCTYPE, so any DOCTYPE stops the parse: with no
 // DTD there are no entity declarations, hence no XXE, no external DTD fetch
 // and no billion laughs (expat's own protections are set too, as a second
-// line). See docs/security.md.
+// line). The engine is chosen from the first bytes (XmlEngine.h); both sit
+// behind the same Parse, so limits, errors and handler exceptions behave alike.
+// See docs/security.md.
 
 #include "qdx/Xml.h"
 #include "qdx/ReadAhead.h"
