@@ -322,12 +322,16 @@ void Scanner::feed(const char* data, std::size_t len, bool final)
 {
     std::size_t pos = 0;  // into data
     while (!_carry.empty()) {
-        // Grow the carried tail geometrically until its token completes.
+        // An incomplete token is carried; it is scanned again only once the
+        // carry has doubled (or the input ends), so a huge token costs a
+        // linear number of rescans whatever the chunk size.
         std::size_t old = _carry.size();
-        std::size_t add = std::min(len - pos, std::max<std::size_t>(old, 4096));
+        std::size_t target = std::max(_retryAt, old + 4096);
+        std::size_t add = std::min(len - pos, target - old);
         _carry.append(data + pos, add);
         pos += add;
         bool fin = final && pos == len;
+        if (!fin && _carry.size() < target) return;  // all of data taken: wait for more
         std::size_t used = run(_carry.data(), _carry.data() + _carry.size(), fin);
         if (used >= old) {
             pos -= _carry.size() - used;  // the rest is rescanned from `data`
@@ -335,11 +339,15 @@ void Scanner::feed(const char* data, std::size_t len, bool final)
             break;
         }
         _carry.erase(0, used);
+        _retryAt = 2 * _carry.size();
         if (pos == len) return;
     }
     if (pos == len && !final) return;
     std::size_t used = run(data + pos, data + len, final);
-    if (pos + used < len) _carry.assign(data + pos + used, len - pos - used);
+    if (pos + used < len) {
+        _carry.assign(data + pos + used, len - pos - used);
+        _retryAt = 2 * _carry.size();
+    }
 }
 
 std::size_t Scanner::run(const char* begin, const char* end, bool final)

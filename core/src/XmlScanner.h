@@ -121,6 +121,7 @@ private:
     bool _firstToken = true;   // the next token may be the XML declaration
     // Carry: the unconsumed tail of earlier chunks.
     std::string _carry;
+    std::size_t _retryAt = 0;  // carry size at which an incomplete token is tried again
     // Position bookkeeping: counted up to _runBegin + (bytes committed).
     const char* _runBegin = nullptr;
     const char* _committed = nullptr;
