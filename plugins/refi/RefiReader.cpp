@@ -193,6 +193,18 @@ private:
     using IdTable = std::unordered_map<std::string, std::string, IdHash, IdEqual>;
     std::string resolve(const IdTable& m, const std::string& raw, const char* what);
     void remember(IdTable& m, const std::string& id) { m.emplace(id, id); }
+    /// Resolves, while parsing, a reference of a selection or coding to a user or
+    /// code read before it (REFI writes Users and the CodeBook before the Sources),
+    /// while its text is still in cache; resolveReferences() then need not walk
+    /// every coding again. Sets `pending` when it cannot (a dangling or forward
+    /// reference), and resolveReferences() resolves (or reports) as before.
+    void resolveNow(const IdTable& m, std::string& id, bool& pending)
+    {
+        if (id.empty() || pending) return;
+        auto it = m.find(id);
+        if (it == m.end()) pending = true;
+        else if (it->second != id) id.assign(it->second);
+    }
     Audit audit(const XmlAttributes& a);
     void checkDate(const std::string& d);
     void extraAttributes(std::string_view element, const XmlAttributes& a, Extensions* ext);
@@ -231,6 +243,8 @@ private:
     bool seen(const std::string& id);
     bool anyIdEquals(const std::string& id) const;
     HashSet _idHashes;
+    bool _themeRefsPending = false;  // some coding's CodeRef was not resolved while parsing
+    bool _userRefsPending = false;   // some selection's or coding's user was not
     IdTable _themes, _sources, _excerpts, _memos, _attrs, _users, _transcripts, _syncs, _cases, _sets;
     std::size_t _anon = 0;
 
@@ -704,6 +718,8 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
             e.source = src.id;
             e.name = attr(a, "name");
             e.audit = audit(a);
+            resolveNow(_users, e.audit.creator, _userRefsPending);
+            resolveNow(_users, e.audit.modifier, _userRefsPending);
             extraAttributes(local, a, &e.ext);
             f.ctx = Ctx::Excerpt;
             f.idx = _p.excerpts.size();
@@ -813,6 +829,7 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
             Coding c;
             c.id = claim(cg, "Coding", c.ext);
             c.creator = tok(a, "creatingUser");
+            resolveNow(_users, c.creator, _userRefsPending);
             c.created = tok(a, "creationDateTime");
             checkDate(c.created);
             e.codings.push_back(std::move(c));
@@ -841,6 +858,7 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
             Coding c;
             c.id = claim(tok(a, "guid"), "Coding", c.ext);
             c.creator = tok(a, "creatingUser");
+            resolveNow(_users, c.creator, _userRefsPending);
             c.created = tok(a, "creationDateTime");
             checkDate(c.created);
             extraAttributes(local, a, &c.ext);
@@ -864,7 +882,10 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
         if (local == "CodeRef") {
             Coding& c = _p.excerpts[parent->idx].codings[parent->idx2];
             if (!c.theme.empty()) _q.add("quirk.coding-many-coderefs", "a Coding has more than one CodeRef (the first is kept)", c.id);
-            else c.theme = tok(a, "targetGUID");
+            else {
+                c.theme = tok(a, "targetGUID");
+                resolveNow(_themes, c.theme, _themeRefsPending);
+            }
             f.ctx = Ctx::Ref;
         } else if (local == "NoteRef") {
             _noteRefs.emplace_back(f.ownerId, tok(a, "targetGUID"));
@@ -1435,8 +1456,9 @@ void Reader::resolveReferences()
     if (needExcerpts)
         for (const Excerpt& e : _p.excerpts) remember(_excerpts, e.id);
     for (Excerpt& e : _p.excerpts) {
-        for (Coding& c : e.codings)
-            if (!c.theme.empty()) c.theme = resolve(_themes, c.theme, "Code");
+        if (_themeRefsPending)
+            for (Coding& c : e.codings)
+                if (!c.theme.empty()) c.theme = resolve(_themes, c.theme, "Code");
         if (auto* ts = std::get_if<TranscriptSpan>(&e.anchor)) {
             if (!ts->fromSyncPoint().empty()) ts->setFromSyncPoint(resolve(_syncs, ts->fromSyncPoint(), "SyncPoint"));
             if (!ts->toSyncPoint().empty()) ts->setToSyncPoint(resolve(_syncs, ts->toSyncPoint(), "SyncPoint"));
@@ -1468,11 +1490,12 @@ void Reader::resolveReferences()
             userRef(t.audit.modifier);
         }
     }
-    for (Excerpt& e : _p.excerpts) {
-        userRef(e.audit.creator);
-        userRef(e.audit.modifier);
-        for (Coding& c : e.codings) userRef(c.creator);
-    }
+    if (_userRefsPending)
+        for (Excerpt& e : _p.excerpts) {
+            userRef(e.audit.creator);
+            userRef(e.audit.modifier);
+            for (Coding& c : e.codings) userRef(c.creator);
+        }
     for (Memo& m : _p.memos) {
         userRef(m.audit.creator);
         userRef(m.audit.modifier);

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 using namespace refitest;
 using qdx::text::substrCodePoints;
 
@@ -236,4 +238,57 @@ TEST_CASE("refi: probe", "[probe]")
     CHECK(probeRefi(qdx::Input::fromMemory("{\"qdx\": \"1.0\"}", "a.json"), false) == 0);
     CHECK(probeRefi(qdx::Input::fromMemory("PK\x03\x04garbage", "a.qdpx"), false) <= 20);
     CHECK(probeRefi(qdx::Input::fromMemory("", "empty"), false) == 0);
+}
+
+TEST_CASE("refi: references to users and codes are resolved as read, dangling ones reported", "[quirks]")
+{
+    // Users and the CodeBook precede the Sources, so the reader resolves a coding's
+    // code and user while parsing; one dangling reference must not change how the
+    // others resolve, and must be reported once per reference as before.
+    const std::string user = "AAAAAAAA-0000-4000-8000-000000000001";
+    const std::string code = "CCCCCCCC-0000-4000-8000-000000000001";
+    auto sel = [](int n, const std::string& who, const std::string& coder, const std::string& target) {
+        std::string g = "E000000" + std::to_string(n) + "-0000-4000-8000-000000000001";
+        std::string k = "F000000" + std::to_string(n) + "-0000-4000-8000-000000000001";
+        return "<PlainTextSelection guid=\"" + g + "\" startPosition=\"0\" endPosition=\"5\" creatingUser=\"" + who +
+               "\"><Coding guid=\"" + k + "\" creatingUser=\"" + coder + "\"><CodeRef targetGUID=\"" + target +
+               "\"/></Coding></PlainTextSelection>";
+    };
+    for (bool danglingFirst : {false, true}) {
+        std::string sels = danglingFirst ? sel(2, user, "BBBBBBBB-0000-4000-8000-00000000000B", "DDDDDDDD-0000-4000-8000-00000000000D") : "";
+        sels += sel(1, "{aaaaaaaa-0000-4000-8000-000000000001}", "aaaaaaaa-0000-4000-8000-000000000001", "{cccccccc-0000-4000-8000-000000000001}");
+        if (!danglingFirst) sels += sel(2, user, "BBBBBBBB-0000-4000-8000-00000000000B", "DDDDDDDD-0000-4000-8000-00000000000D");
+        sels += sel(3, "{" + user + "}", user, "cccccccc-0000-4000-8000-000000000001");
+        std::string qde = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                          "<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"refs\" origin=\"qdx test\">"
+                          "<Users><User guid=\"" + user + "\" name=\"Ana\"/></Users>"
+                          "<CodeBook><Codes><Code guid=\"" + code + "\" name=\"A\" isCodable=\"true\"/></Codes></CodeBook>"
+                          "<Sources><TextSource guid=\"99999999-0000-4000-8000-000000000001\" name=\"s\">"
+                          "<PlainTextContent>Hello world</PlainTextContent>" + sels +
+                          "</TextSource></Sources></Project>";
+        std::string path = tempDir() + "/refs-" + (danglingFirst ? "late" : "early") + ".qde";
+        std::ofstream(path, std::ios::binary) << qde;
+        qdx::Diagnostics d;
+        qdx::Project p = read(path, d);
+        REQUIRE(p.excerpts.size() == 3);
+        for (const auto& e : p.excerpts) {
+            REQUIRE(e.codings.size() == 1);
+            const qdx::Coding& c = e.codings[0];
+            bool dangling = e.id.rfind("E0000002", 0) == 0;
+            CAPTURE(e.id, danglingFirst);
+            CHECK(e.audit.creator == user);  // braces and case as the User was declared
+            if (dangling) {
+                CHECK(c.creator == "BBBBBBBB-0000-4000-8000-00000000000B");
+                CHECK(c.theme == "DDDDDDDD-0000-4000-8000-00000000000D");
+            } else {
+                CHECK(c.creator == user);
+                CHECK(c.theme == code);
+            }
+        }
+        const qdx::Diagnostic* q = nullptr;
+        for (const auto& x : d.all())
+            if (x.code == "quirk.dangling-reference") q = &x;
+        REQUIRE(q);
+        CHECK(q->message.find("(2 times)") != std::string::npos);  // the code and the user
+    }
 }
