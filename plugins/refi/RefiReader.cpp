@@ -227,6 +227,7 @@ private:
     std::string _member;
     Project _p;
     bool _codebook = false;
+    std::string _rootNs;  ///< namespace of the root element; children in another one are a quirk
     Profile _profile = Profile::CodePoints;
     std::string _profileWhy;
 
@@ -497,6 +498,7 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
             }
             f.ctx = Ctx::Root;
             f.ownerId.clear();
+            _rootNs = nsS;
             if (_codebook) {
                 _p.origin = attr(a, "origin");
             } else {
@@ -536,6 +538,12 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
         return;
     }
 
+    // A part written in another namespace (a tool that pastes a MAXQDA .qdc, namespace
+    // codebook:0:4, into a project as its <CodeBook>) is read by local names, and said.
+    if (ns != _rootNs)
+        _q.add("quirk.namespace", "element <" + f.name + "> inside <" + pn + "> is in the namespace '" +
+                                      std::string(ns) + "', not the document's '" + _rootNs + "'; read as part of it");
+
     // Text-carrying leaves
     if (local == "Description" || local == "PlainTextContent") {
         f.ctx = Ctx::TextCap;
@@ -553,6 +561,10 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
         } else if (local == "Users" || local == "CodeBook" || local == "Variables" || local == "Cases" ||
                    local == "Sources" || local == "Notes" || local == "Sets") {
             f.ctx = Ctx::Container;
+            // a .qdc root pasted in as the project's CodeBook keeps its origin, which has no place here
+            if (local == "CodeBook" && has(a, "origin"))
+                _q.add("quirk.unknown-attribute-dropped", "attribute 'origin' (\"" + attr(a, "origin") +
+                                                              "\") is not allowed on the project's <CodeBook> and was dropped");
         } else if (local == "Links" || local == "Graphs") {
             Json& bag = _p.ext[local == "Links" ? key::kLinks : key::kGraphs];
             if (!bag.isArray()) bag = Json::array();
