@@ -1031,6 +1031,15 @@ void Reader::endElement(std::string_view, std::string_view local)
     const Frame* parent = _stack.empty() ? nullptr : &_stack.back();
     (void)local;
 
+    if (f.ctx == Ctx::Container && parent && parent->ctx == Ctx::Root && (f.name == "Links" || f.name == "Graphs")) {
+        // an empty <Links/> (hand-written files) leaves no empty bag behind: it would read
+        // back as a difference once written, since a writer never emits an empty container
+        const char* k = f.name == "Links" ? key::kLinks : key::kGraphs;
+        auto it = _p.ext.find(k);
+        if (it != _p.ext.end() && it->second.isArray() && it->second.asArray().empty()) _p.ext.erase(it);
+        return;
+    }
+
     if (f.ctx == Ctx::Excerpt) {
         // push_back left room for more (capacity 4 for 3 codings): millions of
         // excerpts make that slack a measurable part of the model (BENCHMARKS.md)
@@ -1218,6 +1227,10 @@ void Reader::resolveContents()
             if (textEntry) txt = textOf(*textEntry, who);
             else if (external)
                 _diag.skipped("skipped.source-external", "plain text '" + pt.plainTextPath + "' is outside the archive and was not read", who, {}, where());
+            else if (pt.hasInline)  // nothing is lost: the same text is inline
+                _diag.info("refi.text-inline", "plain text '" + pt.plainTextPath + "' is not in " +
+                                                   (_zip ? "the archive" : "a bare .qde (no archive)") +
+                                                   "; the text inline in <PlainTextContent> is used", who, where());
             else
                 missing("plain text", pt.plainTextPath, who);
             if (isTr && !pt.richTextPath.empty())
