@@ -292,3 +292,76 @@ TEST_CASE("refi: references to users and codes are resolved as read, dangling on
         CHECK(q->message.find("(2 times)") != std::string::npos);  // the code and the user
     }
 }
+
+namespace {
+
+/// The message of the first diagnostic with this code, or empty.
+std::string messageOf(const qdx::Diagnostics& d, const std::string& code)
+{
+    for (const auto& x : d.all())
+        if (x.code == code) return x.message;
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("refi quirks: NVivo for Mac look-alike counts UTF-16 units too", "[quirks][offsets]")
+{
+    // NVivo for Mac 12.7 (a real export tried by hand): LF text without BOM, lower-case
+    // sources/, and selections after astral emoji that only UTF-16 units place right.
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("nvivo-mac-like.qdpx"), d);
+    REQUIRE(p.excerpts.size() == 3);
+    CHECK(spanText(p, p.excerpts[0]) == "they can");
+    CHECK(spanText(p, p.excerpts[1]) == "Keep it");
+    CHECK(spanText(p, p.excerpts[2]) == "optional");
+    CHECK(d.countCode("quirk.sources-folder-case") == 0);
+    CHECK(messageOf(d, "offsets.profile").find("'nvivo'") != std::string::npos);
+    CHECK(messageOf(d, "offsets.boundary-score").find("3 of 3") != std::string::npos);
+    CHECK(d.countCode("skipped.source-file-missing") == 1);  // the DOCX, and only it
+    REQUIRE(p.themes.size() == 2);
+    CHECK(p.themes[1].parent == p.themes[0].id);
+
+    qdx::Diagnostics w;
+    qdx::Project q = read(data("nvivo-mac-like.qdpx"), w, "codepoints");
+    CHECK(spanText(q, q.excerpts[0]) != "they can");
+}
+
+TEST_CASE("refi quirks: a .qdc pasted in as the project's CodeBook", "[quirks]")
+{
+    // A script's rewrite of a MAXQDA 24 project (a real file tried by hand): its CodeBook is
+    // a MAXQDA .qdc, namespace codebook:0:4 and its own origin, inside a project:1.0 file.
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("pasted-codebook-like.qdpx"), d);
+    REQUIRE(p.themes.size() == 2);
+    CHECK(p.themes[0].name == "Themes");
+    CHECK(p.themes[1].parent == p.themes[0].id);
+    CHECK(p.themes[0].description == "parent");
+    CHECK(p.sources.size() == 2);
+    CHECK(p.sets.size() == 1);
+    std::string ns = messageOf(d, "quirk.namespace");
+    CHECK(ns.find("<CodeBook>") != std::string::npos);
+    CHECK(ns.find("urn:QDA-XML:codebook:0:4") != std::string::npos);
+    CHECK(ns.find("(6 times)") != std::string::npos);  // CodeBook, Codes, 2 Code, 2 Description
+    CHECK(messageOf(d, "quirk.unknown-attribute-dropped").find("Build 241213") != std::string::npos);
+    CHECK(d.countCode("quirk.empty-description") == 1);
+    // the user who made 'paper 2' is not in <Users>: kept as read, reported
+    CHECK(messageOf(d, "quirk.dangling-reference").find("B0000000-0000-4000-8000-0000000000FF") != std::string::npos);
+
+    qdx::Diagnostics st;
+    CHECK_THROWS_AS(read(data("pasted-codebook-like.qdpx"), st, "auto", true), qdx::InputError);
+}
+
+TEST_CASE("refi quirks: a missing text file with the text inline loses nothing", "[quirks]")
+{
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("inline-text.qde"), d);
+    REQUIRE(p.sources.size() == 1);
+    REQUIRE(p.sources[0].text);
+    CHECK(*p.sources[0].text == "Some text that will be coded.");
+    REQUIRE(p.excerpts.size() == 1);
+    CHECK(spanText(p, p.excerpts[0]) == "text");
+    CHECK(d.countCode("skipped.source-file-missing") == 0);
+    CHECK(messageOf(d, "refi.text-inline").find("doc1.txt") != std::string::npos);
+    CHECK(p.ext.count("refi:links") == 0);  // <Links/> left no empty bag
+}
