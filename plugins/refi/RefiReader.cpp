@@ -210,6 +210,8 @@ private:
     void extraAttributes(std::string_view element, const XmlAttributes& a, Extensions* ext);
     Extensions& extOf(const Frame& f);
     void startCapture(std::string_view local, const XmlAttributes& a, Json* target, bool array);
+    /// Reports the attributes of a project's <CodeBook> (it has none in the schema) as dropped.
+    void codeBookAttributes(const XmlAttributes& a);
 
     // post-processing
     void resolveContents();
@@ -432,6 +434,18 @@ Extensions& Reader::extOf(const Frame& f)
     return _p.ext;
 }
 
+void Reader::codeBookAttributes(const XmlAttributes& a)
+{
+    // The project's <CodeBook> has no attributes, and no entity to keep them: a .qdc root pasted
+    // in keeps its origin here, OpenQDA a name, description and dates.
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        std::string_view n = a.name(i);
+        if (n == "schemaLocation" || n == "noNamespaceSchemaLocation") continue;
+        _q.add("quirk.unknown-attribute-dropped", "attribute '" + std::string(n) + "' (\"" + std::string(a.value(i)) +
+                                                      "\") is not allowed on the project's <CodeBook> and was dropped");
+    }
+}
+
 void Reader::startCapture(std::string_view local, const XmlAttributes& a, Json* target, bool array)
 {
     Json node = Json::object();
@@ -558,13 +572,16 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
         if (_codebook) {
             if (local == "Codes" || local == "Sets") f.ctx = Ctx::Container;
             else unknown();
+        } else if (local != "CodeBook" && text::asciiLower(std::string(local)) == "codebook") {
+            // OpenQDA's early exports: <Codebook>, after the Sources, its Codes without <Codes>
+            _q.add("quirk.element-case", "element <" + f.name + "> read as <CodeBook>");
+            f.name = "CodeBook";
+            f.ctx = Ctx::Container;
+            codeBookAttributes(a);
         } else if (local == "Users" || local == "CodeBook" || local == "Variables" || local == "Cases" ||
                    local == "Sources" || local == "Notes" || local == "Sets") {
             f.ctx = Ctx::Container;
-            // a .qdc root pasted in as the project's CodeBook keeps its origin, which has no place here
-            if (local == "CodeBook" && has(a, "origin"))
-                _q.add("quirk.unknown-attribute-dropped", "attribute 'origin' (\"" + attr(a, "origin") +
-                                                              "\") is not allowed on the project's <CodeBook> and was dropped");
+            if (local == "CodeBook") codeBookAttributes(a);
         } else if (local == "Links" || local == "Graphs") {
             Json& bag = _p.ext[local == "Links" ? key::kLinks : key::kGraphs];
             if (!bag.isArray()) bag = Json::array();
@@ -591,6 +608,9 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
         } else if (pn == "CodeBook" && local == "Codes") {
             f.ctx = Ctx::Container;
         } else if (pn == "Codes" && local == "Code") {
+            goto code;
+        } else if (pn == "CodeBook" && local == "Code") {
+            _q.add("quirk.codes-element-missing", "<Code> directly inside <CodeBook>, without <Codes> (read as if there)");
             goto code;
         } else if (pn == "Variables" && local == "Variable") {
             Attribute v;
@@ -1156,6 +1176,14 @@ const ZipReader::Entry* Reader::member(const std::string& rawPath, const std::st
         return e;
     }
     std::string lowName = text::asciiLower(name);
+    if (lowName.rfind("sources/", 0) == 0) {  // OpenQDA: internal://sources/<GUID>.txt
+        e = _zip->find(name);
+        if (e) {
+            _q.add("quirk.path-with-folder", "internal path '" + name + "' includes the sources/ folder (the spec's form is internal://" +
+                                                 name.substr(8) + ")", who);
+            return e;
+        }
+    }
     for (const auto& ent : _zip->entries()) {
         if (ent.isDirectory) continue;
         std::string n = text::asciiLower(ent.name);

@@ -365,3 +365,29 @@ TEST_CASE("refi quirks: a missing text file with the text inline loses nothing",
     CHECK(messageOf(d, "refi.text-inline").find("doc1.txt") != std::string::npos);
     CHECK(p.ext.count("refi:links") == 0);  // <Links/> left no empty bag
 }
+
+TEST_CASE("refi quirks: OpenQDA look-alike, <Codebook> after the Sources without <Codes>", "[quirks]")
+{
+    // An early OpenQDA export (a real file tried by hand) spelled <Codebook>: read as an
+    // unknown element, every code was lost and every coding dangled.
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("openqda-like.qdpx"), d);
+    REQUIRE(p.themes.size() == 3);  // the repeated Code is kept as a distinct theme, as everywhere
+    CHECK(p.themes[0].name == "Topics");
+    CHECK(p.themes[1].parent == p.themes[0].id);
+    REQUIRE(p.excerpts.size() == 1);
+    REQUIRE(p.excerpts[0].codings.size() == 1);
+    CHECK(p.excerpts[0].codings[0].theme == "D0000000-0000-4000-8000-000000000011");
+    CHECK(spanText(p, p.excerpts[0]) == "weather");  // internal://sources/<GUID>.txt found
+    CHECK(d.countCode("quirk.dangling-reference") == 0);
+    CHECK(d.countCode("quirk.unknown-element") == 0);
+    CHECK(d.countCode("skipped.source-file-missing") == 0);
+    CHECK(messageOf(d, "quirk.element-case").find("<Codebook>") != std::string::npos);
+    CHECK(messageOf(d, "quirk.codes-element-missing").find("(2 times)") != std::string::npos);
+    CHECK(messageOf(d, "quirk.path-with-folder").find("sources/D0000000") != std::string::npos);
+    CHECK(messageOf(d, "quirk.unknown-attribute-dropped").find("Project 1 Codebook") != std::string::npos);
+    CHECK(d.countCode("quirk.duplicate-guid") == 1);
+
+    qdx::Diagnostics st;
+    CHECK_THROWS_AS(read(data("openqda-like.qdpx"), st, "auto", true), qdx::InputError);
+}

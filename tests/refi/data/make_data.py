@@ -244,3 +244,31 @@ open('inline-text.qde', 'w').write('''<?xml version="1.0" encoding="utf-8"?>
   </Sources>
   <Links/>
 </Project>''')
+
+# --- OpenQDA (early exports): <Codebook> after the Sources with its Codes directly inside, a
+# description attribute on Project and Code, internal://sources/<GUID>.txt paths, a repeated Code ----
+t = 'We talked about the weather and the harvest.\n'
+qde = f'''<?xml version="1.0" encoding="UTF-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Project 1" description="about" origin="OpenQDA-0.0.0-abc"
+         creationDateTime="2025-05-22T11:23:02+02:00">
+    <Users><User id="1" guid="D0000000-0000-4000-8000-000000000001" name="User 1"/></Users>
+    <Sources>
+        <TextSource guid="D0000000-0000-4000-8000-000000000002" name="talk.txt"
+                    plainTextPath="internal://sources/D0000000-0000-4000-8000-000000000002.txt">
+            <PlainTextSelection guid="D0000000-0000-4000-8000-000000000003" startPosition="{t.index('weather')}" endPosition="{t.index('weather') + 7}"
+                                creatingUser="D0000000-0000-4000-8000-000000000001" creationDateTime="2025-08-25T12:06:26+02:00">
+                <Coding guid="D0000000-0000-4000-8000-000000000004" creatingUser="D0000000-0000-4000-8000-000000000001">
+                    <CodeRef targetGUID="D0000000-0000-4000-8000-000000000011"/>
+                </Coding>
+            </PlainTextSelection>
+        </TextSource>
+    </Sources>
+    <Codebook name="Project 1 Codebook" description="">
+        <Code guid="D0000000-0000-4000-8000-000000000010" name="Topics" description="" isCodable="true" color="#f885b9">
+            <Code guid="D0000000-0000-4000-8000-000000000011" name="Weather" description="" isCodable="true" color="#e2dcf7"/>
+        </Code>
+        <Code guid="D0000000-0000-4000-8000-000000000011" name="Weather" description="" isCodable="true" color="#e2dcf7"/>
+    </Codebook>
+</Project>
+'''
+zwrite('openqda-like.qdpx', [('project.qde', qde), ('sources/D0000000-0000-4000-8000-000000000002.txt', t)])
