@@ -391,3 +391,22 @@ TEST_CASE("refi quirks: OpenQDA look-alike, <Codebook> after the Sources without
     qdx::Diagnostics st;
     CHECK_THROWS_AS(read(data("openqda-like.qdpx"), st, "auto", true), qdx::InputError);
 }
+
+TEST_CASE("refi quirks: ATLAS.ti 26 look-alike, media outside and the XML named after the project", "[quirks]")
+{
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("atlasti26-like.qdpx"), d);
+    REQUIRE(p.sources.size() == 1);
+    CHECK(p.sources[0].kind == qdx::SourceKind::Video);
+    CHECK(p.sources[0].path == "relative:///1E2B0000-0000-4000-8000-000000000003.mov");  // reference kept
+    CHECK_FALSE(p.sources[0].content);                                                    // never read
+    REQUIRE(p.excerpts.size() == 3);
+    std::size_t codings = 0;
+    for (const auto& e : p.excerpts) codings += e.codings.size();
+    CHECK(codings == 4);
+    CHECK(p.excerpts[1].description == "Hello trying");  // a comment without a coding is kept
+    CHECK(d.countCode("quirk.qde-name") == 1);
+    CHECK(d.countCode("quirk.zero-length-selection") == 1);
+    CHECK(d.countCode("skipped.source-external") == 1);
+    CHECK(d.countCode("quirk.duplicate-guid") == 0);
+}

@@ -272,3 +272,26 @@ qde = f'''<?xml version="1.0" encoding="UTF-8"?>
 </Project>
 '''
 zwrite('openqda-like.qdpx', [('project.qde', qde), ('sources/D0000000-0000-4000-8000-000000000002.txt', t)])
+
+# --- ATLAS.ti 26 (macOS), as a third party documented two of its exports: the XML named after the
+# project (Trial.qde) and nothing else in the archive, the video outside it (relative:///<GUID>.mov
+# under an absolute basePath, no currentPath), comments as selection Descriptions, a 0 ms selection --
+U = '1E2B0000-0000-4000-8000-000000000001'
+def vsel(n, b, e, codes, desc=None):
+    g = f'1E2B0000-0000-4000-8000-00000000010{n}'
+    s = f'<VideoSelection guid="{g}" name="{b // 1000}s" begin="{b}" end="{e}" creatingUser="{U}" creationDateTime="2026-01-01T10:00:00Z">'
+    if desc:
+        s += f'<Description>{desc}</Description>'
+    for i, c in enumerate(codes):
+        s += (f'<Coding guid="1E2B0000-0000-4000-8000-0000000002{n}{i}" creatingUser="{U}" creationDateTime="2026-01-01T10:00:00Z">'
+              f'<CodeRef targetGUID="{c}"/></Coding>')
+    return s + '</VideoSelection>'
+A, B = '1E2B0000-0000-4000-8000-0000000000A1', '1E2B0000-0000-4000-8000-0000000000B1'
+qde = f'''<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" origin="ATLAS.ti 26.1.2" name="Trial" creatingUserGUID="{U}" creationDateTime="2026-01-01T09:00:00Z" basePath="/Users/someone/Desktop/Trial Media/Project Media" xmlns="urn:QDA-XML:project:1.0">
+<Users><User guid="{U}" name="someone"/></Users>
+<CodeBook><Codes><Code guid="{A}" name="hello" isCodable="true"/><Code guid="{B}" name="test" isCodable="true"/></Codes></CodeBook>
+<Sources><VideoSource guid="1E2B0000-0000-4000-8000-000000000002" name="clip-2.MP4" path="relative:///1E2B0000-0000-4000-8000-000000000003.mov" creatingUser="{U}" creationDateTime="2026-01-01T09:00:00Z">
+{vsel(1, 2274, 5000, [A, B])}{vsel(2, 21477, 21477, [], "Hello trying")}{vsel(3, 15100, 17000, [A, B], "two codes")}
+</VideoSource></Sources></Project>'''
+zwrite('atlasti26-like.qdpx', [('Trial.qde', qde)])
