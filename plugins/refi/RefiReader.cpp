@@ -413,8 +413,11 @@ Audit Reader::audit(const XmlAttributes& a)
 
 void Reader::extraAttributes(std::string_view element, const XmlAttributes& a, Extensions* ext)
 {
-    static const std::set<std::string, std::less<>> auditA{"creatingUser", "creationDateTime", "modifyingUser", "modifiedDateTime"};
-    static const std::map<std::string, std::set<std::string, std::less<>>, std::less<>> known{
+    // Called for every element: one hash of the element name, then a few
+    // comparisons of short names (ordered sets cost a comparison per tree level).
+    using Names = std::vector<std::string_view>;
+    static const Names auditA{"creatingUser", "creationDateTime", "modifyingUser", "modifiedDateTime"};
+    static const std::unordered_map<std::string_view, Names> known{
         {"Project", {"name", "origin", "creatingUserGUID", "creationDateTime", "modifyingUserGUID", "modifiedDateTime",
                      "basePath", "schemaLocation", "noNamespaceSchemaLocation"}},
         {"CodeBook", {"origin", "schemaLocation", "noNamespaceSchemaLocation"}},
@@ -447,7 +450,8 @@ void Reader::extraAttributes(std::string_view element, const XmlAttributes& a, E
                      element != "Set";
     for (std::size_t i = 0; i < a.size(); ++i) {
         std::string_view nv = a.name(i);
-        if (k->second.find(nv) != k->second.end() || (withAudit && auditA.find(nv) != auditA.end())) continue;
+        auto in = [nv](const Names& names) { return std::find(names.begin(), names.end(), nv) != names.end(); };
+        if (in(k->second) || (withAudit && in(auditA))) continue;
         std::string n(nv);
         if (ext) {
             Json& bag = (*ext)[key::kAttributes];
