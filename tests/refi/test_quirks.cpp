@@ -410,3 +410,34 @@ TEST_CASE("refi quirks: ATLAS.ti 26 look-alike, media outside and the XML named 
     CHECK(d.countCode("skipped.source-external") == 1);
     CHECK(d.countCode("quirk.duplicate-guid") == 0);
 }
+
+TEST_CASE("refi: duplicate GUIDs found after the parse are read again, nothing reported twice", "[quirks]")
+{
+    // The reader checks ids for duplicates once after the parse; on a duplicate it
+    // reads again checking as it goes. What the first parse reported (here a colour
+    // it could not read) must reach the caller once, and duplicates be handled.
+    for (bool dup : {false, true}) {
+        std::string second = dup ? "E0000001-0000-4000-8000-000000000001" : "E0000002-0000-4000-8000-000000000001";
+        std::string qde = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                          "<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"dups\" origin=\"qdx test\">"
+                          "<CodeBook><Codes><Code guid=\"CCCCCCCC-0000-4000-8000-000000000001\" name=\"A\" isCodable=\"true\" color=\"not a colour\"/></Codes></CodeBook>"
+                          "<Sources><TextSource guid=\"99999999-0000-4000-8000-000000000001\" name=\"s\">"
+                          "<PlainTextContent>Hello world</PlainTextContent>"
+                          "<PlainTextSelection guid=\"E0000001-0000-4000-8000-000000000001\" startPosition=\"0\" endPosition=\"5\"/>"
+                          "<PlainTextSelection guid=\"" + second + "\" startPosition=\"6\" endPosition=\"11\"/>"
+                          "</TextSource></Sources></Project>";
+        std::string path = tempDir() + "/dups-" + (dup ? "yes" : "no") + ".qde";
+        std::ofstream(path, std::ios::binary) << qde;
+        CAPTURE(dup);
+        qdx::Diagnostics d;
+        qdx::Project p = read(path, d);
+        REQUIRE(p.excerpts.size() == 2);
+        CHECK(d.countCode("lossy.theme-colour") == 1);
+        CHECK(d.countCode("quirk.duplicate-guid") == (dup ? 1u : 0u));
+        CHECK(qdx::normalizeId(p.excerpts[0].id) != qdx::normalizeId(p.excerpts[1].id));
+        CHECK(p.excerpts[0].id == "E0000001-0000-4000-8000-000000000001");
+        if (dup) CHECK(p.excerpts[1].ext.count("refi:guid") == 1);
+        qdx::Diagnostics st;
+        if (dup) CHECK_THROWS_AS(read(path, st, "auto", true), qdx::InputError);
+    }
+}

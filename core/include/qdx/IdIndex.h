@@ -15,6 +15,7 @@
 #include "qdx/Model.h"
 
 #include <cstdint>
+#include <stdexcept>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -36,6 +37,7 @@ public:
     /// for it and whether it was added.
     std::pair<V*, bool> emplace(std::string_view id, V value)
     {
+        if (id.size() > UINT32_MAX) throw std::length_error("IdIndex: an id of 4 GiB");
         if ((_size + 1) * 3 > _slots.size() * 2) rehash(_slots.empty() ? 16 : _slots.size() * 2);
         std::uint64_t h = hashOf(id);
         std::size_t mask = _slots.size() - 1;
@@ -43,12 +45,13 @@ public:
             Slot& s = _slots[i];
             if (s.hash == 0) {
                 s.hash = h;
-                s.key = id;
+                s.data = id.data();
+                s.size = static_cast<std::uint32_t>(id.size());
                 s.value = std::move(value);
                 ++_size;
                 return {&s.value, true};
             }
-            if (s.hash == h && IdEqual{}(s.key, id)) return {&s.value, false};
+            if (s.hash == h && IdEqual{}(s.key(), id)) return {&s.value, false};
         }
     }
 
@@ -61,7 +64,7 @@ public:
         for (std::size_t i = h & mask;; i = (i + 1) & mask) {
             const Slot& s = _slots[i];
             if (s.hash == 0) return nullptr;
-            if (s.hash == h && IdEqual{}(s.key, id)) return &s.value;
+            if (s.hash == h && IdEqual{}(s.key(), id)) return &s.value;
         }
     }
     V* find(std::string_view id) { return const_cast<V*>(static_cast<const IdIndex&>(*this).find(id)); }
@@ -70,10 +73,12 @@ public:
     std::size_t size() const { return _size; }
 
 private:
-    struct Slot {
+    struct Slot {  // 24 bytes for a one-byte value (millions of them)
         std::uint64_t hash = 0;  // 0: empty
-        std::string_view key;
+        const char* data = nullptr;
+        std::uint32_t size = 0;
         V value{};
+        std::string_view key() const { return {data, size}; }
     };
 
     static std::uint64_t hashOf(std::string_view id)
