@@ -176,6 +176,38 @@ struct Frame {
     std::size_t pending = SIZE_MAX;  // index into _texts of a source, Representation or Transcript
 };
 
+/// The open elements. A popped frame keeps its storage for the next element
+/// at its depth, so the strings of a frame (its name, the owner's id) are
+/// assigned into capacity they already have instead of allocated per element.
+class FrameStack {
+public:
+    bool empty() const { return _size == 0; }
+    std::size_t size() const { return _size; }
+    Frame& back() { return _frames[_size - 1]; }
+    const Frame* begin() const { return _frames.data(); }
+    const Frame* end() const { return _frames.data() + _size; }
+    /// The frame the next element fills (not open until push()); any reference
+    /// into the stack taken before this call may be invalidated by it.
+    Frame& next()
+    {
+        if (_size == _frames.size()) _frames.emplace_back();
+        Frame& f = _frames[_size];
+        f.ctx = Ctx::Ignore;
+        f.idx = f.idx2 = 0;
+        f.pending = SIZE_MAX;
+        f.name.clear();
+        f.ownerId.clear();
+        return f;
+    }
+    /// Opens the frame next() gave.
+    void push() { ++_size; }
+    void pop() { --_size; }
+
+private:
+    std::vector<Frame> _frames;
+    std::size_t _size = 0;
+};
+
 struct PendingText {
     std::size_t source = 0;
     std::size_t transcript = SIZE_MAX;  // SIZE_MAX = the source itself
@@ -274,7 +306,7 @@ private:
     Profile _profile = Profile::CodePoints;
     std::string _profileWhy;
 
-    std::vector<Frame> _stack;
+    FrameStack _stack;
     std::string _text;
     bool _collect = false;
     // raw capture of elements outside the model
@@ -487,7 +519,7 @@ Extensions& Reader::extOf(const Frame& f)
     default: break;
     }
     // the nearest entity below
-    for (auto it = _stack.rbegin(); it != _stack.rend(); ++it)
+    for (auto it = std::make_reverse_iterator(_stack.end()); it != std::make_reverse_iterator(_stack.begin()); ++it)
         if (&*it != &f && it->ctx != Ctx::Container && it->ctx != Ctx::Root && it->ctx != Ctx::Ignore &&
             it->ctx != Ctx::TextCap && it->ctx != Ctx::Ref && it->ctx != Ctx::Capture && it->ctx != Ctx::VarValue &&
             it->ctx != Ctx::Value)
@@ -542,11 +574,12 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
         return;
     }
 
-    Frame f;
-    f.name = std::string(local);
+    Frame& f = _stack.next();  // first: it may move the frames below
+    f.name.assign(local);
     const Frame* parent = _stack.empty() ? nullptr : &_stack.back();
     const Ctx pc = parent ? parent->ctx : Ctx::Root;
-    const std::string& pn = parent ? parent->name : std::string();
+    static const std::string kNoName;
+    const std::string& pn = parent ? parent->name : kNoName;
     if (parent) f.ownerId = parent->ownerId;
     _collect = false;
 
@@ -609,7 +642,7 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
         } else {
             throw InputError(where(), "root element <" + f.name + "> is neither a REFI-QDA Project nor a CodeBook");
         }
-        _stack.push_back(std::move(f));
+        _stack.push();
         return;
     }
 
@@ -624,7 +657,7 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
         f.ctx = Ctx::TextCap;
         _collect = true;
         _text.clear();
-        _stack.push_back(std::move(f));
+        _stack.push();
         return;
     }
 
@@ -1041,7 +1074,7 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
         unknown();
         break;
     }
-    _stack.push_back(std::move(f));
+    _stack.push();
     return;
 
 code : {
@@ -1069,7 +1102,7 @@ code : {
     f.idx = _p.themes.size();
     f.ownerId = t.id;
     _p.themes.push_back(std::move(t));
-    _stack.push_back(std::move(f));
+    _stack.push();
 }
 }
 
@@ -1103,12 +1136,12 @@ void Reader::endElement(std::string_view, std::string_view local)
         }
         _capTarget = nullptr;
         _collect = false;
-        _stack.pop_back();
+        _stack.pop();
         return;
     }
     if (_stack.empty()) return;
-    Frame f = std::move(_stack.back());
-    _stack.pop_back();
+    Frame& f = _stack.back();  // stays valid: nothing is pushed until the next element
+    _stack.pop();
     const Frame* parent = _stack.empty() ? nullptr : &_stack.back();
     (void)local;
 
