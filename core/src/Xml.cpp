@@ -125,7 +125,7 @@ public:
             }
             XmlEngine e = choose(head, final);
             if (e == XmlEngine::Auto) {
-                if (_head.empty()) _head.assign(data, len);
+                if (_head.empty() && len) _head.assign(data, len);
                 return;
             }
             start(e);

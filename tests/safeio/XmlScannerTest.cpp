@@ -444,6 +444,11 @@ TEST_CASE("the engine follows the encoding", "[xmlscan]")
     CHECK(utf16.log == "<|r>T[\xc3\xa9]</|r>");
     // Declared UTF-8 but not: both refuse.
     requireSame("<?xml version=\"1.0\" encoding=\"UTF-8\"?><r>\xe9</r>", "Latin-1 bytes declared UTF-8");
+    // A declaration that does not end within 64 KiB: expat decides.
+    std::string longDecl = "<?xml version=\"1.0\"" + std::string(70000, ' ') + "encoding=\"ISO-8859-1\"?><r>\xe9</r>";
+    Outcome viaExpat = outcome(longDecl, XmlEngine::Auto, 4096);
+    CHECK(viaExpat.ok);
+    CHECK(viaExpat.events == "<|r>T[\xc3\xa9]</|r>");
     // A forced scanner refuses other encodings instead of misreading them.
     CHECK_FALSE(outcome("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><r/>", XmlEngine::Scanner).ok);
     // The choice waits for the declaration's end, byte by byte.
