@@ -165,46 +165,43 @@ struct Counter {
     void advance(const char* a, const char* b)
     {
         if (a >= b) return;
-        bool cr = std::memchr(a, '\r', static_cast<std::size_t>(b - a)) != nullptr;
-        if (cr || (afterCr && *a == '\n')) {
-            for (; a < b; ++a) {
-                char c = *a;
-                if (c == '\r') {
-                    ++line;
-                    column = 0;
-                    afterCr = true;
-                    continue;
-                }
-                if (c == '\n') {
-                    if (!afterCr) ++line;
-                    column = 0;
-                } else if ((static_cast<unsigned char>(c) & 0xc0) != 0x80) {
-                    ++column;
-                }
-                afterCr = false;
-            }
-            return;
-        }
-        long long lines = 0;
+        // Line ends: every LF and every CR, less each LF right after a CR
+        // (CR LF is one line end, also across the previous range's end).
+        long long lf = 0, cr = 0, pairs = (afterCr && *a == '\n') ? 1 : 0;
         const char* p = a;
 #if defined(__SSE2__)
-        const __m128i lf = _mm_set1_epi8('\n');
-        for (; b - p >= 16; p += 16) {
+        const __m128i vlf = _mm_set1_epi8('\n'), vcr = _mm_set1_epi8('\r');
+        for (; b - p >= 17; p += 16) {
             __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-            lines += __builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, lf))));
+            __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1));
+            __m128i isCr = _mm_cmpeq_epi8(x, vcr);
+            lf += __builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, vlf))));
+            unsigned crBits = static_cast<unsigned>(_mm_movemask_epi8(isCr));
+            if (crBits) {
+                cr += __builtin_popcount(crBits);
+                pairs += __builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(isCr, _mm_cmpeq_epi8(y, vlf)))));
+            }
         }
 #endif
-        for (; p < b; ++p) lines += *p == '\n';
-        const char* tail = a;
-        if (lines) {
-            const char* q = b;
-            while (q[-1] != '\n') --q;
-            tail = q;
-            column = 0;
+        for (; p < b; ++p) {
+            if (*p == '\n') ++lf;
+            if (*p == '\r') {
+                ++cr;
+                if (p + 1 < b && p[1] == '\n') ++pairs;
+            }
         }
-        line += lines;
+        const char* tail = a;
+        if (lf + cr) {
+            const char* q = b;
+            while (q > a && q[-1] != '\n' && q[-1] != '\r') --q;
+            if (q > a) {
+                tail = q;
+                column = 0;
+            }
+        }
+        line += lf + cr - pairs;
         column += static_cast<long long>(static_cast<std::size_t>(b - tail) - continuationBytes(tail, b));
-        afterCr = false;
+        afterCr = b[-1] == '\r';
     }
 };
 

@@ -509,4 +509,16 @@ TEST_CASE("error positions: lines as expat counts them", "[xmlscan]")
         CHECK(ours.line == ref.line);
         CHECK(ours.column == ref.column);
     }
+    // Line ends of every kind across every chunk border.
+    std::string mixed = "<r>\r\n\r\r\n\n\r";
+    for (int i = 0; i < 40; ++i) mixed += (i % 3 == 0 ? "ab\r\n" : i % 3 == 1 ? "\xc3\xa9\r" : "x\n");
+    mixed += "  \xe8\xaa\x9e\x01</r>";
+    Outcome ref = outcome(mixed, XmlEngine::Expat);
+    REQUIRE_FALSE(ref.ok);
+    for (std::size_t chunk = 1; chunk <= 40; ++chunk) {
+        Outcome ours = outcome(mixed, XmlEngine::Scanner, chunk);
+        INFO("chunk " << chunk << " expat " << ref.line << ":" << ref.column << " scanner " << ours.line << ":" << ours.column);
+        CHECK(ours.line == ref.line);
+        CHECK(ours.column == ref.column);
+    }
 }
