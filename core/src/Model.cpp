@@ -169,6 +169,7 @@ bool IdEqual::operator()(std::string_view a, std::string_view b) const noexcept 
     a = idCore(a);
     b = idCore(b);
     if (a.size() != b.size()) return false;
+    if (std::memcmp(a.data(), b.data(), a.size()) == 0) return true;  // most equal ids are spelt alike
     for (std::size_t i = 0; i < a.size(); ++i)
         if (foldAscii(a[i]) != foldAscii(b[i])) return false;
     return true;

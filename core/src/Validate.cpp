@@ -1,4 +1,5 @@
 #include "qdx/Validate.h"
+#include "qdx/IdIndex.h"
 
 #include "qdx/Text.h"
 
@@ -7,7 +8,6 @@
 #include <memory>
 #include <set>
 #include <string_view>
-#include <unordered_map>
 
 namespace qdx {
 
@@ -59,7 +59,7 @@ const char* kindName(Kind k) {
 /// Hashed by the model's own id strings (views; the model outlives the
 /// check), compared as normalizeId() compares: no copies of millions of ids.
 template <class V>
-using IdMap = std::unordered_map<std::string_view, V, IdHash, IdEqual>;
+using IdMap = IdIndex<V>;
 
 /// The places of problems ("excerpts[ID].codings[2].theme") are only built
 /// when there is a problem: they are passed as functions returning them.
@@ -95,9 +95,9 @@ private:
                 problem("missing-id", id, place(), std::string("a ") + kindName(kind) + " has no id");
                 return;
             }
-            auto [it, fresh] = _kinds.emplace(id, kind);
+            auto [other, fresh] = _kinds.emplace(id, kind);
             if (!fresh)
-                problem("duplicate-id", id, place(), "id '" + id + "' is used twice (also by a " + kindName(it->second) + ")");
+                problem("duplicate-id", id, place(), "id '" + id + "' is used twice (also by a " + kindName(*other) + ")");
         };
         for (const auto& u : _p.users) reg(Kind::User, u.id, [&] { return "users[" + u.id + "]"; });
         for (const auto& t : _p.themes) reg(Kind::Theme, t.id, [&] { return "themes[" + t.id + "]"; });
@@ -118,8 +118,8 @@ private:
     }
 
     bool is(const std::string& id, Kind kind) const {
-        auto it = _kinds.find(id);
-        return it != _kinds.end() && it->second == kind;
+        const Kind* k = _kinds.find(id);
+        return k && *k == kind;
     }
 
     template <class Place>
@@ -163,19 +163,19 @@ private:
     }
 
     void checkAttributes() {
-        for (const auto& a : _p.attributes) _attrTypes[a.id] = a.type;
+        for (const auto& a : _p.attributes) *_attrTypes.emplace(a.id, a.type).first = a.type;  // the last one wins
     }
 
     void checkValues(const std::vector<AttributeValue>& vals, const std::string& entity, const std::string& place) {
         for (const auto& v : vals) {
-            auto it = _attrTypes.find(v.attribute);
-            if (it == _attrTypes.end()) {
+            const AttributeType* type = _attrTypes.find(v.attribute);
+            if (!type) {
                 problem("dangling-reference", entity, place + ".values", "attribute '" + v.attribute + "' does not exist");
                 continue;
             }
-            if (!validValue(it->second, v.value))
+            if (!validValue(*type, v.value))
                 problem("bad-value", entity, place + ".values[" + v.attribute + "]",
-                        "'" + v.value + "' is not a valid " + toString(it->second));
+                        "'" + v.value + "' is not a valid " + toString(*type));
         }
     }
 
@@ -197,7 +197,7 @@ private:
                                 "position " + std::to_string(sp.position) + " lies outside the transcript (length " +
                                     std::to_string(len) + ")");
             }
-            _sources[s.id] = &s;
+            *_sources.emplace(s.id, &s).first = &s;  // the last one wins
         }
     }
 
@@ -211,12 +211,12 @@ private:
                 ref(c.theme, Kind::Theme, e.id, [&] { return cp() + ".theme"; });
                 if (!c.creator.empty()) ref(c.creator, Kind::User, e.id, [&] { return cp() + ".creator"; });
             }
-            auto sit = _sources.find(e.source);
-            if (sit == _sources.end()) {
+            const Source* const* found = _sources.find(e.source);
+            if (!found) {
                 problem("dangling-reference", e.id, place() + ".source", "source '" + e.source + "' does not exist");
                 continue;
             }
-            const Source& s = *sit->second;
+            const Source& s = **found;
             if (auto* span = std::get_if<TextSpan>(&e.anchor)) {
                 if (!s.text) {
                     // The text did not come with the project (a bare .qde, a table without
@@ -225,8 +225,13 @@ private:
                         problem("span-out-of-range", e.id, place() + ".anchor", "span is negative or inverted");
                     continue;
                 }
-                auto& index = _textIndex[&s];  // one pass over each text, not one per excerpt
-                if (!index) index = std::make_unique<text::CodePointIndex>(*s.text);
+                if (_lastIndexed != &s) {  // one pass over each text, not one per excerpt
+                    auto& made = _textIndex[&s];
+                    if (!made) made = std::make_unique<text::CodePointIndex>(*s.text);
+                    _lastIndexed = &s;
+                    _lastIndex = made.get();
+                }
+                const auto& index = _lastIndex;
                 auto len = index->length();
                 if (span->start < 0 || span->end < span->start || span->end > len) {
                     problem("span-out-of-range", e.id, place() + ".anchor",
@@ -271,7 +276,7 @@ private:
         for (const auto& m : _p.memos) {
             std::string place = "memos[" + m.id + "]";
             for (const auto& t : m.targets)
-                if (!_kinds.count(t))
+                if (!_kinds.contains(t))
                     problem("dangling-reference", m.id, place + ".targets", "target '" + t + "' does not exist");
             checkUser([&] { return place + ".audit"; }, m.audit, m.id);
         }
@@ -303,6 +308,8 @@ private:
     IdMap<AttributeType> _attrTypes;
     IdMap<const Source*> _sources;
     std::map<const Source*, std::unique_ptr<text::CodePointIndex>> _textIndex;
+    const Source* _lastIndexed = nullptr;  // excerpts come grouped by source: the last index used
+    const text::CodePointIndex* _lastIndex = nullptr;
 };
 
 } // namespace

@@ -44,6 +44,14 @@ Profile profileFromOrigin(std::string_view origin)
     return Profile::CodePoints;
 }
 
+namespace {
+// (std::isxdigit is a call into the C library per character, and asks the locale.)
+inline bool isHexDigit(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+}  // namespace
+
 bool isGuid(std::string_view s)
 {
     if (s.size() == 38) {
@@ -54,7 +62,7 @@ bool isGuid(std::string_view s)
     for (std::size_t i = 0; i < 36; ++i) {
         if (i == 8 || i == 13 || i == 18 || i == 23) {
             if (s[i] != '-') return false;
-        } else if (!std::isxdigit(static_cast<unsigned char>(s[i]))) {
+        } else if (!isHexDigit(s[i])) {
             return false;
         }
     }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -84,6 +85,23 @@ bool onWordBoundaries(std::string_view whole, const CodePointIndex& ci, std::int
 
 /// A set of 64-bit hashes, open addressing (a node-based set costs an
 /// allocation and a cache miss per id: 10^6 codings are 2·10^6 ids).
+/// Thrown by a reader that deferred its duplicate check and found two equal ids.
+struct DuplicateIds {};
+
+/// Sorts 64-bit keys by bytes, least significant first (8 counting passes over
+/// sequential memory; a comparison sort of millions of keys costs more).
+void radixSort(std::vector<std::uint64_t>& v)
+{
+    std::vector<std::uint64_t> tmp(v.size());
+    for (unsigned shift = 0; shift < 64; shift += 8) {
+        std::size_t count[257] = {};
+        for (std::uint64_t x : v) ++count[((x >> shift) & 0xFF) + 1];
+        for (int i = 0; i < 256; ++i) count[i + 1] += count[i];
+        for (std::uint64_t x : v) tmp[count[(x >> shift) & 0xFF]++] = x;
+        v.swap(tmp);
+    }
+}
+
 class HashSet {
 public:
     /// Inserts; false when the hash was there already.
@@ -158,6 +176,38 @@ struct Frame {
     std::size_t pending = SIZE_MAX;  // index into _texts of a source, Representation or Transcript
 };
 
+/// The open elements. A popped frame keeps its storage for the next element
+/// at its depth, so the strings of a frame (its name, the owner's id) are
+/// assigned into capacity they already have instead of allocated per element.
+class FrameStack {
+public:
+    bool empty() const { return _size == 0; }
+    std::size_t size() const { return _size; }
+    Frame& back() { return _frames[_size - 1]; }
+    const Frame* begin() const { return _frames.data(); }
+    const Frame* end() const { return _frames.data() + _size; }
+    /// The frame the next element fills (not open until push()); any reference
+    /// into the stack taken before this call may be invalidated by it.
+    Frame& next()
+    {
+        if (_size == _frames.size()) _frames.emplace_back();
+        Frame& f = _frames[_size];
+        f.ctx = Ctx::Ignore;
+        f.idx = f.idx2 = 0;
+        f.pending = SIZE_MAX;
+        f.name.clear();
+        f.ownerId.clear();
+        return f;
+    }
+    /// Opens the frame next() gave.
+    void push() { ++_size; }
+    void pop() { --_size; }
+
+private:
+    std::vector<Frame> _frames;
+    std::size_t _size = 0;
+};
+
 struct PendingText {
     std::size_t source = 0;
     std::size_t transcript = SIZE_MAX;  // SIZE_MAX = the source itself
@@ -178,7 +228,19 @@ struct RawSpan {
 
 class Reader final : public XmlHandler {
 public:
-    Reader(const Input& in, const ReadOptions& o, Diagnostics& d) : _in(in), _opts(o), _diag(d) {}
+    /// With `deferDuplicates`, ids are not checked for duplicates while parsing:
+    /// their hashes are kept in document order and compared once after the parse,
+    /// and run() throws DuplicateIds when two are equal (the caller then reads
+    /// again without deferring, which handles duplicates as they come).
+    Reader(const Input& in, const ReadOptions& o, Diagnostics& d, bool deferDuplicates)
+        : _in(in), _opts(o), _sink(d), _deferDuplicates(deferDuplicates)
+    {
+        if (_deferDuplicates) {  // parse-time diagnostics wait until the ids are known to be distinct
+            _parseDiag.setStrict(d.strict());
+            _parseDiag.setPerCodeLimit(0);
+            _diag = &_parseDiag;
+        }
+    }
 
     Project run();
 
@@ -188,18 +250,34 @@ public:
 
 private:
     // identifiers
-    std::string claim(const std::string& raw, const char* what, Extensions& ext);
+    /// `id` as tok() gives it (trimmed); returns the id the entity gets.
+    std::string claim(std::string id, const char* what, Extensions& ext);
     /// Ids as read -> the id of the entity, looked up as normalizeId() compares (braces, case).
     using IdTable = std::unordered_map<std::string, std::string, IdHash, IdEqual>;
     std::string resolve(const IdTable& m, const std::string& raw, const char* what);
     void remember(IdTable& m, const std::string& id) { m.emplace(id, id); }
+    /// Resolves, while parsing, a reference of a selection or coding to a user or
+    /// code read before it (REFI writes Users and the CodeBook before the Sources),
+    /// while its text is still in cache; resolveReferences() then need not walk
+    /// every coding again. Sets `pending` when it cannot (a dangling or forward
+    /// reference), and resolveReferences() resolves (or reports) as before.
+    void resolveNow(const IdTable& m, std::string& id, bool& pending)
+    {
+        if (id.empty() || pending) return;
+        auto it = m.find(id);
+        if (it == m.end()) pending = true;
+        else if (it->second != id) id.assign(it->second);
+    }
     Audit audit(const XmlAttributes& a);
     void checkDate(const std::string& d);
     void extraAttributes(std::string_view element, const XmlAttributes& a, Extensions* ext);
     Extensions& extOf(const Frame& f);
     void startCapture(std::string_view local, const XmlAttributes& a, Json* target, bool array);
+    /// Reports the attributes of a project's <CodeBook> (it has none in the schema) as dropped.
+    void codeBookAttributes(const XmlAttributes& a);
 
     // post-processing
+    void parse(std::istream& in);
     void resolveContents();
     std::string loadText(const ZipReader::Entry& e, const std::string& who);
     const ZipReader::Entry* member(const std::string& path, const std::string& who, bool& external);
@@ -210,15 +288,25 @@ private:
 
     const Input& _in;
     ReadOptions _opts;
-    Diagnostics& _diag;
+    Diagnostics& _sink;            // the caller's diagnostics
+    Diagnostics _parseDiag;        // deferred: what the parse reported, until the ids are checked
+    Diagnostics* _diag = &_sink;   // where diagnostics go now
+    /// Deferred: hands what the parse reported to the caller's diagnostics.
+    void releaseParseDiagnostics()
+    {
+        if (_diag == &_sink) return;
+        _diag = &_sink;
+        for (const Diagnostic& d : _parseDiag.all()) _sink.report(d);
+    }
     std::shared_ptr<ZipReader> _zip;
     std::string _member;
     Project _p;
     bool _codebook = false;
+    std::string _rootNs;  ///< namespace of the root element; children in another one are a quirk
     Profile _profile = Profile::CodePoints;
     std::string _profileWhy;
 
-    std::vector<Frame> _stack;
+    FrameStack _stack;
     std::string _text;
     bool _collect = false;
     // raw capture of elements outside the model
@@ -231,6 +319,12 @@ private:
     bool seen(const std::string& id);
     bool anyIdEquals(const std::string& id) const;
     HashSet _idHashes;
+    const bool _deferDuplicates;
+    std::vector<std::uint64_t> _claimedHashes;  // deferred: the hash of every id claimed
+    /// Deferred: whether two claimed ids hash alike (frees the hashes).
+    bool anyEqualClaimedHashes();
+    bool _themeRefsPending = false;  // some coding's CodeRef was not resolved while parsing
+    bool _userRefsPending = false;   // some selection's or coding's user was not
     IdTable _themes, _sources, _excerpts, _memos, _attrs, _users, _transcripts, _syncs, _cases, _sets;
     std::size_t _anon = 0;
 
@@ -251,9 +345,8 @@ private:
 
 // ---------------------------------------------------------------------------------------------
 
-std::string Reader::claim(const std::string& raw, const char* what, Extensions& ext)
+std::string Reader::claim(std::string id, const char* what, Extensions& ext)
 {
-    std::string id = trim(raw);
     if (id.empty()) {
         _q.add("quirk.missing-guid", std::string("a ") + what + " without a guid got a derived id");
         id = derivedUuid(std::string("missing:") + what + ":" + std::to_string(++_anon));
@@ -279,8 +372,21 @@ std::string Reader::claim(const std::string& raw, const char* what, Extensions& 
 
 bool Reader::seen(const std::string& id)
 {
-    if (_idHashes.insert(IdHash{}(id))) return false;
+    std::uint64_t h = IdHash{}(id);
+    if (_deferDuplicates) {  // sequential appends instead of random probes of a table of millions
+        _claimedHashes.push_back(h);
+        return false;
+    }
+    if (_idHashes.insert(h)) return false;
     return anyIdEquals(id);
+}
+
+bool Reader::anyEqualClaimedHashes()
+{
+    std::vector<std::uint64_t> h = std::move(_claimedHashes);
+    _claimedHashes = {};
+    radixSort(h);
+    return std::adjacent_find(h.begin(), h.end()) != h.end();
 }
 
 bool Reader::anyIdEquals(const std::string& id) const
@@ -323,7 +429,7 @@ void Reader::checkDate(const std::string& d)
     std::string_view time = std::string_view(d).substr(t + 1);
     if (time.find('Z') == std::string_view::npos && time.find('+') == std::string_view::npos && time.find('-') == std::string_view::npos) {
         _floatingDates = true;
-        _diag.info("refi.date-floating", "date-times without a time zone (e.g. " + d + ") are kept as floating local times",
+        _diag->info("refi.date-floating", "date-times without a time zone (e.g. " + d + ") are kept as floating local times",
                    {}, where());
     }
 }
@@ -342,8 +448,11 @@ Audit Reader::audit(const XmlAttributes& a)
 
 void Reader::extraAttributes(std::string_view element, const XmlAttributes& a, Extensions* ext)
 {
-    static const std::set<std::string, std::less<>> auditA{"creatingUser", "creationDateTime", "modifyingUser", "modifiedDateTime"};
-    static const std::map<std::string, std::set<std::string, std::less<>>, std::less<>> known{
+    // Called for every element: one hash of the element name, then a few
+    // comparisons of short names (ordered sets cost a comparison per tree level).
+    using Names = std::vector<std::string_view>;
+    static const Names auditA{"creatingUser", "creationDateTime", "modifyingUser", "modifiedDateTime"};
+    static const std::unordered_map<std::string_view, Names> known{
         {"Project", {"name", "origin", "creatingUserGUID", "creationDateTime", "modifyingUserGUID", "modifiedDateTime",
                      "basePath", "schemaLocation", "noNamespaceSchemaLocation"}},
         {"CodeBook", {"origin", "schemaLocation", "noNamespaceSchemaLocation"}},
@@ -376,7 +485,8 @@ void Reader::extraAttributes(std::string_view element, const XmlAttributes& a, E
                      element != "Set";
     for (std::size_t i = 0; i < a.size(); ++i) {
         std::string_view nv = a.name(i);
-        if (k->second.find(nv) != k->second.end() || (withAudit && auditA.find(nv) != auditA.end())) continue;
+        auto in = [nv](const Names& names) { return std::find(names.begin(), names.end(), nv) != names.end(); };
+        if (in(k->second) || (withAudit && in(auditA))) continue;
         std::string n(nv);
         if (ext) {
             Json& bag = (*ext)[key::kAttributes];
@@ -409,12 +519,24 @@ Extensions& Reader::extOf(const Frame& f)
     default: break;
     }
     // the nearest entity below
-    for (auto it = _stack.rbegin(); it != _stack.rend(); ++it)
+    for (auto it = std::make_reverse_iterator(_stack.end()); it != std::make_reverse_iterator(_stack.begin()); ++it)
         if (&*it != &f && it->ctx != Ctx::Container && it->ctx != Ctx::Root && it->ctx != Ctx::Ignore &&
             it->ctx != Ctx::TextCap && it->ctx != Ctx::Ref && it->ctx != Ctx::Capture && it->ctx != Ctx::VarValue &&
             it->ctx != Ctx::Value)
             return extOf(*it);
     return _p.ext;
+}
+
+void Reader::codeBookAttributes(const XmlAttributes& a)
+{
+    // The project's <CodeBook> has no attributes, and no entity to keep them: a .qdc root pasted
+    // in keeps its origin here, OpenQDA a name, description and dates.
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        std::string_view n = a.name(i);
+        if (n == "schemaLocation" || n == "noNamespaceSchemaLocation") continue;
+        _q.add("quirk.unknown-attribute-dropped", "attribute '" + std::string(n) + "' (\"" + std::string(a.value(i)) +
+                                                      "\") is not allowed on the project's <CodeBook> and was dropped");
+    }
 }
 
 void Reader::startCapture(std::string_view local, const XmlAttributes& a, Json* target, bool array)
@@ -452,11 +574,12 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
         return;
     }
 
-    Frame f;
-    f.name = std::string(local);
+    Frame& f = _stack.next();  // first: it may move the frames below
+    f.name.assign(local);
     const Frame* parent = _stack.empty() ? nullptr : &_stack.back();
     const Ctx pc = parent ? parent->ctx : Ctx::Root;
-    const std::string& pn = parent ? parent->name : std::string();
+    static const std::string kNoName;
+    const std::string& pn = parent ? parent->name : kNoName;
     if (parent) f.ownerId = parent->ownerId;
     _collect = false;
 
@@ -483,6 +606,7 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
             }
             f.ctx = Ctx::Root;
             f.ownerId.clear();
+            _rootNs = nsS;
             if (_codebook) {
                 _p.origin = attr(a, "origin");
             } else {
@@ -518,16 +642,22 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
         } else {
             throw InputError(where(), "root element <" + f.name + "> is neither a REFI-QDA Project nor a CodeBook");
         }
-        _stack.push_back(std::move(f));
+        _stack.push();
         return;
     }
+
+    // A part written in another namespace (a tool that pastes a MAXQDA .qdc, namespace
+    // codebook:0:4, into a project as its <CodeBook>) is read by local names, and said.
+    if (ns != _rootNs)
+        _q.add("quirk.namespace", "element <" + f.name + "> inside <" + pn + "> is in the namespace '" +
+                                      std::string(ns) + "', not the document's '" + _rootNs + "'; read as part of it");
 
     // Text-carrying leaves
     if (local == "Description" || local == "PlainTextContent") {
         f.ctx = Ctx::TextCap;
         _collect = true;
         _text.clear();
-        _stack.push_back(std::move(f));
+        _stack.push();
         return;
     }
 
@@ -536,9 +666,16 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
         if (_codebook) {
             if (local == "Codes" || local == "Sets") f.ctx = Ctx::Container;
             else unknown();
+        } else if (local != "CodeBook" && text::asciiLower(std::string(local)) == "codebook") {
+            // OpenQDA's early exports: <Codebook>, after the Sources, its Codes without <Codes>
+            _q.add("quirk.element-case", "element <" + f.name + "> read as <CodeBook>");
+            f.name = "CodeBook";
+            f.ctx = Ctx::Container;
+            codeBookAttributes(a);
         } else if (local == "Users" || local == "CodeBook" || local == "Variables" || local == "Cases" ||
                    local == "Sources" || local == "Notes" || local == "Sets") {
             f.ctx = Ctx::Container;
+            if (local == "CodeBook") codeBookAttributes(a);
         } else if (local == "Links" || local == "Graphs") {
             Json& bag = _p.ext[local == "Links" ? key::kLinks : key::kGraphs];
             if (!bag.isArray()) bag = Json::array();
@@ -565,6 +702,9 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
         } else if (pn == "CodeBook" && local == "Codes") {
             f.ctx = Ctx::Container;
         } else if (pn == "Codes" && local == "Code") {
+            goto code;
+        } else if (pn == "CodeBook" && local == "Code") {
+            _q.add("quirk.codes-element-missing", "<Code> directly inside <CodeBook>, without <Codes> (read as if there)");
             goto code;
         } else if (pn == "Variables" && local == "Variable") {
             Attribute v;
@@ -704,6 +844,8 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
             e.source = src.id;
             e.name = attr(a, "name");
             e.audit = audit(a);
+            resolveNow(_users, e.audit.creator, _userRefsPending);
+            resolveNow(_users, e.audit.modifier, _userRefsPending);
             extraAttributes(local, a, &e.ext);
             f.ctx = Ctx::Excerpt;
             f.idx = _p.excerpts.size();
@@ -794,7 +936,7 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
             // the Representation's text is the PDF's text
             _texts[parent->pending].plainTextPath = tok(a, "plainTextPath");
             if (!tok(a, "richTextPath").empty())
-                _diag.lossy("lossy.representation-rich-text", "the rich text of a PDF Representation (" + tok(a, "richTextPath") + ") is not kept; its plain text is", src.id, {}, where());
+                _diag->lossy("lossy.representation-rich-text", "the rich text of a PDF Representation (" + tok(a, "richTextPath") + ") is not kept; its plain text is", src.id, {}, where());
             f.pending = parent->pending;
             f.ctx = Ctx::PdfRep;
             f.idx = parent->idx;
@@ -813,6 +955,7 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
             Coding c;
             c.id = claim(cg, "Coding", c.ext);
             c.creator = tok(a, "creatingUser");
+            resolveNow(_users, c.creator, _userRefsPending);
             c.created = tok(a, "creationDateTime");
             checkDate(c.created);
             e.codings.push_back(std::move(c));
@@ -841,6 +984,7 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
             Coding c;
             c.id = claim(tok(a, "guid"), "Coding", c.ext);
             c.creator = tok(a, "creatingUser");
+            resolveNow(_users, c.creator, _userRefsPending);
             c.created = tok(a, "creationDateTime");
             checkDate(c.created);
             extraAttributes(local, a, &c.ext);
@@ -864,7 +1008,10 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
         if (local == "CodeRef") {
             Coding& c = _p.excerpts[parent->idx].codings[parent->idx2];
             if (!c.theme.empty()) _q.add("quirk.coding-many-coderefs", "a Coding has more than one CodeRef (the first is kept)", c.id);
-            else c.theme = tok(a, "targetGUID");
+            else {
+                c.theme = tok(a, "targetGUID");
+                resolveNow(_themes, c.theme, _themeRefsPending);
+            }
             f.ctx = Ctx::Ref;
         } else if (local == "NoteRef") {
             _noteRefs.emplace_back(f.ownerId, tok(a, "targetGUID"));
@@ -879,7 +1026,7 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
             f.ctx = Ctx::Ref;
         } else if (local == "PlainTextSelection") {
             Json& bag = _p.memos[parent->idx].ext[key::kNoteSelections];
-            _diag.info("refi.note-selection", "a selection inside a Note is kept raw in ext refi:noteSelections", f.ownerId, where());
+            _diag->info("refi.note-selection", "a selection inside a Note is kept raw in ext refi:noteSelections", f.ownerId, where());
             startCapture(local, a, &bag, true);
             f.ctx = Ctx::Capture;
         } else {
@@ -927,7 +1074,7 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
         unknown();
         break;
     }
-    _stack.push_back(std::move(f));
+    _stack.push();
     return;
 
 code : {
@@ -942,11 +1089,11 @@ code : {
     if (has(a, "color")) {
         Colour c = parseColour(attr(a, "color"));
         if (c.value.empty())
-            _diag.lossy("lossy.theme-colour", "colour '" + attr(a, "color") + "' cannot be read and was dropped", t.id, {}, where());
+            _diag->lossy("lossy.theme-colour", "colour '" + attr(a, "color") + "' cannot be read and was dropped", t.id, {}, where());
         else if (c.nonStandard)
             _q.add("quirk.colour", "colour '" + attr(a, "color") + "' is not #RRGGBB or #RGB (read as " + c.value + ")", t.id);
         if (c.alphaDropped)
-            _diag.lossy("lossy.theme-colour", "the alpha of colour '" + attr(a, "color") + "' was dropped", t.id, {}, where());
+            _diag->lossy("lossy.theme-colour", "the alpha of colour '" + attr(a, "color") + "' was dropped", t.id, {}, where());
         t.color = c.value;
     }
     extraAttributes("Code", a, &t.ext);
@@ -955,7 +1102,7 @@ code : {
     f.idx = _p.themes.size();
     f.ownerId = t.id;
     _p.themes.push_back(std::move(t));
-    _stack.push_back(std::move(f));
+    _stack.push();
 }
 }
 
@@ -989,14 +1136,23 @@ void Reader::endElement(std::string_view, std::string_view local)
         }
         _capTarget = nullptr;
         _collect = false;
-        _stack.pop_back();
+        _stack.pop();
         return;
     }
     if (_stack.empty()) return;
-    Frame f = std::move(_stack.back());
-    _stack.pop_back();
+    Frame& f = _stack.back();  // stays valid: nothing is pushed until the next element
+    _stack.pop();
     const Frame* parent = _stack.empty() ? nullptr : &_stack.back();
     (void)local;
+
+    if (f.ctx == Ctx::Container && parent && parent->ctx == Ctx::Root && (f.name == "Links" || f.name == "Graphs")) {
+        // an empty <Links/> (hand-written files) leaves no empty bag behind: it would read
+        // back as a difference once written, since a writer never emits an empty container
+        const char* k = f.name == "Links" ? key::kLinks : key::kGraphs;
+        auto it = _p.ext.find(k);
+        if (it != _p.ext.end() && it->second.isArray() && it->second.asArray().empty()) _p.ext.erase(it);
+        return;
+    }
 
     if (f.ctx == Ctx::Excerpt) {
         // push_back left room for more (capacity 4 for 3 codings): millions of
@@ -1114,6 +1270,14 @@ const ZipReader::Entry* Reader::member(const std::string& rawPath, const std::st
         return e;
     }
     std::string lowName = text::asciiLower(name);
+    if (lowName.rfind("sources/", 0) == 0) {  // OpenQDA: internal://sources/<GUID>.txt
+        e = _zip->find(name);
+        if (e) {
+            _q.add("quirk.path-with-folder", "internal path '" + name + "' includes the sources/ folder (the spec's form is internal://" +
+                                                 name.substr(8) + ")", who);
+            return e;
+        }
+    }
     for (const auto& ent : _zip->entries()) {
         if (ent.isDirectory) continue;
         std::string n = text::asciiLower(ent.name);
@@ -1141,7 +1305,7 @@ std::string Reader::loadText(const ZipReader::Entry& e, const std::string& who)
     }
     if (!text::isValidUtf8(s)) {
         std::size_t n = text::repairUtf8(s);
-        _diag.lossy("lossy.text-encoding",
+        _diag->lossy("lossy.text-encoding",
                     "text file '" + e.name + "' is not valid UTF-8: " + std::to_string(n) + " sequences replaced by U+FFFD", who,
                     {}, Location{_in.name(), e.name, 0, 0, -1});
     }
@@ -1169,7 +1333,7 @@ void Reader::resolveContents()
         if (from && loaded.emplace(from->index, &into).second) holder.emplace(&into, from->index);
     };
     auto missing = [&](const std::string& what, const std::string& path, const std::string& who) {
-        _diag.skipped("skipped.source-file-missing",
+        _diag->skipped("skipped.source-file-missing",
                       what + " '" + path + "' is not in " + (_zip ? "the archive" : "a bare .qde (no archive)"), who,
                       "convert the .qdpx that holds the source files", where());
     };
@@ -1184,18 +1348,22 @@ void Reader::resolveContents()
             textEntry = member(pt.plainTextPath, who, external);
             if (textEntry) txt = textOf(*textEntry, who);
             else if (external)
-                _diag.skipped("skipped.source-external", "plain text '" + pt.plainTextPath + "' is outside the archive and was not read", who, {}, where());
+                _diag->skipped("skipped.source-external", "plain text '" + pt.plainTextPath + "' is outside the archive and was not read", who, {}, where());
+            else if (pt.hasInline)  // nothing is lost: the same text is inline
+                _diag->info("refi.text-inline", "plain text '" + pt.plainTextPath + "' is not in " +
+                                                   (_zip ? "the archive" : "a bare .qde (no archive)") +
+                                                   "; the text inline in <PlainTextContent> is used", who, where());
             else
                 missing("plain text", pt.plainTextPath, who);
             if (isTr && !pt.richTextPath.empty())
-                _diag.lossy("lossy.transcript-rich-text", "the rich text of a Transcript (" + pt.richTextPath + ") is not kept; its plain text is", who, {}, where());
+                _diag->lossy("lossy.transcript-rich-text", "the rich text of a Transcript (" + pt.richTextPath + ") is not kept; its plain text is", who, {}, where());
         }
         if (!txt && pt.hasInline) txt = pt.inlineText;
         if (isTr) {
             Transcript& t = src.transcripts[pt.transcript];
             if (txt) store(t.text, std::move(*txt), textEntry);
             else if (pt.plainTextPath.empty())
-                _diag.info("refi.transcript-without-text", "a Transcript has neither plainTextPath nor PlainTextContent", t.id, where());
+                _diag->info("refi.transcript-without-text", "a Transcript has neither plainTextPath nor PlainTextContent", t.id, where());
             continue;
         }
         if (src.name.empty() && !pt.plainTextPath.empty() && src.kind == SourceKind::Text) {
@@ -1210,13 +1378,13 @@ void Reader::resolveContents()
             store(*src.text, std::move(*txt), textEntry);
         } else if ((src.kind == SourceKind::Text || src.kind == SourceKind::Pdf) && pt.plainTextPath.empty() && !pt.hasInline &&
                  src.kind == SourceKind::Text)
-            _diag.info("refi.source-without-text", "a TextSource has neither plainTextPath nor PlainTextContent", src.id, where());
+            _diag->info("refi.source-without-text", "a TextSource has neither plainTextPath nor PlainTextContent", src.id, where());
 
         // the original document: richTextPath (text), path (other kinds)
         std::string contentPath = src.kind == SourceKind::Text ? pt.richTextPath : pt.path;
         if (contentPath.empty()) {
             if (src.kind != SourceKind::Text)
-                _diag.info("refi.source-without-path", "a " + std::string(toString(src.kind)) + " source has no path", src.id, where());
+                _diag->info("refi.source-without-path", "a " + std::string(toString(src.kind)) + " source has no path", src.id, where());
             continue;
         }
         bool external = false;
@@ -1234,7 +1402,7 @@ void Reader::resolveContents()
                 if (!base.empty() && base.back() != '/') base += '/';
                 p = base + p;
             }
-            _diag.skipped("skipped.source-external",
+            _diag->skipped("skipped.source-external",
                           std::string(toString(src.kind)) + " source refers to a file outside the archive ('" + contentPath +
                               "', i.e. " + p + "); qdx never reads files named by an input: the reference is kept, the content is not embedded",
                           src.id, "put the media into the .qdpx", where());
@@ -1250,14 +1418,14 @@ void Reader::resolveContents()
             if (e) {
                 std::string t = textOf(*e, m.id);
                 if (!m.text.empty() && m.text != t)
-                    _diag.lossy("lossy.note-text", "a Note has both inline text and a text file; the file wins", m.id, {}, where());
+                    _diag->lossy("lossy.note-text", "a Note has both inline text and a text file; the file wins", m.id, {}, where());
                 m.text = t;
             } else {
                 missing("note text", pn.plainTextPath, m.id);
             }
         }
         if (!pn.richTextPath.empty()) {
-            _diag.lossy("lossy.note-rich-text", "the rich text (" + pn.richTextPath + ") of a Note is not kept; its plain text is", m.id, {}, where());
+            _diag->lossy("lossy.note-rich-text", "the rich text (" + pn.richTextPath + ") of a Note is not kept; its plain text is", m.id, {}, where());
         }
     }
 }
@@ -1271,7 +1439,7 @@ void Reader::convertOffsets()
     const std::string why = _opts.offsets == "auto" ? _profileWhy : "option offsets=" + _opts.offsets;
     _unverified = 0;
     if (!_spans.empty())
-        _diag.info("offsets.profile", std::string("text offsets read with the '") + toString(prof) + "' profile (" + why + ")", {}, where());
+        _diag->info("offsets.profile", std::string("text offsets read with the '") + toString(prof) + "' profile (" + why + ")", {}, where());
 
     std::unordered_map<std::string, std::size_t> srcIndex;
     for (std::size_t i = 0; i < _p.sources.size(); ++i) srcIndex.emplace(_p.sources[i].id, i);
@@ -1293,7 +1461,7 @@ void Reader::convertOffsets()
             continue;
         }
         if (rs.start > rs.end) {
-            _diag.skipped("skipped.excerpt-inverted", "selection " + e.id + " ends (" + std::to_string(rs.end) + ") before it starts (" + std::to_string(rs.start) + ")", e.id, {}, where());
+            _diag->skipped("skipped.excerpt-inverted", "selection " + e.id + " ends (" + std::to_string(rs.end) + ") before it starts (" + std::to_string(rs.start) + ")", e.id, {}, where());
             drop.insert(rs.excerpt);
             continue;
         }
@@ -1302,7 +1470,7 @@ void Reader::convertOffsets()
         auto s = m->toCodePoints(rs.start), en = m->toCodePoints(rs.end);
         if (!s || !en) {
             bool outside = rs.start < 0 || rs.end > m->lengthInUnits();
-            _diag.skipped(outside ? "skipped.excerpt-out-of-range" : "skipped.excerpt-split",
+            _diag->skipped(outside ? "skipped.excerpt-out-of-range" : "skipped.excerpt-split",
                           "selection [" + std::to_string(rs.start) + ", " + std::to_string(rs.end) + ") " +
                               (outside ? "lies outside its text (length " + std::to_string(m->lengthInUnits()) + " " + toString(prof) + " units)"
                                        : "splits a character or a CR LF pair under the " + std::string(toString(prof)) + " profile"),
@@ -1334,12 +1502,12 @@ void Reader::convertOffsets()
                 ++checked;
                 bool ok = cut ? span.compare(0, q.size(), q) == 0 : span == q;
                 if (ok) ++matched;
-                else _diag.info("offsets.quote-mismatch", "selection text '" + span.substr(0, 60) + "' differs from its quoted name '" + q.substr(0, 60) + "'", e.id, where());
+                else _diag->info("offsets.quote-mismatch", "selection text '" + span.substr(0, 60) + "' differs from its quoted name '" + q.substr(0, 60) + "'", e.id, where());
             }
         }
     }
     if (_unverified)
-        _diag.info("offsets.unverified", std::to_string(_unverified) + " text selections belong to sources without text: their offsets are kept unconverted ('" +
+        _diag->info("offsets.unverified", std::to_string(_unverified) + " text selections belong to sources without text: their offsets are kept unconverted ('" +
                    toString(prof) + "' units, ext refi:rawOffsets) and unverified", {}, where());
     // PDF area text against the text selection sharing its GUID
     std::unordered_multimap<std::string, const Excerpt*> derivedTextSel;  // original GUID -> text selection
@@ -1364,17 +1532,17 @@ void Reader::convertOffsets()
             ++checked;
             std::string span = squash(text::substrCodePoints(*src.text, ts->start, ts->end));
             if (span.find(squash(*e.quote)) != std::string::npos) ++matched;
-            else _diag.info("offsets.quote-mismatch", "PDF area text is not inside the text selection " + t.id, e.id, where());
+            else _diag->info("offsets.quote-mismatch", "PDF area text is not inside the text selection " + t.id, e.id, where());
         }
     }
     if (checked > 0) {
         std::string msg = std::to_string(matched) + " of " + std::to_string(checked) +
                           " converted spans match the text quoted in the file";
-        if (matched == checked) _diag.info("offsets.quote-check", msg, {}, where());
-        else _diag.lossy("lossy.offset-mismatch", msg, {}, "try -o offsets=nvivo|atlasti|codepoints", where());
+        if (matched == checked) _diag->info("offsets.quote-check", msg, {}, where());
+        else _diag->lossy("lossy.offset-mismatch", msg, {}, "try -o offsets=nvivo|atlasti|codepoints", where());
     }
     for (const auto& [si, b] : boundary) {
-        _diag.info("offsets.boundary-score",
+        _diag->info("offsets.boundary-score",
                    std::to_string(b.first) + " of " + std::to_string(b.second) + " selections of '" + _p.sources[si].name +
                        "' start and end on word boundaries",
                    _p.sources[si].id, where());
@@ -1392,7 +1560,7 @@ void Reader::convertOffsets()
                 if (s && en && onWordBoundaries(txt, *cpIdx[si], *s, *en)) ++ok;
             }
             if (n && ok * 20 >= n * 19 && ok >= b.first + n / 5)
-                _diag.lossy("lossy.offset-profile-suspect",
+                _diag->lossy("lossy.offset-profile-suspect",
                             "only " + std::to_string(b.first) + " of " + std::to_string(b.second) + " selections of '" +
                                 _p.sources[si].name + "' fall on word boundaries with the '" + toString(prof) + "' profile, " +
                                 std::to_string(ok) + " of " + std::to_string(n) + " with '" + toString(alt) +
@@ -1435,8 +1603,9 @@ void Reader::resolveReferences()
     if (needExcerpts)
         for (const Excerpt& e : _p.excerpts) remember(_excerpts, e.id);
     for (Excerpt& e : _p.excerpts) {
-        for (Coding& c : e.codings)
-            if (!c.theme.empty()) c.theme = resolve(_themes, c.theme, "Code");
+        if (_themeRefsPending)
+            for (Coding& c : e.codings)
+                if (!c.theme.empty()) c.theme = resolve(_themes, c.theme, "Code");
         if (auto* ts = std::get_if<TranscriptSpan>(&e.anchor)) {
             if (!ts->fromSyncPoint().empty()) ts->setFromSyncPoint(resolve(_syncs, ts->fromSyncPoint(), "SyncPoint"));
             if (!ts->toSyncPoint().empty()) ts->setToSyncPoint(resolve(_syncs, ts->toSyncPoint(), "SyncPoint"));
@@ -1468,11 +1637,12 @@ void Reader::resolveReferences()
             userRef(t.audit.modifier);
         }
     }
-    for (Excerpt& e : _p.excerpts) {
-        userRef(e.audit.creator);
-        userRef(e.audit.modifier);
-        for (Coding& c : e.codings) userRef(c.creator);
-    }
+    if (_userRefsPending)
+        for (Excerpt& e : _p.excerpts) {
+            userRef(e.audit.creator);
+            userRef(e.audit.modifier);
+            for (Coding& c : e.codings) userRef(c.creator);
+        }
     for (Memo& m : _p.memos) {
         userRef(m.audit.creator);
         userRef(m.audit.modifier);
@@ -1523,7 +1693,17 @@ void Reader::reportQuirks()
         d.location = where();
         d.message = it.message + (it.count > 1 ? " (" + std::to_string(it.count) + " times)" : std::string());
         d.hint = "tolerated deviation of the producing tool; -o strict=true refuses it";
-        _diag.report(std::move(d));
+        _diag->report(std::move(d));
+    }
+}
+
+void Reader::parse(std::istream& in)
+{
+    try {
+        parseXml(in, *this, where(), _opts.xml);
+    } catch (...) {
+        releaseParseDiagnostics();  // what came before the error is reported as without deferring
+        throw;
     }
 }
 
@@ -1553,15 +1733,17 @@ Project Reader::run()
             _q.add("quirk.qde-name", "the project XML is named '" + qde->name + "', not project.qde");
         _member = qde->name;
         auto stream = _zip->openStream(*qde);
-        parseXml(*stream, *this, where(), _opts.xml);
+        parse(*stream);
     } else {
         auto stream = _in.open();
-        parseXml(*stream, *this, where(), _opts.xml);
+        parse(*stream);
     }
     if (_codebook) _p.name = _p.name.empty() ? std::string() : _p.name;
     // Ids are only claimed while parsing; the texts loaded next would
     // otherwise share the peak with this table (8 bytes x 2 per id).
     _idHashes.release();
+    if (_deferDuplicates && anyEqualClaimedHashes()) throw DuplicateIds{};
+    releaseParseDiagnostics();
     resolveContents();
     convertOffsets();
     resolveReferences();
@@ -1627,10 +1809,20 @@ Project readRefi(const Input& in, const ReadOptions& opts, Diagnostics& diag)
     bool was = diag.strict();
     if (opts.strict) diag.setStrict(true);
     try {
-        Reader r(in, opts, diag);
-        Project p = r.run();
+        // Duplicate GUIDs are rare: read first with the duplicate check deferred
+        // to one sort after the parse (the reader holds back what the parse
+        // reports until then, so a second reading reports nothing twice); if two
+        // ids were equal, read again, checking each id as it comes.
+        std::optional<Project> p;
+        try {
+            Reader r(in, opts, diag, true);
+            p = r.run();
+        } catch (const DuplicateIds&) {
+            Reader r(in, opts, diag, false);
+            p = r.run();
+        }
         diag.setStrict(was);
-        return p;
+        return std::move(*p);
     } catch (...) {
         diag.setStrict(was);
         throw;

@@ -1,6 +1,10 @@
 #include "qdx/Diagnostics.h"
+#include "qdx/IdIndex.h"
 #include "qdx/Json.h"
 #include "qdx/Model.h"
+#include "qdx/Text.h"
+
+#include <cctype>
 
 #include <catch2/catch.hpp>
 
@@ -120,4 +124,41 @@ TEST_CASE("IdHash and IdEqual compare ids as normalizeId does", "[model]")
     CHECK(equal("{ABC-def}", " abc-DEF "));
     CHECK_FALSE(equal("@", "`"));           // folded only A-Z
     CHECK(hash("{ABC-def}") == hash("abc-DEF"));
+}
+
+TEST_CASE("IdIndex: ids compare as normalizeId does, and grow without losing any")
+{
+    qdx::IdIndex<int> idx;
+    CHECK(idx.find("x") == nullptr);  // empty
+    auto [v, fresh] = idx.emplace("ABCDEF01-0000-4000-8000-000000000001", 1);
+    CHECK(fresh);
+    CHECK(*v == 1);
+    auto again = idx.emplace("{abcdef01-0000-4000-8000-000000000001}", 2);  // same id: braces, case
+    CHECK_FALSE(again.second);
+    CHECK(*again.first == 1);  // the first value stays
+    REQUIRE(idx.find(" {AbCdEf01-0000-4000-8000-000000000001} "));
+    CHECK(*idx.find("abcdef01-0000-4000-8000-000000000001") == 1);
+    CHECK(idx.find("abcdef01-0000-4000-8000-000000000002") == nullptr);
+
+    // IdHash folds 0x20 into every byte, so "a@b" and "a`b" hash alike but are
+    // different ids: both must be kept apart.
+    CHECK(qdx::IdHash{}("a@b") == qdx::IdHash{}("a`b"));
+    CHECK(idx.emplace("a@b", 3).second);
+    CHECK(idx.emplace("a`b", 4).second);
+    CHECK(*idx.find("a@b") == 3);
+    CHECK(*idx.find("A`B") == 4);
+
+    // growth: ids live in a vector that outlives the index (it holds views)
+    std::vector<std::string> ids;
+    for (int i = 0; i < 50000; ++i) ids.push_back("id-" + std::to_string(i * 7919));
+    for (std::size_t i = 0; i < ids.size(); ++i) REQUIRE(idx.emplace(ids[i], static_cast<int>(i)).second);
+    CHECK(idx.size() == ids.size() + 3);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        std::string upper = qdx::text::asciiLower(ids[i]);
+        for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        const int* found = idx.find(upper);
+        REQUIRE(found);
+        CHECK(*found == static_cast<int>(i));
+    }
+    CHECK(idx.find("id--1") == nullptr);
 }

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 using namespace refitest;
 using qdx::text::substrCodePoints;
 
@@ -236,4 +238,206 @@ TEST_CASE("refi: probe", "[probe]")
     CHECK(probeRefi(qdx::Input::fromMemory("{\"qdx\": \"1.0\"}", "a.json"), false) == 0);
     CHECK(probeRefi(qdx::Input::fromMemory("PK\x03\x04garbage", "a.qdpx"), false) <= 20);
     CHECK(probeRefi(qdx::Input::fromMemory("", "empty"), false) == 0);
+}
+
+TEST_CASE("refi: references to users and codes are resolved as read, dangling ones reported", "[quirks]")
+{
+    // Users and the CodeBook precede the Sources, so the reader resolves a coding's
+    // code and user while parsing; one dangling reference must not change how the
+    // others resolve, and must be reported once per reference as before.
+    const std::string user = "AAAAAAAA-0000-4000-8000-000000000001";
+    const std::string code = "CCCCCCCC-0000-4000-8000-000000000001";
+    auto sel = [](int n, const std::string& who, const std::string& coder, const std::string& target) {
+        std::string g = "E000000" + std::to_string(n) + "-0000-4000-8000-000000000001";
+        std::string k = "F000000" + std::to_string(n) + "-0000-4000-8000-000000000001";
+        return "<PlainTextSelection guid=\"" + g + "\" startPosition=\"0\" endPosition=\"5\" creatingUser=\"" + who +
+               "\"><Coding guid=\"" + k + "\" creatingUser=\"" + coder + "\"><CodeRef targetGUID=\"" + target +
+               "\"/></Coding></PlainTextSelection>";
+    };
+    for (bool danglingFirst : {false, true}) {
+        std::string sels = danglingFirst ? sel(2, user, "BBBBBBBB-0000-4000-8000-00000000000B", "DDDDDDDD-0000-4000-8000-00000000000D") : "";
+        sels += sel(1, "{aaaaaaaa-0000-4000-8000-000000000001}", "aaaaaaaa-0000-4000-8000-000000000001", "{cccccccc-0000-4000-8000-000000000001}");
+        if (!danglingFirst) sels += sel(2, user, "BBBBBBBB-0000-4000-8000-00000000000B", "DDDDDDDD-0000-4000-8000-00000000000D");
+        sels += sel(3, "{" + user + "}", user, "cccccccc-0000-4000-8000-000000000001");
+        std::string qde = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                          "<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"refs\" origin=\"qdx test\">"
+                          "<Users><User guid=\"" + user + "\" name=\"Ana\"/></Users>"
+                          "<CodeBook><Codes><Code guid=\"" + code + "\" name=\"A\" isCodable=\"true\"/></Codes></CodeBook>"
+                          "<Sources><TextSource guid=\"99999999-0000-4000-8000-000000000001\" name=\"s\">"
+                          "<PlainTextContent>Hello world</PlainTextContent>" + sels +
+                          "</TextSource></Sources></Project>";
+        std::string path = tempDir() + "/refs-" + (danglingFirst ? "late" : "early") + ".qde";
+        std::ofstream(path, std::ios::binary) << qde;
+        qdx::Diagnostics d;
+        qdx::Project p = read(path, d);
+        REQUIRE(p.excerpts.size() == 3);
+        for (const auto& e : p.excerpts) {
+            REQUIRE(e.codings.size() == 1);
+            const qdx::Coding& c = e.codings[0];
+            bool dangling = e.id.rfind("E0000002", 0) == 0;
+            CAPTURE(e.id, danglingFirst);
+            CHECK(e.audit.creator == user);  // braces and case as the User was declared
+            if (dangling) {
+                CHECK(c.creator == "BBBBBBBB-0000-4000-8000-00000000000B");
+                CHECK(c.theme == "DDDDDDDD-0000-4000-8000-00000000000D");
+            } else {
+                CHECK(c.creator == user);
+                CHECK(c.theme == code);
+            }
+        }
+        const qdx::Diagnostic* q = nullptr;
+        for (const auto& x : d.all())
+            if (x.code == "quirk.dangling-reference") q = &x;
+        REQUIRE(q);
+        CHECK(q->message.find("(2 times)") != std::string::npos);  // the code and the user
+    }
+}
+
+namespace {
+
+/// The message of the first diagnostic with this code, or empty.
+std::string messageOf(const qdx::Diagnostics& d, const std::string& code)
+{
+    for (const auto& x : d.all())
+        if (x.code == code) return x.message;
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("refi quirks: NVivo for Mac look-alike counts UTF-16 units too", "[quirks][offsets]")
+{
+    // NVivo for Mac 12.7 (a real export tried by hand): LF text without BOM, lower-case
+    // sources/, and selections after astral emoji that only UTF-16 units place right.
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("nvivo-mac-like.qdpx"), d);
+    REQUIRE(p.excerpts.size() == 3);
+    CHECK(spanText(p, p.excerpts[0]) == "they can");
+    CHECK(spanText(p, p.excerpts[1]) == "Keep it");
+    CHECK(spanText(p, p.excerpts[2]) == "optional");
+    CHECK(d.countCode("quirk.sources-folder-case") == 0);
+    CHECK(messageOf(d, "offsets.profile").find("'nvivo'") != std::string::npos);
+    CHECK(messageOf(d, "offsets.boundary-score").find("3 of 3") != std::string::npos);
+    CHECK(d.countCode("skipped.source-file-missing") == 1);  // the DOCX, and only it
+    REQUIRE(p.themes.size() == 2);
+    CHECK(p.themes[1].parent == p.themes[0].id);
+
+    qdx::Diagnostics w;
+    qdx::Project q = read(data("nvivo-mac-like.qdpx"), w, "codepoints");
+    CHECK(spanText(q, q.excerpts[0]) != "they can");
+}
+
+TEST_CASE("refi quirks: a .qdc pasted in as the project's CodeBook", "[quirks]")
+{
+    // A script's rewrite of a MAXQDA 24 project (a real file tried by hand): its CodeBook is
+    // a MAXQDA .qdc, namespace codebook:0:4 and its own origin, inside a project:1.0 file.
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("pasted-codebook-like.qdpx"), d);
+    REQUIRE(p.themes.size() == 2);
+    CHECK(p.themes[0].name == "Themes");
+    CHECK(p.themes[1].parent == p.themes[0].id);
+    CHECK(p.themes[0].description == "parent");
+    CHECK(p.sources.size() == 2);
+    CHECK(p.sets.size() == 1);
+    std::string ns = messageOf(d, "quirk.namespace");
+    CHECK(ns.find("<CodeBook>") != std::string::npos);
+    CHECK(ns.find("urn:QDA-XML:codebook:0:4") != std::string::npos);
+    CHECK(ns.find("(6 times)") != std::string::npos);  // CodeBook, Codes, 2 Code, 2 Description
+    CHECK(messageOf(d, "quirk.unknown-attribute-dropped").find("Build 241213") != std::string::npos);
+    CHECK(d.countCode("quirk.empty-description") == 1);
+    // the user who made 'paper 2' is not in <Users>: kept as read, reported
+    CHECK(messageOf(d, "quirk.dangling-reference").find("B0000000-0000-4000-8000-0000000000FF") != std::string::npos);
+
+    qdx::Diagnostics st;
+    CHECK_THROWS_AS(read(data("pasted-codebook-like.qdpx"), st, "auto", true), qdx::InputError);
+}
+
+TEST_CASE("refi quirks: a missing text file with the text inline loses nothing", "[quirks]")
+{
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("inline-text.qde"), d);
+    REQUIRE(p.sources.size() == 1);
+    REQUIRE(p.sources[0].text);
+    CHECK(*p.sources[0].text == "Some text that will be coded.");
+    REQUIRE(p.excerpts.size() == 1);
+    CHECK(spanText(p, p.excerpts[0]) == "text");
+    CHECK(d.countCode("skipped.source-file-missing") == 0);
+    CHECK(messageOf(d, "refi.text-inline").find("doc1.txt") != std::string::npos);
+    CHECK(p.ext.count("refi:links") == 0);  // <Links/> left no empty bag
+}
+
+TEST_CASE("refi quirks: OpenQDA look-alike, <Codebook> after the Sources without <Codes>", "[quirks]")
+{
+    // An early OpenQDA export (a real file tried by hand) spelled <Codebook>: read as an
+    // unknown element, every code was lost and every coding dangled.
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("openqda-like.qdpx"), d);
+    REQUIRE(p.themes.size() == 3);  // the repeated Code is kept as a distinct theme, as everywhere
+    CHECK(p.themes[0].name == "Topics");
+    CHECK(p.themes[1].parent == p.themes[0].id);
+    REQUIRE(p.excerpts.size() == 1);
+    REQUIRE(p.excerpts[0].codings.size() == 1);
+    CHECK(p.excerpts[0].codings[0].theme == "D0000000-0000-4000-8000-000000000011");
+    CHECK(spanText(p, p.excerpts[0]) == "weather");  // internal://sources/<GUID>.txt found
+    CHECK(d.countCode("quirk.dangling-reference") == 0);
+    CHECK(d.countCode("quirk.unknown-element") == 0);
+    CHECK(d.countCode("skipped.source-file-missing") == 0);
+    CHECK(messageOf(d, "quirk.element-case").find("<Codebook>") != std::string::npos);
+    CHECK(messageOf(d, "quirk.codes-element-missing").find("(2 times)") != std::string::npos);
+    CHECK(messageOf(d, "quirk.path-with-folder").find("sources/D0000000") != std::string::npos);
+    CHECK(messageOf(d, "quirk.unknown-attribute-dropped").find("Project 1 Codebook") != std::string::npos);
+    CHECK(d.countCode("quirk.duplicate-guid") == 1);
+
+    qdx::Diagnostics st;
+    CHECK_THROWS_AS(read(data("openqda-like.qdpx"), st, "auto", true), qdx::InputError);
+}
+
+TEST_CASE("refi quirks: ATLAS.ti 26 look-alike, media outside and the XML named after the project", "[quirks]")
+{
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("atlasti26-like.qdpx"), d);
+    REQUIRE(p.sources.size() == 1);
+    CHECK(p.sources[0].kind == qdx::SourceKind::Video);
+    CHECK(p.sources[0].path == "relative:///1E2B0000-0000-4000-8000-000000000003.mov");  // reference kept
+    CHECK_FALSE(p.sources[0].content);                                                    // never read
+    REQUIRE(p.excerpts.size() == 3);
+    std::size_t codings = 0;
+    for (const auto& e : p.excerpts) codings += e.codings.size();
+    CHECK(codings == 4);
+    CHECK(p.excerpts[1].description == "Hello trying");  // a comment without a coding is kept
+    CHECK(d.countCode("quirk.qde-name") == 1);
+    CHECK(d.countCode("quirk.zero-length-selection") == 1);
+    CHECK(d.countCode("skipped.source-external") == 1);
+    CHECK(d.countCode("quirk.duplicate-guid") == 0);
+}
+
+TEST_CASE("refi: duplicate GUIDs found after the parse are read again, nothing reported twice", "[quirks]")
+{
+    // The reader checks ids for duplicates once after the parse; on a duplicate it
+    // reads again checking as it goes. What the first parse reported (here a colour
+    // it could not read) must reach the caller once, and duplicates be handled.
+    for (bool dup : {false, true}) {
+        std::string second = dup ? "E0000001-0000-4000-8000-000000000001" : "E0000002-0000-4000-8000-000000000001";
+        std::string qde = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                          "<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"dups\" origin=\"qdx test\">"
+                          "<CodeBook><Codes><Code guid=\"CCCCCCCC-0000-4000-8000-000000000001\" name=\"A\" isCodable=\"true\" color=\"not a colour\"/></Codes></CodeBook>"
+                          "<Sources><TextSource guid=\"99999999-0000-4000-8000-000000000001\" name=\"s\">"
+                          "<PlainTextContent>Hello world</PlainTextContent>"
+                          "<PlainTextSelection guid=\"E0000001-0000-4000-8000-000000000001\" startPosition=\"0\" endPosition=\"5\"/>"
+                          "<PlainTextSelection guid=\"" + second + "\" startPosition=\"6\" endPosition=\"11\"/>"
+                          "</TextSource></Sources></Project>";
+        std::string path = tempDir() + "/dups-" + (dup ? "yes" : "no") + ".qde";
+        std::ofstream(path, std::ios::binary) << qde;
+        CAPTURE(dup);
+        qdx::Diagnostics d;
+        qdx::Project p = read(path, d);
+        REQUIRE(p.excerpts.size() == 2);
+        CHECK(d.countCode("lossy.theme-colour") == 1);
+        CHECK(d.countCode("quirk.duplicate-guid") == (dup ? 1u : 0u));
+        CHECK(qdx::normalizeId(p.excerpts[0].id) != qdx::normalizeId(p.excerpts[1].id));
+        CHECK(p.excerpts[0].id == "E0000001-0000-4000-8000-000000000001");
+        if (dup) CHECK(p.excerpts[1].ext.count("refi:guid") == 1);
+        qdx::Diagnostics st;
+        if (dup) CHECK_THROWS_AS(read(path, st, "auto", true), qdx::InputError);
+    }
 }

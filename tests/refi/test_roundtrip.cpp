@@ -30,7 +30,8 @@ const char* kCorpusFiles[] = {
     "refi/transana/refi-spec-1.5-annexA3-Transana-3.22b2.qde",
 };
 const char* kDataFiles[] = {"nvivo-like.qdpx", "atlasti-like.qdpx", "qc-like.qdpx", "transana-like.qde",
-                            "codebook-like.qdc", "maxqda-like.qdpx"};
+                            "codebook-like.qdc", "maxqda-like.qdpx", "nvivo-mac-like.qdpx", "pasted-codebook-like.qdpx",
+                            "inline-text.qde", "openqda-like.qdpx", "atlasti26-like.qdpx"};
 
 std::vector<std::string> allInputs()
 {

@@ -184,3 +184,114 @@ open('doctype.qde', 'w').write('<?xml version="1.0"?>\n<!DOCTYPE Project [<!ENTI
 zwrite('two-qde.qdpx', [('a.qde', '<Project xmlns="urn:QDA-XML:project:1.0" name="a"/>'),
                         ('b.qde', '<Project xmlns="urn:QDA-XML:project:1.0" name="b"/>')])
 zwrite('no-qde.qdpx', [('readme.txt', 'nothing here')])
+
+# --- NVivo for Mac (12.7): standalone="no", lower-case sources/, LF text without BOM, UTF-16 offsets
+# (astral emoji before the selections), name="" on selections, a richTextPath whose DOCX is absent ----
+t = 'id\ncomment\nNo way \U0001F923\U0001F923\U0001F923 they can\nKeep it \U0001F621 optional\n'
+words = ['they can', 'Keep it', 'optional']
+sel = ''.join(
+    f'<PlainTextSelection creatingUser="5e1f0c3a-0000-4000-8000-000000000001" creationDateTime="2025-01-01T00:00:00Z" '
+    f'endPosition="{u16(t, t.index(w) + len(w))}" guid="5e1f0c3a-1111-4000-8000-00000000000{k}" '
+    f'modifiedDateTime="2025-01-01T00:00:00Z" modifyingUser="5e1f0c3a-0000-4000-8000-000000000001" name="" '
+    f'startPosition="{u16(t, t.index(w))}"><Coding creatingUser="5e1f0c3a-0000-4000-8000-000000000001" '
+    f'creationDateTime="2025-01-01T00:00:00Z" guid="5e1f0c3a-2222-4000-8000-00000000000{k}">'
+    f'<CodeRef targetGUID="5e1f0c3a-3333-4000-8000-000000000001"/></Coding></PlainTextSelection>' for k, w in enumerate(words))
+qde = ('<?xml version="1.0" encoding="UTF-8" standalone="no" ?><Project basePath="" '
+       'creatingUserGUID="5e1f0c3a-0000-4000-8000-000000000001" creationDateTime="2025-01-01T00:00:00Z" name="Untitled" '
+       'origin="NVivo for Mac 12.7.0" xmlns="urn:QDA-XML:project:1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+       'xsi:schemaLocation="urn:QDA-XML:project:1.0 Project.xsd"><Users><User guid="5e1f0c3a-0000-4000-8000-000000000001" '
+       'id="AB" name="someone"/></Users><CodeBook><Codes><Code guid="5e1f0c3a-3333-4000-8000-000000000000" isCodable="false" '
+       'name="roots"><Code color="#00ff7f" guid="5e1f0c3a-3333-4000-8000-000000000001" isCodable="true" name="+Reactance">'
+       '<Description>two lines\n</Description></Code></Code></Codes></CodeBook><Sources><TextSource '
+       'creatingUser="5e1f0c3a-0000-4000-8000-000000000001" creationDateTime="2025-01-01T00:00:00Z" '
+       'guid="5e1f0c3a-4444-4000-8000-000000000001" name="comments" '
+       'plainTextPath="internal://5e1f0c3a-4444-4000-8000-000000000001.txt" '
+       'richTextPath="internal://5e1f0c3a-4444-4000-8000-000000000001.docx">' + sel + '</TextSource></Sources></Project>')
+zwrite('nvivo-mac-like.qdpx', [('project.qde', qde), ('sources/5e1f0c3a-4444-4000-8000-000000000001.txt', t)])
+
+# --- a MAXQDA .qdc (namespace codebook:0:4, with its origin) pasted in as a project's CodeBook by a
+# script, sources by a user that is not in <Users>, empty Descriptions ---------------------------------
+qde = '''<?xml version='1.0' encoding='utf-8'?>
+<Project xmlns="urn:QDA-XML:project:1.0" origin="MAXQDA 24 (Release 24.7.0)" name="pasted codebook">
+ <Users><User guid="B0000000-0000-4000-8000-000000000001" name="me" /></Users>
+ <CodeBook xmlns="urn:QDA-XML:codebook:0:4" origin="MAXQDA 24 (Release 24.7.0, Build 241213)">
+  <Codes>
+   <Code color="#ef8256" guid="B0000000-0000-4000-8000-000000000002" name="Themes" isCodable="true"><Description>parent</Description>
+    <Code color="#7A1F00" guid="B0000000-0000-4000-8000-000000000003" name="THEME - none" isCodable="true"><Description /></Code></Code>
+  </Codes>
+ </CodeBook>
+ <Sources>
+\t<TextSource modifyingUser="B0000000-0000-4000-8000-000000000001" guid="B0000000-0000-4000-8000-000000000004" creatingUser="B0000000-0000-4000-8000-000000000001" name="paper 1" plainTextPath="internal://B0000000-0000-4000-8000-000000000004.txt"/>
+    <TextSource modifyingUser="B0000000-0000-4000-8000-0000000000FF" guid="B0000000-0000-4000-8000-000000000005" creatingUser="B0000000-0000-4000-8000-0000000000FF" name="paper 2" plainTextPath="internal://B0000000-0000-4000-8000-000000000005.txt"/>
+ </Sources>
+ <Sets><Set guid="B0000000-0000-4000-8000-000000000006" name="2024"><MemberSource targetGUID="B0000000-0000-4000-8000-000000000004"/></Set></Sets>
+</Project>'''
+zwrite('pasted-codebook-like.qdpx', [('project.qde', qde), ('sources/B0000000-0000-4000-8000-000000000004.txt', 'First paper.\n'),
+                                     ('sources/B0000000-0000-4000-8000-000000000005.txt', 'Second paper.\n')])
+
+# --- hand-written (no tool): a scheme-less plainTextPath whose file is absent but whose text is inline,
+# an empty <Links/> ----------------------------------------------------------------------------------
+open('inline-text.qde', 'w').write('''<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="hand made" origin="a script">
+  <CodeBook><Codes><Code guid="C0000000-0000-4000-8000-000000000001" name="A" isCodable="true"/></Codes></CodeBook>
+  <Sources>
+    <TextSource guid="C0000000-0000-4000-8000-000000000002" name="Document 1" plainTextPath="doc1.txt">
+      <PlainTextContent>Some text that will be coded.</PlainTextContent>
+      <PlainTextSelection guid="C0000000-0000-4000-8000-000000000003" startPosition="5" endPosition="9">
+        <Coding guid="C0000000-0000-4000-8000-000000000004"><CodeRef targetGUID="C0000000-0000-4000-8000-000000000001"/></Coding>
+      </PlainTextSelection>
+    </TextSource>
+  </Sources>
+  <Links/>
+</Project>''')
+
+# --- OpenQDA (early exports): <Codebook> after the Sources with its Codes directly inside, a
+# description attribute on Project and Code, internal://sources/<GUID>.txt paths, a repeated Code ----
+t = 'We talked about the weather and the harvest.\n'
+qde = f'''<?xml version="1.0" encoding="UTF-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Project 1" description="about" origin="OpenQDA-0.0.0-abc"
+         creationDateTime="2025-05-22T11:23:02+02:00">
+    <Users><User id="1" guid="D0000000-0000-4000-8000-000000000001" name="User 1"/></Users>
+    <Sources>
+        <TextSource guid="D0000000-0000-4000-8000-000000000002" name="talk.txt"
+                    plainTextPath="internal://sources/D0000000-0000-4000-8000-000000000002.txt">
+            <PlainTextSelection guid="D0000000-0000-4000-8000-000000000003" startPosition="{t.index('weather')}" endPosition="{t.index('weather') + 7}"
+                                creatingUser="D0000000-0000-4000-8000-000000000001" creationDateTime="2025-08-25T12:06:26+02:00">
+                <Coding guid="D0000000-0000-4000-8000-000000000004" creatingUser="D0000000-0000-4000-8000-000000000001">
+                    <CodeRef targetGUID="D0000000-0000-4000-8000-000000000011"/>
+                </Coding>
+            </PlainTextSelection>
+        </TextSource>
+    </Sources>
+    <Codebook name="Project 1 Codebook" description="">
+        <Code guid="D0000000-0000-4000-8000-000000000010" name="Topics" description="" isCodable="true" color="#f885b9">
+            <Code guid="D0000000-0000-4000-8000-000000000011" name="Weather" description="" isCodable="true" color="#e2dcf7"/>
+        </Code>
+        <Code guid="D0000000-0000-4000-8000-000000000011" name="Weather" description="" isCodable="true" color="#e2dcf7"/>
+    </Codebook>
+</Project>
+'''
+zwrite('openqda-like.qdpx', [('project.qde', qde), ('sources/D0000000-0000-4000-8000-000000000002.txt', t)])
+
+# --- ATLAS.ti 26 (macOS), as a third party documented two of its exports: the XML named after the
+# project (Trial.qde) and nothing else in the archive, the video outside it (relative:///<GUID>.mov
+# under an absolute basePath, no currentPath), comments as selection Descriptions, a 0 ms selection --
+U = '1E2B0000-0000-4000-8000-000000000001'
+def vsel(n, b, e, codes, desc=None):
+    g = f'1E2B0000-0000-4000-8000-00000000010{n}'
+    s = f'<VideoSelection guid="{g}" name="{b // 1000}s" begin="{b}" end="{e}" creatingUser="{U}" creationDateTime="2026-01-01T10:00:00Z">'
+    if desc:
+        s += f'<Description>{desc}</Description>'
+    for i, c in enumerate(codes):
+        s += (f'<Coding guid="1E2B0000-0000-4000-8000-0000000002{n}{i}" creatingUser="{U}" creationDateTime="2026-01-01T10:00:00Z">'
+              f'<CodeRef targetGUID="{c}"/></Coding>')
+    return s + '</VideoSelection>'
+A, B = '1E2B0000-0000-4000-8000-0000000000A1', '1E2B0000-0000-4000-8000-0000000000B1'
+qde = f'''<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" origin="ATLAS.ti 26.1.2" name="Trial" creatingUserGUID="{U}" creationDateTime="2026-01-01T09:00:00Z" basePath="/Users/someone/Desktop/Trial Media/Project Media" xmlns="urn:QDA-XML:project:1.0">
+<Users><User guid="{U}" name="someone"/></Users>
+<CodeBook><Codes><Code guid="{A}" name="hello" isCodable="true"/><Code guid="{B}" name="test" isCodable="true"/></Codes></CodeBook>
+<Sources><VideoSource guid="1E2B0000-0000-4000-8000-000000000002" name="clip-2.MP4" path="relative:///1E2B0000-0000-4000-8000-000000000003.mov" creatingUser="{U}" creationDateTime="2026-01-01T09:00:00Z">
+{vsel(1, 2274, 5000, [A, B])}{vsel(2, 21477, 21477, [], "Hello trying")}{vsel(3, 15100, 17000, [A, B], "two codes")}
+</VideoSource></Sources></Project>'''
+zwrite('atlasti26-like.qdpx', [('Trial.qde', qde)])
