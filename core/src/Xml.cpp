@@ -1,12 +1,18 @@
-// Hardened streaming XML over expat, and a buffered XML writer.
+// Hardened streaming XML over the core's scanner (UTF-8) or expat (any other
+// encoding), and a buffered XML writer.
 //
 // REFI-QDA and OOXML need no DOCTYPE, so any DOCTYPE stops the parse: with no
 // DTD there are no entity declarations, hence no XXE, no external DTD fetch
 // and no billion laughs (expat's own protections are set too, as a second
-// line). See docs/security.md.
+// line). The engine is chosen from the first bytes (XmlEngine.h); both sit
+// behind the same Parse, so limits, errors and handler exceptions behave alike.
+// See docs/security.md.
 
 #include "qdx/Xml.h"
 #include "qdx/ReadAhead.h"
+#include "qdx/Text.h"
+#include "XmlEngine.h"
+#include "XmlScanner.h"
 
 // Debian's libexpat is built with DTD support; this exposes the declarations
 // of its billion-laughs controls (expat >= 2.4).
@@ -17,6 +23,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <exception>
@@ -52,14 +59,106 @@ struct ParserFree {
 
 class Recorder;
 void recordStart(Recorder& r, const XML_Char* name, const XML_Char** atts);
+void recordScanned(Recorder& r, std::string_view ns, std::string_view local, const xmlscan::Attr* a, std::size_t n);
 
-class Parse {
+using detail::XmlEngine;
+
+/// QDX_XML_ENGINE, read once: "expat" or "scanner" force that engine.
+XmlEngine environmentEngine()
+{
+    static const XmlEngine engine = [] {
+        const char* v = std::getenv("QDX_XML_ENGINE");
+        std::string s = v ? v : "";
+        if (s == "expat") return XmlEngine::Expat;
+        if (s == "scanner") return XmlEngine::Scanner;
+        return XmlEngine::Auto;
+    }();
+    return engine;
+}
+
+// Bytes of a document's head that may be buffered to find its encoding.
+constexpr std::size_t kMaxHead = 64 * 1024;
+
+/// Auto's choice for a document starting with `head`; Auto = cannot tell yet.
+XmlEngine choose(std::string_view head, bool final)
+{
+    if (head.empty()) return final ? XmlEngine::Scanner : XmlEngine::Auto;
+    auto b0 = static_cast<unsigned char>(head[0]);
+    if (b0 == 0x00 || b0 == 0xfe || b0 == 0xff) return XmlEngine::Expat;  // UTF-16/32, marked or not
+    if (head.size() < 2) return final ? XmlEngine::Scanner : XmlEngine::Auto;
+    if (head[1] == '\0') return XmlEngine::Expat;  // UTF-16LE without a mark
+    if (b0 == 0xef) {
+        if (head.size() < 3) return final ? XmlEngine::Scanner : XmlEngine::Auto;
+        if (head.compare(0, 3, "\xef\xbb\xbf") == 0) head.remove_prefix(3);
+    }
+    std::string encoding;
+    if (!xmlscan::Scanner::declaredEncoding(head, final, encoding))
+        return head.size() >= kMaxHead ? XmlEngine::Expat : XmlEngine::Auto;
+    if (encoding.empty()) return XmlEngine::Scanner;
+    return text::asciiLower(encoding) == "utf-8" ? XmlEngine::Scanner : XmlEngine::Expat;
+}
+
+/// One document: expat or the scanner behind the same checks (depth, bytes,
+/// DOCTYPE) and the same errors.
+class Parse final : public xmlscan::Sink {
 public:
-    Parse(XmlHandler& handler, const Location& where, const XmlLimits& limits, Recorder* recorder = nullptr)
+    Parse(XmlHandler& handler, const Location& where, const XmlLimits& limits, Recorder* recorder = nullptr,
+          XmlEngine engine = XmlEngine::Auto)
         : _handler(handler), _recorder(recorder), _where(where), _limits(limits)
     {
+        if (engine == XmlEngine::Auto) engine = environmentEngine();
+        if (engine != XmlEngine::Auto) start(engine);
+    }
+
+    /// Feeds one chunk; `final` for the last. Throws on any error.
+    void feed(const char* data, std::size_t len, bool final)
+    {
+        _total += len;
+        if (_total > _limits.maxBytes)
+            fail<LimitError>("document is larger than the limit of " + std::to_string(_limits.maxBytes) + " bytes");
+        if (_engine == XmlEngine::Auto) {
+            // Undecided: look at the first bytes (buffered while too few).
+            std::string_view head(data, len);
+            if (!_head.empty()) {
+                _head.append(data, len);
+                head = _head;
+            }
+            XmlEngine e = choose(head, final);
+            if (e == XmlEngine::Auto) {
+                if (_head.empty() && len) _head.assign(data, len);
+                return;
+            }
+            start(e);
+            if (!_head.empty()) {
+                std::string all = std::move(_head);
+                _head.clear();
+                _head.shrink_to_fit();
+                dispatch(all.data(), all.size(), final);
+                return;
+            }
+        }
+        dispatch(data, len, final);
+    }
+
+    /// Parses `first` and then the rest of `ahead`'s blocks.
+    void feedBlocks(ReadAhead& ahead, std::string_view first)
+    {
+        for (std::string_view block = first; !block.empty(); block = ahead.next())
+            feed(block.data(), block.size(), false);
+        if (ahead.bad()) fail<InputError>("read error");
+        feed(nullptr, 0, true);
+    }
+
+private:
+    void start(XmlEngine engine)
+    {
+        _engine = engine;
+        if (engine == XmlEngine::Scanner) {
+            _scanner = std::make_unique<xmlscan::Scanner>(*this);
+            return;
+        }
         _parser.reset(XML_ParserCreateNS(nullptr, kNsSep));
-        if (!_parser) throw InputError(where, "cannot create an XML parser");
+        if (!_parser) throw InputError(_where, "cannot create an XML parser");
         XML_Parser p = _parser.get();
         XML_SetUserData(p, this);
         XML_SetElementHandler(p, &Parse::onStart, &Parse::onEnd);
@@ -73,32 +172,43 @@ public:
 #endif
     }
 
-    /// Feeds one chunk; `final` for the last. Throws on any error.
-    void feed(const char* data, std::size_t len, bool final)
+    void dispatch(const char* data, std::size_t len, bool final)
     {
-        _total += len;
-        if (_total > _limits.maxBytes)
-            fail<LimitError>("document is larger than the limit of " + std::to_string(_limits.maxBytes) + " bytes");
+        if (_scanner) {
+            try {
+                _scanner->feed(data, len, final);
+            } catch (const xmlscan::SyntaxError& e) {
+                Location l = _where;
+                l.line = e.where.line;
+                l.column = e.where.column;
+                l.offset = e.where.offset;
+                throw InputError(l, e.malformed ? "malformed XML: " + e.message : e.message);
+            }
+            return;
+        }
+        // expat takes an int length: feed a larger piece in parts.
+        while (len > static_cast<std::size_t>(kParseChunk)) {
+            if (XML_Parse(_parser.get(), data, kParseChunk, false) != XML_STATUS_OK) raise();
+            data += kParseChunk;
+            len -= static_cast<std::size_t>(kParseChunk);
+        }
         if (XML_Parse(_parser.get(), data, static_cast<int>(len), final) != XML_STATUS_OK) raise();
     }
 
-    /// Parses `first` and then the rest of `ahead`'s blocks.
-    void feedBlocks(ReadAhead& ahead, std::string_view first)
-    {
-        for (std::string_view block = first; !block.empty(); block = ahead.next())
-            feed(block.data(), block.size(), false);
-        if (ahead.bad()) fail<InputError>("read error");
-        feed(nullptr, 0, true);
-    }
-
-private:
     Location here() const
     {
         Location l = _where;
-        XML_Parser p = _parser.get();
-        l.line = static_cast<long long>(XML_GetCurrentLineNumber(p));
-        l.column = static_cast<long long>(XML_GetCurrentColumnNumber(p)) + 1;
-        l.offset = static_cast<long long>(XML_GetCurrentByteIndex(p));
+        if (_scanner) {
+            xmlscan::Position p = _scanner->position();
+            l.line = p.line;
+            l.column = p.column;
+            l.offset = p.offset;
+        } else if (_parser) {
+            XML_Parser p = _parser.get();
+            l.line = static_cast<long long>(XML_GetCurrentLineNumber(p));
+            l.column = static_cast<long long>(XML_GetCurrentColumnNumber(p)) + 1;
+            l.offset = static_cast<long long>(XML_GetCurrentByteIndex(p));
+        }
         return l;
     }
 
@@ -108,6 +218,35 @@ private:
         throw E(here(), why);
     }
 
+    std::string depthMessage() const
+    {
+        return "elements are nested deeper than the limit of " + std::to_string(_limits.maxDepth);
+    }
+
+    // --- the scanner's events
+    void start(std::string_view ns, std::string_view local, const xmlscan::Attr* a, std::size_t n) override
+    {
+        if (++_depth > _limits.maxDepth) throw LimitError(here(), depthMessage());
+        if (_recorder) {
+            recordScanned(*_recorder, ns, local, a, n);
+            return;
+        }
+        auto& items = _attrs._items;
+        items.resize(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            items[i].first.assign(a[i].local);
+            items[i].second.assign(a[i].value);
+        }
+        _handler.startElement(ns, local, _attrs);
+    }
+    void end(std::string_view ns, std::string_view local) override
+    {
+        --_depth;
+        _handler.endElement(ns, local);
+    }
+    void text(std::string_view s) override { _handler.characters(s); }
+
+    // --- expat's events
     /// After expat returned an error: a handler's exception, our own stop, or
     /// malformed XML.
     [[noreturn]] void raise()
@@ -130,13 +269,12 @@ private:
         XML_StopParser(_parser.get(), XML_FALSE);
     }
 
-
     static void XMLCALL onStart(void* ud, const XML_Char* name, const XML_Char** atts)
     {
         auto* self = static_cast<Parse*>(ud);
         if (self->_stopped) return;
         if (++self->_depth > self->_limits.maxDepth) {
-            self->stop("elements are nested deeper than the limit of " + std::to_string(self->_limits.maxDepth), true);
+            self->stop(self->depthMessage(), true);
             return;
         }
         try {
@@ -204,6 +342,9 @@ private:
     }
 
     std::unique_ptr<XML_ParserStruct, ParserFree> _parser;
+    std::unique_ptr<xmlscan::Scanner> _scanner;
+    XmlEngine _engine = XmlEngine::Auto;  // Auto: not decided yet
+    std::string _head;                    // the first bytes while undecided
     XmlHandler& _handler;
     Recorder* _recorder = nullptr;  // set: start tags go to it directly (pipelined parse)
     const Location& _where;
@@ -310,6 +451,11 @@ public:
         start(ns, local, n, [&](std::size_t i) {
             return std::make_pair(splitName(atts[2 * i]).second, std::string_view(atts[2 * i + 1]));
         });
+    }
+    /// A start tag from the scanner.
+    void startScanned(std::string_view ns, std::string_view local, const xmlscan::Attr* a, std::size_t n)
+    {
+        start(ns, local, n, [&](std::size_t i) { return std::make_pair(a[i].local, a[i].value); });
     }
     void endElement(std::string_view ns, std::string_view local) override
     {
@@ -424,15 +570,19 @@ private:
 };
 
 void recordStart(Recorder& r, const XML_Char* name, const XML_Char** atts) { r.startRaw(name, atts); }
+void recordScanned(Recorder& r, std::string_view ns, std::string_view local, const xmlscan::Attr* a, std::size_t n)
+{
+    r.startScanned(ns, local, a, n);
+}
 
 void parsePipelined(ReadAhead& ahead, std::string_view first, XmlHandler& handler, const Location& where,
-                    const XmlLimits& limits)
+                    const XmlLimits& limits, XmlEngine engine)
 {
     Channel channel;
     Recorder recorder(channel);
     auto produce = [&] {
         try {
-            Parse parse(recorder, where, limits, &recorder);
+            Parse parse(recorder, where, limits, &recorder, engine);
             parse.feedBlocks(ahead, first);
             recorder.flush();
             channel.finish(nullptr);
@@ -451,7 +601,7 @@ void parsePipelined(ReadAhead& ahead, std::string_view first, XmlHandler& handle
     try {
         producer = std::thread(produce);
     } catch (const std::system_error&) {
-        Parse parse(handler, where, limits);  // no thread to be had: parse here
+        Parse parse(handler, where, limits, nullptr, engine);  // no thread to be had: parse here
         parse.feedBlocks(ahead, first);
         return;
     }
@@ -470,7 +620,10 @@ void parsePipelined(ReadAhead& ahead, std::string_view first, XmlHandler& handle
 
 } // namespace
 
-void parseXml(std::istream& in, XmlHandler& handler, const Location& where, const XmlLimits& limits)
+namespace detail {
+
+void parseXmlWithEngine(std::istream& in, XmlHandler& handler, const Location& where, const XmlLimits& limits,
+                        XmlEngine engine)
 {
     // The stream is read (for a zip member: inflated) ahead on its own thread.
     // A document that fits one block is parsed right here; a larger one is
@@ -478,25 +631,44 @@ void parseXml(std::istream& in, XmlHandler& handler, const Location& where, cons
     ReadAhead ahead(in, kParseChunk);
     std::string_view first = ahead.next();
     if (first.size() < static_cast<std::size_t>(kParseChunk)) {
-        Parse parse(handler, where, limits);
+        Parse parse(handler, where, limits, nullptr, engine);
         parse.feedBlocks(ahead, first);
         return;
     }
-    parsePipelined(ahead, first, handler, where, limits);
+    parsePipelined(ahead, first, handler, where, limits, engine);
 }
 
-void parseXml(std::string_view data, XmlHandler& handler, const Location& where, const XmlLimits& limits)
+void parseXmlWithEngine(std::string_view data, XmlHandler& handler, const Location& where, const XmlLimits& limits,
+                        XmlEngine engine, std::size_t chunk)
 {
-    Parse parse(handler, where, limits);
+    if (chunk == 0) chunk = kParseChunk;
+    Parse parse(handler, where, limits, nullptr, engine);
     if (data.empty()) {
         parse.feed(data.data(), 0, true);
         return;
     }
     while (!data.empty()) {
-        std::size_t n = std::min<std::size_t>(data.size(), kParseChunk);
+        std::size_t n = std::min<std::size_t>(data.size(), chunk);
         parse.feed(data.data(), n, n == data.size());
         data.remove_prefix(n);
     }
+}
+
+XmlEngine chooseXmlEngine(std::string_view head)
+{
+    return choose(head, true);
+}
+
+} // namespace detail
+
+void parseXml(std::istream& in, XmlHandler& handler, const Location& where, const XmlLimits& limits)
+{
+    detail::parseXmlWithEngine(in, handler, where, limits, XmlEngine::Auto);
+}
+
+void parseXml(std::string_view data, XmlHandler& handler, const Location& where, const XmlLimits& limits)
+{
+    detail::parseXmlWithEngine(data, handler, where, limits, XmlEngine::Auto);
 }
 
 // -------------------------------------------------------------------------

@@ -3,6 +3,10 @@
 //   qdx_safeio_bench xml FILE            parseXml (stream and memory) vs raw expat
 //   qdx_safeio_bench copy SRC.zip OUT    raw copy of every member vs inflate+deflate
 //   qdx_safeio_bench xmlzip SRC.zip      openStream -> parseXml per member, and inflate alone
+//   qdx_safeio_bench engines FILE [N]    expat vs the core's scanner, empty handlers, N rounds (default 5)
+
+#include "XmlEngine.h"
+#include "XmlScanner.h"
 
 #include "qdx/Input.h"
 #include "qdx/Xml.h"
@@ -10,7 +14,9 @@
 
 #include <expat.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -82,6 +88,76 @@ int xml(const std::string& path)
     return 0;
 }
 
+/// The scanner with a sink that does nothing.
+class NullSink : public xmlscan::Sink {
+public:
+    std::size_t n = 0;
+    void start(std::string_view, std::string_view, const xmlscan::Attr*, std::size_t) override { ++n; }
+    void end(std::string_view, std::string_view) override {}
+    void text(std::string_view) override {}
+};
+
+/// expat and the scanner over one file in memory, 1 MiB chunks, empty
+/// handlers, interleaved for `rounds` rounds; prints each run and the best.
+int engines(const std::string& path, int rounds)
+{
+    std::ifstream f(path, std::ios::binary);
+    std::ostringstream s;
+    s << f.rdbuf();
+    std::string data = s.str();
+    double mb = data.size() / 1e6;
+    Location where;
+    where.file = path;
+    const std::size_t chunk = 1 << 20;
+    double best[4] = {1e9, 1e9, 1e9, 1e9};
+    const char* names[4] = {"raw expat, empty C handlers", "raw scanner, empty sink", "parseXml via expat, empty handler",
+                            "parseXml via scanner, empty handler"};
+    for (int r = 0; r < rounds; ++r) {
+        double t = now();
+        XML_Parser p = XML_ParserCreateNS(nullptr, '\x1f');
+        XML_SetElementHandler(p, [](void*, const XML_Char*, const XML_Char**) {}, [](void*, const XML_Char*) {});
+        XML_SetCharacterDataHandler(p, [](void*, const XML_Char*, int) {});
+        for (std::size_t off = 0; off < data.size(); off += chunk) {
+            std::size_t n = std::min(chunk, data.size() - off);
+            if (XML_Parse(p, data.data() + off, static_cast<int>(n), off + n == data.size()) != XML_STATUS_OK) {
+                std::fprintf(stderr, "expat: %s\n", XML_ErrorString(XML_GetErrorCode(p)));
+                return 1;
+            }
+        }
+        XML_ParserFree(p);
+        double d[4];
+        d[0] = now() - t;
+        t = now();
+        NullSink sink;
+        xmlscan::Scanner scanner(sink);
+        for (std::size_t off = 0; off < data.size(); off += chunk) {
+            std::size_t n = std::min(chunk, data.size() - off);
+            scanner.feed(data.data() + off, n, off + n == data.size());
+        }
+        d[1] = now() - t;
+        t = now();
+        Empty h1;
+        detail::parseXmlWithEngine(std::string_view(data), h1, where, XmlLimits{}, detail::XmlEngine::Expat);
+        d[2] = now() - t;
+        t = now();
+        Empty h2;
+        detail::parseXmlWithEngine(std::string_view(data), h2, where, XmlLimits{}, detail::XmlEngine::Scanner);
+        d[3] = now() - t;
+        if (h1.n != h2.n || h1.n != sink.n) {
+            std::fprintf(stderr, "element counts differ: %zu %zu %zu\n", h1.n, h2.n, sink.n);
+            return 1;
+        }
+        for (int i = 0; i < 4; ++i) {
+            report(names[i], mb, d[i]);
+            best[i] = std::min(best[i], d[i]);
+        }
+    }
+    std::printf("best of %d:\n", rounds);
+    for (int i = 0; i < 4; ++i) report(names[i], mb, best[i]);
+    std::printf("raw expat / raw scanner: %.2fx; parseXml expat / scanner: %.2fx\n", best[0] / best[1], best[2] / best[3]);
+    return 0;
+}
+
 /// libzip inflate -> parseXml in one thread, through ZipReader::openStream.
 int xmlInZip(const std::string& src)
 {
@@ -149,7 +225,8 @@ int main(int argc, char** argv)
         if (mode == "xml" && argc == 3) return xml(argv[2]);
         if (mode == "copy" && argc == 4) return copy(argv[2], argv[3]);
         if (mode == "xmlzip" && argc == 3) return xmlInZip(argv[2]);
-        std::fprintf(stderr, "usage: %s xml FILE | copy SRC.zip OUT.zip | xmlzip SRC.zip\n", argv[0]);
+        if (mode == "engines" && (argc == 3 || argc == 4)) return engines(argv[2], argc == 4 ? std::atoi(argv[3]) : 5);
+        std::fprintf(stderr, "usage: %s xml FILE | copy SRC.zip OUT.zip | xmlzip SRC.zip | engines FILE [ROUNDS]\n", argv[0]);
         return 2;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "error: %s\n", e.what());

@@ -1,7 +1,9 @@
 #pragma once
-/// Hardened streaming XML on expat: any DOCTYPE is refused (so no entity
-/// tricks), element depth is capped, input size is capped, errors name the
-/// file, member, line and column. And a small buffered XML writer.
+/// Hardened streaming XML: any DOCTYPE is refused (so no entity tricks),
+/// element depth is capped, input size is capped, errors name the file,
+/// member, line and column. UTF-8 documents are read by the core's own
+/// scanner, others by expat, with the same acceptance and events (see
+/// docs/security.md). And a small buffered XML writer.
 
 #include "qdx/Errors.h"
 
