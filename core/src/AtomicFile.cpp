@@ -58,7 +58,14 @@ AtomicFile::~AtomicFile() {
 void AtomicFile::commit() {
     int fd = ::open(_temp.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw OutputError("output vanished before commit: " + _temp);
-    ::fsync(fd);
+    // A write error the kernel met while flushing the data surfaces here (the
+    // writers only ask for writeback): the target is then left as it was.
+    // File systems that cannot sync (EINVAL, EROFS, ENOTSUP) are not errors.
+    if (::fsync(fd) != 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP) {
+        int e = errno;
+        ::close(fd);
+        throw OutputError("cannot write '" + _target + "': " + std::strerror(e) + " (it was left as it was)");
+    }
     ::close(fd);
     // Keep the permissions an existing target had, else the umask default.
     struct stat st {};

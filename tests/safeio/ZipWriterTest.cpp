@@ -424,3 +424,61 @@ TEST_CASE("non-ASCII member names are marked UTF-8", "[zipwriter]")
     auto zip = ZipReader::open(Input::fromFile(out));
     CHECK(zip->read(*zip->find(name), 10) == "b");
 }
+
+TEST_CASE("stored members copied raw at the read window's edges: sizes 0, 1 MiB +- 1, 2 MiB, 8 MiB", "[zipwriter]")
+{
+    // The raw copy of a stored member reads in 1 MiB pieces and starts
+    // writeback every 8 MiB: members ending just before, at and just after
+    // those edges, and an empty one, must come out byte for byte, and a
+    // flipped byte in the last piece (or in a piece of one byte) must still
+    // be caught by the CRC check.
+    TempDir dir;
+    const std::size_t mib = 1u << 20;
+    const std::vector<std::size_t> sizes{0, 1, mib - 1, mib, mib + 1, 2 * mib, 8 * mib};
+    std::vector<std::string> data;
+    const std::string src = dir / "src.zip";
+    {
+        ZipWriter w(src);
+        for (std::size_t i = 0; i < sizes.size(); ++i) {
+            data.push_back(noise(sizes[i], static_cast<std::uint32_t>(100 + i)));
+            w.addBytes("m" + std::to_string(i), data.back(), false);
+        }
+        w.close();
+    }
+    auto copyAll = [&](const std::string& from, const std::string& out) {
+        auto in = ZipReader::open(Input::fromFile(from));
+        ZipWriter w(out);
+        for (const auto& e : in->entries()) w.addBlob(e.name, in->blob(e));
+        w.close();
+    };
+    const std::string out = dir / "copy.zip";
+    copyAll(src, out);
+    CHECK(safeio::slurp(out) == safeio::slurp(src));  // same names, order, methods and time stamps
+    auto copy = ZipReader::open(Input::fromFile(out));
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+        const auto* e = copy->find("m" + std::to_string(i));
+        REQUIRE(e);
+        CHECK(e->method == 0);
+        CHECK(e->size == sizes[i]);
+        CHECK(copy->read(*e, 1 << 30) == data[i]);
+    }
+
+    // The last byte of a member that fills its window exactly (2 MiB), of
+    // one whose last window holds one byte (1 MiB + 1), and of the 8 MiB one.
+    const std::string bytes = safeio::slurp(src);
+    for (std::size_t i : {std::size_t{5}, std::size_t{4}, std::size_t{6}}) {
+        INFO("member m" << i << " of " << sizes[i] << " bytes");
+        auto at = bytes.find(data[i].substr(data[i].size() - 64));
+        REQUIRE(at != std::string::npos);
+        std::string bad = bytes;
+        bad[at + 63] = static_cast<char>(bad[at + 63] ^ 0x01);
+        const std::string badPath = dir / "bad.zip";
+        {
+            std::ofstream f(badPath, std::ios::binary | std::ios::trunc);
+            f << bad;
+        }
+        const std::string badOut = dir / "bad-copy.zip";
+        requireError<InputError>([&] { copyAll(badPath, badOut); }, "m" + std::to_string(i), "CRC");
+        CHECK_FALSE(fs::exists(badOut));
+    }
+}
