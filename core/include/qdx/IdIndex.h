@@ -28,8 +28,9 @@ public:
     /// Room for n ids without growing.
     void reserve(std::size_t n)
     {
-        std::size_t want = 16;
-        while (want < n + n / 2 + 1) want <<= 1;  // load at most 2/3
+        // Load at most 3/4, at any table size (not only powers of two: for a
+        // million ids a power of two would be 2M slots, 16 MB more at peak).
+        std::size_t want = n + n / 3 + 16;
         if (want > _slots.size()) rehash(want);
     }
 
@@ -38,10 +39,9 @@ public:
     std::pair<V*, bool> emplace(std::string_view id, V value)
     {
         if (id.size() > UINT32_MAX) throw std::length_error("IdIndex: an id of 4 GiB");
-        if ((_size + 1) * 3 > _slots.size() * 2) rehash(_slots.empty() ? 16 : _slots.size() * 2);
+        if ((_size + 1) * 4 > _slots.size() * 3) rehash(_slots.empty() ? 16 : _slots.size() * 2);
         std::uint64_t h = hashOf(id);
-        std::size_t mask = _slots.size() - 1;
-        for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+        for (std::size_t i = home(h, _slots.size());; i = next(i, _slots.size())) {
             Slot& s = _slots[i];
             if (s.hash == 0) {
                 s.hash = h;
@@ -60,8 +60,7 @@ public:
     {
         if (_size == 0) return nullptr;
         std::uint64_t h = hashOf(id);
-        std::size_t mask = _slots.size() - 1;
-        for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+        for (std::size_t i = home(h, _slots.size());; i = next(i, _slots.size())) {
             const Slot& s = _slots[i];
             if (s.hash == 0) return nullptr;
             if (s.hash == h && IdEqual{}(s.key(), id)) return &s.value;
@@ -87,15 +86,22 @@ private:
         return h ? h : 1;
     }
 
+    /// The first slot to probe: the hash scaled to [0, n) by a multiply (its
+    /// high bits; IdHash mixes all of them), so n need not be a power of two.
+    static std::size_t home(std::uint64_t h, std::size_t n)
+    {
+        return static_cast<std::size_t>((static_cast<unsigned __int128>(h) * n) >> 64);
+    }
+    static std::size_t next(std::size_t i, std::size_t n) { return i + 1 == n ? 0 : i + 1; }
+
     void rehash(std::size_t n)
     {
         std::vector<Slot> old(n);
         old.swap(_slots);
-        std::size_t mask = n - 1;
         for (Slot& s : old) {
             if (s.hash == 0) continue;
-            std::size_t i = s.hash & mask;
-            while (_slots[i].hash != 0) i = (i + 1) & mask;
+            std::size_t i = home(s.hash, n);
+            while (_slots[i].hash != 0) i = next(i, n);
             _slots[i] = std::move(s);
         }
     }
