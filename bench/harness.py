@@ -147,6 +147,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5, help="rounds at sizes below 1e6")
     ap.add_argument("--runs-big", type=int, default=2, help="rounds at 1e6 and above (no warm-up)")
     ap.add_argument("--media-mb", type=int, default=1024)
+    ap.add_argument("--media-rounds", type=int, default=7)
     ap.add_argument("--formats-runs", type=int, default=20)
     ap.add_argument("--only", default="", help="comma list of suites: json,tojson,xlsx,csv,media,formats")
     a = ap.parse_args()
@@ -219,13 +220,18 @@ def main():
         generate(data, name, ["--codings", "0", "--media-mb", str(a.media_mb), "--no-json"], log)
         src = os.path.join(data, name + ".qdpx")
         o1, o2 = os.path.join(work, name + ".qdx.qdpx"), os.path.join(work, name + ".cp.qdpx")
-        cmds = [Cmd("qdx", [qdx, "convert", src, o1], o1), Cmd("cp", ["cp", src, o2], o2)]
+        o3 = os.path.join(work, name + ".cpsync.qdpx")
+        # cp leaves its copy in the page cache; qdx's output is on the disk when it exits (fsync).
+        # "cp + sync" is the same durability as qdx: cp, then fsync of the copy (coreutils sync FILE).
+        cmds = [Cmd("qdx", [qdx, "convert", src, o1], o1), Cmd("cp", ["cp", src, o2], o2),
+                Cmd("cp+sync", ["sh", "-c", 'cp "$1" "$2" && exec sync "$2"', "sh", src, o3], o3)]
         log("== media passthrough: %s (%.0f MB)" % (name, os.path.getsize(src) / 1e6))
-        group(cmds, 3, 1, log)
+        group(cmds, a.media_rounds, 1, log)
         res["media"] = {"bytes": os.path.getsize(src), "commands": {c.label: summary(c) for c in cmds},
-                        "ratios": {"qdx/cp": ratios(cmds[0], cmds[1])}}
-        log("    qdx/cp %.2f, qdx rss %.0f MB" % (res["media"]["ratios"]["qdx/cp"]["median"],
-                                                 res["media"]["commands"]["qdx"]["rss_max_kib"] / 1024))
+                        "ratios": {"qdx/cp": ratios(cmds[0], cmds[1]), "qdx/cp+sync": ratios(cmds[0], cmds[2])}}
+        log("    qdx/cp %.2f, qdx/(cp+sync) %.2f, qdx rss %.0f MB" % (
+            res["media"]["ratios"]["qdx/cp"]["median"], res["media"]["ratios"]["qdx/cp+sync"]["median"],
+            res["media"]["commands"]["qdx"]["rss_max_kib"] / 1024))
         write_results(out, res)
     if "formats" in only:
         c = Cmd("qdx formats", [qdx, "formats"])
@@ -277,6 +283,10 @@ def report(res):
         L.append("| %.0f MB video | qdpx->qdpx | %.3f | cp %.3f | %.2f (%.2f-%.2f) | %.2f | %.0f MB | |" % (
             md["bytes"] / 1e6, q["wall_median"], c["wall_median"], r["median"], r["min"], r["max"], r["cpu_median"],
             q["rss_max_kib"] / 1024))
+        if "cp+sync" in md["commands"]:
+            cs, rs = md["commands"]["cp+sync"], md["ratios"]["qdx/cp+sync"]
+            L.append("| | | %.3f | cp + sync %.3f | %.2f (%.2f-%.2f) | %.2f | | |" % (
+                q["wall_median"], cs["wall_median"], rs["median"], rs["min"], rs["max"], rs["cpu_median"]))
     if res.get("formats"):
         f = res["formats"]["commands"]["qdx formats"]
         t = res["formats"]["commands"]["true"]

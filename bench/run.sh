@@ -12,6 +12,7 @@
 #   BENCH_RUNS=5                rounds below 10^6 (after one warm-up round)
 #   BENCH_RUNS_BIG=2            rounds at 10^6 and above (no warm-up)
 #   BENCH_MEDIA_MB=1024         size of the video member of the passthrough test (0 = skip)
+#   BENCH_MEDIA_ROUNDS=7        rounds of the passthrough test (qdx, cp, cp + sync of the copy)
 #   BENCH_ONLY=json,csv         only these suites (json tojson xlsx csv media formats)
 #   QDX=build/bin/qdx           the qdx command to measure
 #   BENCH_OUT=bench/out
@@ -33,4 +34,4 @@ fi
 echo "load: $(cat /proc/loadavg)  (the machine should be otherwise idle; ratios are taken round by round)"
 exec "$PY" bench/harness.py --qdx "$QDX" --out "$OUT" \
   --sizes "${BENCH_SIZES:-1e4 1e5 1e6}" --runs "${BENCH_RUNS:-5}" --runs-big "${BENCH_RUNS_BIG:-2}" \
-  --media-mb "${BENCH_MEDIA_MB:-1024}" --only "${BENCH_ONLY:-}"
+  --media-mb "${BENCH_MEDIA_MB:-1024}" --media-rounds "${BENCH_MEDIA_ROUNDS:-7}" --only "${BENCH_ONLY:-}"

@@ -405,7 +405,7 @@ int cmdInfo(const CommandLine& cl, Context& ctx) {
     }
     auto& out = ctx.out;
     out << "file:       " << cl.args[0] << " (" << l.entry->info.name << ")\n";
-    out << "project:    " << p.name << "\n";
+    out << "project:    " << (p.name.empty() ? std::string("(no name)") : p.name) << "\n";
     if (!p.origin.empty()) out << "origin:     " << p.origin << "\n";
     out << "sources:    " << p.sources.size();
     if (!kinds.empty()) {

@@ -226,6 +226,13 @@ struct RawSpan {
     std::int64_t start = 0, end = 0;
 };
 
+/// A selection whose position could not be read: skipped when the contents are resolved.
+struct BadPosition {
+    std::size_t excerpt = 0;
+    std::string id;
+    std::string why;
+};
+
 class Reader final : public XmlHandler {
 public:
     /// With `deferDuplicates`, ids are not checked for duplicates while parsing:
@@ -269,6 +276,8 @@ private:
         else if (it->second != id) id.assign(it->second);
     }
     Audit audit(const XmlAttributes& a);
+    /// A user reference attribute; also under the name OpenQDA uses (creatingUserId for creatingUser[GUID]).
+    std::string userAttr(const XmlAttributes& a, const char* standard);
     void checkDate(const std::string& d);
     void extraAttributes(std::string_view element, const XmlAttributes& a, Extensions* ext);
     Extensions& extOf(const Frame& f);
@@ -331,6 +340,7 @@ private:
     std::vector<PendingText> _texts;
     std::vector<PendingNote> _notes;
     std::vector<RawSpan> _spans;
+    std::vector<BadPosition> _badPositions;
     std::vector<std::pair<std::string, std::string>> _noteRefs;  // (owner id or "" for project, note guid)
     std::vector<std::pair<std::string, std::string>> _links;     // (origin, target)
     Quirks _q;
@@ -434,12 +444,25 @@ void Reader::checkDate(const std::string& d)
     }
 }
 
+std::string Reader::userAttr(const XmlAttributes& a, const char* standard)
+{
+    if (has(a, standard)) return tok(a, standard);
+    // OpenQDA writes creatingUserId (on the Project and the sources) where the schema has
+    // creatingUser / creatingUserGUID: the same user GUID under another name.
+    std::string_view sv(standard);
+    std::string alias(sv.substr(0, sv.find("User") + 4));
+    alias += "Id";
+    if (!has(a, alias.c_str())) return {};
+    _q.add("quirk.attribute-alias", "attribute '" + alias + "' read as '" + std::string(standard) + "'");
+    return tok(a, alias.c_str());
+}
+
 Audit Reader::audit(const XmlAttributes& a)
 {
     Audit au;
-    au.creator = tok(a, "creatingUser");
+    au.creator = userAttr(a, "creatingUser");
     au.created = tok(a, "creationDateTime");
-    au.modifier = tok(a, "modifyingUser");
+    au.modifier = userAttr(a, "modifyingUser");
     au.modified = tok(a, "modifiedDateTime");
     checkDate(au.created);
     checkDate(au.modified);
@@ -487,6 +510,12 @@ void Reader::extraAttributes(std::string_view element, const XmlAttributes& a, E
         std::string_view nv = a.name(i);
         auto in = [nv](const Names& names) { return std::find(names.begin(), names.end(), nv) != names.end(); };
         if (in(k->second) || (withAudit && in(auditA))) continue;
+        if ((nv == "creatingUserId" || nv == "modifyingUserId") && (withAudit || element == "Project")) {
+            // read by userAttr() as the creator or modifier, unless the standard attribute is there too
+            std::string standard(nv.substr(0, nv.size() - 2));
+            if (element == "Project") standard += "GUID";
+            if (!has(a, standard.c_str())) continue;
+        }
         std::string n(nv);
         if (ext) {
             Json& bag = (*ext)[key::kAttributes];
@@ -614,9 +643,9 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
                 if (!has(a, "name")) _q.add("quirk.project-name-missing", "the Project has no name attribute");
                 _p.origin = attr(a, "origin");
                 _p.basePath = attr(a, "basePath");
-                _p.audit.creator = tok(a, "creatingUserGUID");
+                _p.audit.creator = userAttr(a, "creatingUserGUID");
                 _p.audit.created = tok(a, "creationDateTime");
-                _p.audit.modifier = tok(a, "modifyingUserGUID");
+                _p.audit.modifier = userAttr(a, "modifyingUserGUID");
                 _p.audit.modified = tok(a, "modifiedDateTime");
                 checkDate(_p.audit.created);
                 checkDate(_p.audit.modified);
@@ -853,38 +882,45 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
             _p.excerpts.push_back(std::move(e));
             return &_p.excerpts.back();
         };
+        // A position that is missing or not an integer makes no span: the selection is skipped
+        // (reported once the reading is done), never placed at an invented 0.
+        std::string badPosition;
         auto coord = [&](const char* n) {
             auto v = parseInt(attr(a, n));
             if (!v) {
-                _q.add("quirk.bad-number", std::string("attribute ") + n + " of <" + f.name + "> is not an integer: '" + attr(a, n) + "' (read as 0)");
+                if (badPosition.empty())
+                    badPosition = std::string("attribute ") + n + " of <" + std::string(local) + "> is " +
+                                  (has(a, n) ? "not an integer: '" + attr(a, n) + "'" : std::string("missing"));
                 return std::int64_t(0);
             }
             return *v;
         };
+        auto skipIfBad = [&](const Excerpt& e) {
+            if (!badPosition.empty()) _badPositions.push_back(BadPosition{f.idx, e.id, badPosition});
+            return !badPosition.empty();
+        };
         if (local == "PlainTextSelection" && (pc == Ctx::PdfRep || src.kind == SourceKind::Text) && pc != Ctx::Transcript) {
             Excerpt* e = newExcerpt("PlainTextSelection");
-            auto s = parseInt(attr(a, "startPosition")), en = parseInt(attr(a, "endPosition"));
-            if (!s || !en) {
-                _q.add("quirk.bad-number", "a PlainTextSelection has a missing or non-integer position", e->id);
-                s = s.value_or(0);
-                en = en.value_or(0);
-            }
-            e->anchor = TextSpan{*s, *en};
-            _spans.push_back(RawSpan{f.idx, *s, *en});
+            std::int64_t s = coord("startPosition"), en = coord("endPosition");
+            e->anchor = TextSpan{s, en};
+            if (!skipIfBad(*e)) _spans.push_back(RawSpan{f.idx, s, en});
         } else if (local == "PDFSelection" && src.kind == SourceKind::Pdf && pc == Ctx::Source) {
             Excerpt* e = newExcerpt("PDFSelection");
             e->anchor = PdfRegion{coord("page"), coord("firstX"), coord("firstY"), coord("secondX"), coord("secondY")};
+            skipIfBad(*e);
         } else if (local == "PictureSelection" && src.kind == SourceKind::Picture && pc == Ctx::Source) {
             Excerpt* e = newExcerpt("PictureSelection");
             ImageRegion r{coord("firstX"), coord("firstY"), coord("secondX"), coord("secondY")};
-            if (r.x1 > r.x2 || r.y1 > r.y2)
+            if (skipIfBad(*e)) {
+            } else if (r.x1 > r.x2 || r.y1 > r.y2)
                 _q.add("quirk.inverted-rectangle", "a PictureSelection has its corners swapped (kept as read)", e->id);
             e->anchor = r;
         } else if ((local == "AudioSelection" || local == "VideoSelection") && pc == Ctx::Source &&
                    (src.kind == SourceKind::Audio || src.kind == SourceKind::Video)) {
             Excerpt* e = newExcerpt(local == "AudioSelection" ? "AudioSelection" : "VideoSelection");
             TimeSpan t{coord("begin"), coord("end")};
-            if (t.begin == t.end) _q.add("quirk.zero-length-selection", "a media selection has begin == end (kept)", e->id);
+            if (skipIfBad(*e)) {
+            } else if (t.begin == t.end) _q.add("quirk.zero-length-selection", "a media selection has begin == end (kept)", e->id);
             e->anchor = t;
         } else if (local == "Transcript" && pc == Ctx::Source &&
                    (src.kind == SourceKind::Audio || src.kind == SourceKind::Video)) {
@@ -910,6 +946,9 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
             Transcript& t = src.transcripts[parent->idx2];
             SyncPoint sp;
             sp.id = claim(tok(a, "guid"), "SyncPoint", sp.ext);
+            for (const char* n : {"timeStamp", "position"})  // both optional; absent reads as 0
+                if (has(a, n) && !parseInt(attr(a, n)))
+                    _q.add("quirk.bad-number", std::string("attribute ") + n + " of a <SyncPoint> is not an integer: '" + attr(a, n) + "' (read as 0)", sp.id);
             sp.timeMs = parseInt(attr(a, "timeStamp")).value_or(0);
             sp.position = parseInt(attr(a, "position")).value_or(0);
             if (has(a, "position")) sp.ext[key::kRawOffsets] = Json(true);
@@ -1446,6 +1485,11 @@ void Reader::convertOffsets()
     std::map<std::size_t, std::unique_ptr<text::OffsetMap>> maps;
     std::map<std::size_t, std::unique_ptr<CodePointIndex>> cpIdx;
     std::set<std::size_t> drop;
+    for (const BadPosition& b : _badPositions) {
+        if (_sink.strict()) throw InputError(where(), "selection " + b.id + " cannot be read: " + b.why + " (skipped.excerpt-bad-position)");
+        _diag->skipped("skipped.excerpt-bad-position", "selection " + b.id + " was not read: " + b.why, b.id, {}, where());
+        drop.insert(b.excerpt);
+    }
     std::size_t checked = 0, matched = 0;
     std::map<std::size_t, std::pair<std::size_t, std::size_t>> boundary;  // source -> (on boundary, total)
     auto isWordChar = [](const std::string& t, std::int64_t cpIdx, const text::OffsetMap&) { (void)t; (void)cpIdx; return false; };
@@ -1624,8 +1668,29 @@ void Reader::resolveReferences()
         for (auto& x : s.sources) x = resolve(_sources, x, "source");
         for (auto& m : s.memos) m = resolve(_memos, m, "Note");
     }
+    // A user id that no <User> declares (MAXQDA writes selections by users it leaves out of
+    // <Users>) is declared here as a user without a name, so the reference holds and the id
+    // survives every export; unless it is the id of something else, which stays a dangling reference.
+    std::unordered_set<std::string> notUsers;
     auto userRef = [&](std::string& u) {
-        if (!u.empty()) u = resolve(_users, u, "User");
+        if (u.empty()) return;
+        auto it = _users.find(u);
+        if (it != _users.end()) {
+            if (it->second != u) u = it->second;
+            return;
+        }
+        std::string id = trim(u);
+        if (id.empty() || notUsers.count(id) || anyIdEquals(id)) {  // anyIdEquals scans the project: once per id
+            notUsers.insert(id);
+            u = resolve(_users, u, "User");
+            return;
+        }
+        remember(_users, id);
+        User nu;
+        nu.id = id;
+        _p.users.push_back(std::move(nu));
+        _q.add("quirk.user-undeclared", "a user named by the project is not declared in <Users>: " + id + " (declared as a user without a name)", id);
+        u = id;
     };
     userRef(_p.audit.creator);
     userRef(_p.audit.modifier);

@@ -79,6 +79,19 @@ class Cli(unittest.TestCase):
         self.assertEqual(info["codings"], sum(len(e.get("codings", [])) for e in doc["excerpts"]))
         self.assertEqual(info["themes"], len(doc["themes"]))
 
+    def test_info_on_a_codebook(self):
+        # a .qdc has codes and nothing else: no empty project line, the themes counted
+        qdc = self.path("codebook.qdc")
+        rc, _, err = qdx("convert", SAMPLE, qdc)
+        self.assertEqual(rc, 0, err)
+        rc, out, err = qdx("info", qdc)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("(refi-qdc)", out.splitlines()[0])
+        self.assertIn("project:    (no name)", out)
+        with open(SAMPLE, encoding="utf-8") as f:
+            doc = json.load(f)
+        self.assertIn("themes:     %d\n" % len(doc["themes"]), out)
+
     def test_convert_and_diff_equal(self):
         out = self.path("copy.json")
         rc, _, err = qdx("convert", SAMPLE, out)

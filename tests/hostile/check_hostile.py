@@ -325,9 +325,13 @@ def accepted_cases():
                     ("qdpx_span_negative.qdpx", "skipped.excerpt-out-of-range")]:
         for t in ("json", "qdpx"):
             converted(f, t, codes=[code], check=qdpx_spans_sane if t == "qdpx" else None)
-    converted("qdpx_span_huge.qdpx", "qdpx", codes=["quirk.bad-number"], check=qdpx_spans_sane)
-    refused("qdpx_span_huge.qdpx", qde_place(), r"quirk\.bad-number|position", extra=["-o", "strict=true"])
+    # A position beyond 64 bits is no position: the selection is skipped, never placed at 0.
+    converted("qdpx_span_huge.qdpx", "qdpx", codes=["skipped.excerpt-bad-position"], check=qdpx_spans_sane)
+    refused("qdpx_span_huge.qdpx", qde_place(), r"bad-position", extra=["-o", "strict=true"])
     converted("qdpx_dangling_guid.qdpx", "json", codes=["quirk.dangling-reference"])
+    # A selection by a user no <User> declares: the user is declared (nameless), the project validates.
+    converted("qdpx_undeclared_user.qdpx", "json", codes=["quirk.user-undeclared"])
+    validated("qdpx_undeclared_user.qdpx", 0)
     converted("qdpx_duplicate_guid.qdpx", "json", codes=["quirk.duplicate-guid"])
     converted("qdpx_missing_source.qdpx", "json", codes=["skipped.source-file-missing"])
     validated("qdpx_dangling_guid.qdpx", 1, [r"invalid\.dangling-reference"])

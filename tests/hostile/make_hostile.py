@@ -137,6 +137,7 @@ def make_refi():
     write("qdpx_invalid_utf8.qdpx", zipfile_bytes(qdpx(bad)))
     # Model-level attacks.
     write("qdpx_dangling_guid.qdpx", zipfile_bytes(qdpx(qde(selections=sel(G[4], 4, 12, G[19])))))
+    write("qdpx_undeclared_user.qdpx", zipfile_bytes(qdpx(qde(selections=sel(G[4], 4, 12, G[1], user=G[18])))))
     write("qdpx_duplicate_guid.qdpx", zipfile_bytes(qdpx(qde(
         codes='<Code guid="%s" name="Hotline" isCodable="true"/><Code guid="%s" name="Twin" isCodable="true"/>'
               '<Code guid="%s" name="Shelter" isCodable="true"/>' % (G[1], G[1], G[2])))))

@@ -2,6 +2,7 @@
 #include "RefiTestUtil.h"
 
 #include "qdx/Text.h"
+#include "qdx/Validate.h"
 
 #include <catch2/catch.hpp>
 
@@ -289,7 +290,13 @@ TEST_CASE("refi: references to users and codes are resolved as read, dangling on
         for (const auto& x : d.all())
             if (x.code == "quirk.dangling-reference") q = &x;
         REQUIRE(q);
-        CHECK(q->message.find("(2 times)") != std::string::npos);  // the code and the user
+        CHECK(q->message.find("DDDDDDDD") != std::string::npos);  // the code
+        CHECK(q->message.find("times)") == std::string::npos);    // once
+        // the undeclared user is declared, nameless, once
+        CHECK(d.countCode("quirk.user-undeclared") == 1);
+        REQUIRE(p.users.size() == 2);
+        CHECK(p.users[1].id == "BBBBBBBB-0000-4000-8000-00000000000B");
+        CHECK(p.users[1].name.empty());
     }
 }
 
@@ -345,8 +352,15 @@ TEST_CASE("refi quirks: a .qdc pasted in as the project's CodeBook", "[quirks]")
     CHECK(ns.find("(6 times)") != std::string::npos);  // CodeBook, Codes, 2 Code, 2 Description
     CHECK(messageOf(d, "quirk.unknown-attribute-dropped").find("Build 241213") != std::string::npos);
     CHECK(d.countCode("quirk.empty-description") == 1);
-    // the user who made 'paper 2' is not in <Users>: kept as read, reported
-    CHECK(messageOf(d, "quirk.dangling-reference").find("B0000000-0000-4000-8000-0000000000FF") != std::string::npos);
+    // the user who made 'paper 2' is not in <Users>: declared as a nameless user, reported,
+    // so the project validates and the id survives every export
+    CHECK(messageOf(d, "quirk.user-undeclared").find("B0000000-0000-4000-8000-0000000000FF") != std::string::npos);
+    CHECK(d.countCode("quirk.dangling-reference") == 0);
+    bool declared = false;
+    for (const auto& u : p.users) declared = declared || (u.id == "B0000000-0000-4000-8000-0000000000FF" && u.name.empty());
+    CHECK(declared);
+    qdx::Diagnostics v;
+    CHECK(qdx::validateProject(p, v) == 0);
 
     qdx::Diagnostics st;
     CHECK_THROWS_AS(read(data("pasted-codebook-like.qdpx"), st, "auto", true), qdx::InputError);
@@ -387,9 +401,63 @@ TEST_CASE("refi quirks: OpenQDA look-alike, <Codebook> after the Sources without
     CHECK(messageOf(d, "quirk.path-with-folder").find("sources/D0000000") != std::string::npos);
     CHECK(messageOf(d, "quirk.unknown-attribute-dropped").find("Project 1 Codebook") != std::string::npos);
     CHECK(d.countCode("quirk.duplicate-guid") == 1);
+    // creatingUserId is OpenQDA's name for creatingUser(GUID): read as the creator, not kept twice
+    const std::string u = "D0000000-0000-4000-8000-000000000001";
+    CHECK(p.audit.creator == u);
+    CHECK(p.sources[0].audit.creator == u);
+    CHECK(messageOf(d, "quirk.attribute-alias").find("creatingUserId") != std::string::npos);
+    CHECK(messageOf(d, "quirk.attribute-alias").find("(2 times)") != std::string::npos);
+    CHECK(p.sources[0].ext.count("refi:attributes") == 0);
+    CHECK(p.ext.count("refi:attributes") == 1);  // description="about" has no place in the schema
+    CHECK(p.ext.at("refi:attributes").find("creatingUserId") == nullptr);
+    REQUIRE(p.users.size() == 1);
+    CHECK(p.users[0].ext.count("refi:attributes") == 1);  // the email, kept
 
     qdx::Diagnostics st;
     CHECK_THROWS_AS(read(data("openqda-like.qdpx"), st, "auto", true), qdx::InputError);
+}
+
+TEST_CASE("refi quirks: a selection whose position is not a number is skipped, never placed at 0", "[quirks]")
+{
+    const std::string qde =
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+        "<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"bad\" origin=\"qdx test\">"
+        "<CodeBook><Codes><Code guid=\"CCCCCCCC-0000-4000-8000-000000000001\" name=\"A\" isCodable=\"true\"/></Codes></CodeBook>"
+        "<Sources><TextSource guid=\"99999999-0000-4000-8000-000000000001\" name=\"s\">"
+        "<PlainTextContent>Hello world</PlainTextContent>"
+        "<PlainTextSelection guid=\"E0000001-0000-4000-8000-000000000001\" startPosition=\"6\" endPosition=\"11\">"
+        "<Coding guid=\"F0000001-0000-4000-8000-000000000001\"><CodeRef targetGUID=\"CCCCCCCC-0000-4000-8000-000000000001\"/></Coding>"
+        "</PlainTextSelection>"
+        "<PlainTextSelection guid=\"E0000002-0000-4000-8000-000000000001\" startPosition=\"6.5\" endPosition=\"11\">"
+        "<Coding guid=\"F0000002-0000-4000-8000-000000000001\"><CodeRef targetGUID=\"CCCCCCCC-0000-4000-8000-000000000001\"/></Coding>"
+        "</PlainTextSelection>"
+        "<PlainTextSelection guid=\"E0000003-0000-4000-8000-000000000001\" endPosition=\"5\"/>"
+        "</TextSource>"
+        "<PictureSource guid=\"99999999-0000-4000-8000-000000000002\" name=\"p\">"
+        "<PictureSelection guid=\"E0000004-0000-4000-8000-000000000001\" firstX=\"1\" firstY=\"x\" secondX=\"3\" secondY=\"4\"/>"
+        "<PictureSelection guid=\"E0000005-0000-4000-8000-000000000001\" firstX=\"1\" firstY=\"2\" secondX=\"3\" secondY=\"4\"/>"
+        "</PictureSource></Sources></Project>";
+    std::string path = tempDir() + "/bad-position.qde";
+    std::ofstream(path, std::ios::binary) << qde;
+    qdx::Diagnostics d;
+    qdx::Project p = read(path, d);
+    REQUIRE(p.excerpts.size() == 2);
+    CHECK(p.excerpts[0].id == "E0000001-0000-4000-8000-000000000001");
+    CHECK(spanText(p, p.excerpts[0]) == "world");
+    CHECK(p.excerpts[1].id == "E0000005-0000-4000-8000-000000000001");
+    CHECK(d.countCode("skipped.excerpt-bad-position") == 3);
+    std::string all;
+    for (const auto& x : d.all())
+        if (x.code == "skipped.excerpt-bad-position") all += x.message + "\n";
+    CHECK(all.find("startPosition of <PlainTextSelection> is not an integer: '6.5'") != std::string::npos);
+    CHECK(all.find("startPosition of <PlainTextSelection> is missing") != std::string::npos);
+    CHECK(all.find("firstY of <PictureSelection> is not an integer: 'x'") != std::string::npos);
+    CHECK(d.countCode("quirk.bad-number") == 0);
+    qdx::Diagnostics v;
+    CHECK(qdx::validateProject(p, v) == 0);
+
+    qdx::Diagnostics st;
+    CHECK_THROWS_AS(read(path, st, "auto", true), qdx::InputError);
 }
 
 TEST_CASE("refi quirks: ATLAS.ti 26 look-alike, media outside and the XML named after the project", "[quirks]")

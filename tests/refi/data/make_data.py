@@ -246,15 +246,17 @@ open('inline-text.qde', 'w').write('''<?xml version="1.0" encoding="utf-8"?>
 </Project>''')
 
 # --- OpenQDA (early exports): <Codebook> after the Sources with its Codes directly inside, a
-# description attribute on Project and Code, internal://sources/<GUID>.txt paths, a repeated Code ----
+# description attribute on Project and Code, internal://sources/<GUID>.txt paths, a repeated Code,
+# creatingUserId where the schema says creatingUser(GUID), an email on the User ----
 t = 'We talked about the weather and the harvest.\n'
 qde = f'''<?xml version="1.0" encoding="UTF-8"?>
 <Project xmlns="urn:QDA-XML:project:1.0" name="Project 1" description="about" origin="OpenQDA-0.0.0-abc"
-         creationDateTime="2025-05-22T11:23:02+02:00">
-    <Users><User id="1" guid="D0000000-0000-4000-8000-000000000001" name="User 1"/></Users>
+         creatingUserId="D0000000-0000-4000-8000-000000000001" creationDateTime="2025-05-22T11:23:02+02:00">
+    <Users><User id="1" guid="D0000000-0000-4000-8000-000000000001" name="User 1" email="user1@example.com"/></Users>
     <Sources>
         <TextSource guid="D0000000-0000-4000-8000-000000000002" name="talk.txt"
-                    plainTextPath="internal://sources/D0000000-0000-4000-8000-000000000002.txt">
+                    plainTextPath="internal://sources/D0000000-0000-4000-8000-000000000002.txt"
+                    creatingUserId="D0000000-0000-4000-8000-000000000001">
             <PlainTextSelection guid="D0000000-0000-4000-8000-000000000003" startPosition="{t.index('weather')}" endPosition="{t.index('weather') + 7}"
                                 creatingUser="D0000000-0000-4000-8000-000000000001" creationDateTime="2025-08-25T12:06:26+02:00">
                 <Coding guid="D0000000-0000-4000-8000-000000000004" creatingUser="D0000000-0000-4000-8000-000000000001">
