@@ -3,6 +3,7 @@
 #include "Commands.h"
 
 #include "qdx/Archive.h"
+#include "qdx/AtomicFile.h"
 #include "qdx/Errors.h"
 #include "qdx/Input.h"
 
@@ -56,6 +57,7 @@ int cmdArchive(const CommandLine& cl, Context& ctx) {
                          "[--encrypt --password-file FILE | --password-env VAR]");
     const std::string& inPath = cl.args[0];
     const std::string& outPath = cl.args[1];
+    AtomicFile::setSyncOutputs(true);  // a bag is for keeping: on the disk before it is in place
     if (inPath == "-") throw UsageError("qdx archive reads a file, not stdin (the bag keeps the original file)");
     std::string password = passwordOf(cl);
     if (cl.encrypt && password.empty())

@@ -32,12 +32,14 @@ const std::vector<CommandSpec>& commands() {
     static const std::vector<CommandSpec> k{
         {"formats", "qdx formats", "List every format, what it reads and writes, and its support matrix.", {}},
         {"format", "qdx format NAME", "Show one format: extensions, options with defaults, support matrix.", {}},
-        {"convert", "qdx convert IN OUT [-f FMT] [-t FMT] [-o key=value]... [--report FILE.json] [--fail-on lossy|skipped]",
+        {"convert", "qdx convert IN OUT [-f FMT] [-t FMT] [-o key=value]... [--report FILE.json] [--fail-on lossy|skipped] [--sync]",
          "Convert a project. Losses are listed, summarised by code. OUT is written atomically\n"
          "(temporary file + rename) and never onto IN. '-' reads stdin / writes stdout.\n"
+         "--sync flushes OUT to the disk before renaming it into place (as bags always are), so\n"
+         "it also survives a power cut right after qdx exits; without it the kernel flushes it later.\n"
          "With --fail-on, nothing is written when a loss at or above that level occurs (exit 5).\n"
          "Options of the reader and the writer share -o; each key must belong to one of them.",
-         {"from", "to", "option", "report", "fail-on", "quiet", "verbose", "password-file", "password-env"}},
+         {"from", "to", "option", "report", "fail-on", "quiet", "verbose", "password-file", "password-env", "sync"}},
         {"info", "qdx info FILE [-f FMT] [-o key=value]... [--json]",
          "What the project holds: counts of sources (by kind), excerpts, codings, themes, memos,\n"
          "cases, attributes, users, sets. --json prints one JSON object.",
@@ -323,6 +325,7 @@ int cmdConvert(const CommandLine& cl, Context& ctx) {
     if (cl.args.size() != 2) throw UsageError("usage: " + std::string(findCommand("convert")->usage));
     const std::string& inPath = cl.args[0];
     const std::string& outPath = cl.args[1];
+    AtomicFile::setSyncOutputs(cl.sync);
     if (outPath == "-" && cl.to.empty()) throw UsageError("writing to stdout needs -t FMT");
     if (inPath != "-" && outPath != "-" && (inPath == outPath || sameFile(inPath, outPath)))
         throw OutputError("refusing to write '" + outPath + "': it is the input file");

@@ -33,6 +33,7 @@ struct CommandLine {
     bool json = false;
     bool quiet = false;
     bool verbose = false;
+    bool sync = false;  // --sync: outputs reach the disk before they are renamed into place
     std::vector<std::string> given;  // long names of the options that were given
     // archive (and reading encrypted bags)
     bool zip = false;

@@ -80,6 +80,7 @@ protected:
         os.addOption(Option("json", "", "JSON output"));
         os.addOption(Option("quiet", "q", "quiet"));
         os.addOption(Option("verbose", "v", "verbose"));
+        os.addOption(Option("sync", "", "flush the output to the disk before it is renamed into place"));
         // archive (passwords only from a file or the environment, never the command line)
         os.addOption(Option("zip", "", "bag as zip"));
         os.addOption(Option("verify", "", "verify a bag"));
@@ -102,6 +103,7 @@ protected:
             else if (name == "json") _cl.json = true;
             else if (name == "quiet") _cl.quiet = true;
             else if (name == "verbose") _cl.verbose = true;
+            else if (name == "sync") _cl.sync = true;
             else if (name == "zip") _cl.zip = true;
             else if (name == "verify") _cl.verify = true;
             else if (name == "encrypt") _cl.encrypt = true;

@@ -1072,7 +1072,7 @@ ArchiveSummary writeBag(const Project& p, const std::string& originalPath, const
         if (!originalPath.empty()) inputs.push_back(originalPath);
         AtomicFile af(target, inputs);
         writeZipBag(plan, af.tempPath());
-        af.commit();
+        af.commit(true);  // bags are for keeping: always on the disk before they are in place
     } else {
         std::string inner = scratch.path() + "/" + kEncryptedBagMember;
         writeZipBag(plan, inner);
@@ -1083,7 +1083,7 @@ ArchiveSummary writeBag(const Project& p, const std::string& originalPath, const
         outer.setPassword(options.password);
         outer.addFile(kEncryptedBagMember, inner, false);
         outer.close();
-        af.commit();
+        af.commit(true);  // bags are for keeping: always on the disk before they are in place
     }
     ArchiveSummary s;
     for (const auto& f : plan.payload) {

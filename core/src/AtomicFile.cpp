@@ -2,6 +2,7 @@
 
 #include "qdx/Errors.h"
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -55,18 +56,28 @@ AtomicFile::~AtomicFile() {
     if (!_committed && !_temp.empty()) ::unlink(_temp.c_str());
 }
 
-void AtomicFile::commit() {
-    int fd = ::open(_temp.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw OutputError("output vanished before commit: " + _temp);
-    // A write error the kernel met while flushing the data surfaces here (the
-    // writers only ask for writeback): the target is then left as it was.
-    // File systems that cannot sync (EINVAL, EROFS, ENOTSUP) are not errors.
-    if (::fsync(fd) != 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP) {
-        int e = errno;
+namespace {
+std::atomic<bool> g_syncOutputs{false};
+}
+
+void AtomicFile::setSyncOutputs(bool on) { g_syncOutputs.store(on, std::memory_order_relaxed); }
+bool AtomicFile::syncOutputs() { return g_syncOutputs.load(std::memory_order_relaxed); }
+
+void AtomicFile::commit(bool sync) {
+    if (::access(_temp.c_str(), F_OK) != 0) throw OutputError("output vanished before commit: " + _temp);
+    if (sync) {
+        int fd = ::open(_temp.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) throw OutputError("output vanished before commit: " + _temp);
+        // A write error the kernel met while flushing the data surfaces here (the
+        // writers only ask for writeback): the target is then left as it was.
+        // File systems that cannot sync (EINVAL, EROFS, ENOTSUP) are not errors.
+        if (::fsync(fd) != 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP) {
+            int e = errno;
+            ::close(fd);
+            throw OutputError("cannot write '" + _target + "': " + std::strerror(e) + " (it was left as it was)");
+        }
         ::close(fd);
-        throw OutputError("cannot write '" + _target + "': " + std::strerror(e) + " (it was left as it was)");
     }
-    ::close(fd);
     // Keep the permissions an existing target had, else the umask default.
     struct stat st {};
     if (::stat(_target.c_str(), &st) == 0) ::chmod(_temp.c_str(), st.st_mode & 07777);

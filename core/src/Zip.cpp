@@ -8,6 +8,7 @@
 
 #include "qdx/Zip.h"
 
+#include "qdx/AtomicFile.h"
 #include "qdx/Errors.h"
 
 #include <zip.h>
@@ -828,6 +829,7 @@ public:
             return e;
         }
         _pos = _end = _bufStart = _written = _writebackFrom = 0;
+        _syncing = AtomicFile::syncOutputs();
         _buf.clear();
         _buf.reserve(kIoBuffer);
         return 0;
@@ -940,8 +942,8 @@ private:
         return 0;
     }
 
-    /// Asks the kernel to start writing to disk what reached it, 8 MiB at a
-    /// time: the disk then works while the archive is still being written,
+    /// When outputs are synced (AtomicFile::syncOutputs), asks the kernel to start
+    /// writing to disk what reached it, 8 MiB at a time: the disk then works while the archive is still being written,
     /// and the caller's fsync (AtomicFile::commit) has little left to wait
     /// for: with a 1 GiB archive it waited 0.4 s, as long as writing it took,
     /// and now 0.01 s (the whole conversion 0.94 s -> 0.76 s). Only a hint:
@@ -950,7 +952,7 @@ private:
     {
         _written = std::max(_written, upTo);
 #ifdef SYNC_FILE_RANGE_WRITE
-        if (_written - _writebackFrom >= kWriteback) {
+        if (_written - _writebackFrom >= kWriteback && _syncing) {
             ::sync_file_range(_fd, static_cast<off_t>(_writebackFrom), static_cast<off_t>(_written - _writebackFrom),
                               SYNC_FILE_RANGE_WRITE);
             _writebackFrom = _written;
@@ -975,6 +977,7 @@ private:
     std::vector<char> _buf;       // pending bytes, at most kIoBuffer
     std::uint64_t _written = 0;        // the end of what reached the kernel
     std::uint64_t _writebackFrom = 0;  // what is not yet asked to go to disk
+    bool _syncing = false;             // outputs are synced: start writeback while writing
 };
 
 /// libzip's write target over an OutFile. libzip sees a new, empty archive

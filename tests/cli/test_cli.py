@@ -5,6 +5,7 @@ usage: test_cli.py QDX SOURCE_DIR
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -100,6 +101,28 @@ class Cli(unittest.TestCase):
         self.assertEqual(rc, 0)
         self.assertIn("equal", stdout)
         self.assertEqual([f for f in os.listdir(self.d) if "qdx-tmp" in f], [])
+
+    def test_sync_flushes_the_output_only_when_asked(self):
+        # Outputs are renamed into place without an fsync (as cp does); --sync flushes
+        # first, and qdx archive always does. Seen through strace where it is installed.
+        if not shutil.which("strace"):
+            self.skipTest("strace not installed")
+        bag = self.path("bag.zip")
+        for args, out, synced in ((["convert", "--sync"], "s.qdpx", True), (["convert"], "n.qdpx", False),
+                                  (["archive"], "bag.zip", True)):
+            log = self.path(out + ".strace")
+            p = subprocess.run(["strace", "-f", "-qq", "-e", "trace=fsync,fdatasync", "-o", log,
+                                QDX, *args, SAMPLE, self.path(out)], capture_output=True, timeout=120)
+            self.assertEqual(p.returncode, 0, p.stderr.decode("utf-8", "replace"))
+            with open(log, encoding="utf-8") as f:
+                calls = f.read()
+            self.assertEqual("fsync(" in calls, synced, "%s: %s" % (args, calls))
+        rc, _, err = qdx("diff", self.path("s.qdpx"), self.path("n.qdpx"))
+        self.assertEqual(rc, 0, err)
+        self.assertTrue(os.path.getsize(bag) > 0)
+        rc, _, err = qdx("info", "--sync", SAMPLE)
+        self.assertEqual(rc, 2)
+        self.assertIn("does not take --sync", err)
 
     def test_diff_reports_differences(self):
         with open(SAMPLE, encoding="utf-8") as f:

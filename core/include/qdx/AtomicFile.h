@@ -18,8 +18,19 @@ public:
 
     const std::string& tempPath() const { return _temp; }
     const std::string& target() const { return _target; }
-    /// fsyncs the temporary file and renames it onto the target.
-    void commit();
+    /// Renames the temporary file onto the target; first flushes it to the disk
+    /// (fsync), reporting any write error the kernel met, when `sync` is set.
+    void commit(bool sync);
+    void commit() { commit(syncOutputs()); }
+
+    /// Whether outputs are flushed to the disk before they are renamed into place.
+    /// Off by default: like cp, zip or an office suite, qdx leaves the flush to the
+    /// kernel, so an output survives any failure of qdx (it appears whole or not at
+    /// all) but not a power cut in the seconds after it exits. `qdx convert --sync`
+    /// turns it on; bags (`qdx archive`) are always flushed. The zip writer reads it
+    /// too: when on, it starts writeback while writing, so the final fsync is short.
+    static void setSyncOutputs(bool on);
+    static bool syncOutputs();
 
 private:
     std::string _target;
