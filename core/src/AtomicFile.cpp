@@ -89,6 +89,18 @@ void AtomicFile::commit(bool sync) {
     if (::rename(_temp.c_str(), _target.c_str()) != 0)
         throw OutputError("cannot rename into '" + _target + "': " + std::strerror(errno));
     _committed = true;
+    if (sync) {
+        // The rename is an entry of the folder: flushed too, the target survives a power cut
+        // under its own name. The data is already safe, so a folder that cannot be synced is
+        // not an error.
+        auto slash = _target.find_last_of('/');
+        std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : _target.substr(0, slash);
+        int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            (void)::fsync(dfd);
+            ::close(dfd);
+        }
+    }
 }
 
 } // namespace qdx
