@@ -1492,8 +1492,6 @@ void Reader::convertOffsets()
     }
     std::size_t checked = 0, matched = 0;
     std::map<std::size_t, std::pair<std::size_t, std::size_t>> boundary;  // source -> (on boundary, total)
-    auto isWordChar = [](const std::string& t, std::int64_t cpIdx, const text::OffsetMap&) { (void)t; (void)cpIdx; return false; };
-    (void)isWordChar;
 
     for (const RawSpan& rs : _spans) {
         Excerpt& e = _p.excerpts[rs.excerpt];
