@@ -18,6 +18,12 @@
 #endif
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -38,6 +44,8 @@ namespace {
 constexpr std::uint64_t kChunk = 64 * 1024;      // zip_fread chunk for streams
 constexpr std::uint64_t kRatioFloor = 1 << 20;   // ratio checked only above 1 MiB
 constexpr zip_uint32_t kDeflateLevel = 6;        // deflate level of written members
+constexpr std::size_t kDeflateBlock = 1u << 20;    // members above kParallelDeflateMin are deflated
+constexpr std::uint64_t kParallelDeflateMin = 4u << 20;  // in blocks of this size on every core
 
 zip_t* Z(void* p) { return static_cast<zip_t*>(p); }
 
@@ -1252,13 +1260,185 @@ struct ZipWriter::Impl {
 
 namespace {
 
+/// Deflates a large member on several threads, pigz-style: the input is cut into
+/// blocks of kDeflateBlock bytes, each deflated on its own with the 32 KiB before it
+/// as the dictionary and ended by a sync flush (the last by Z_FINISH), so their
+/// concatenation is one raw deflate stream. Block boundaries do not depend on the
+/// number of threads: the output is the same bytes on any machine. Costs ~0.1 % in
+/// size against one stream (a flush marker per block).
+class ParallelDeflate {
+public:
+    ParallelDeflate(OutFile& out, const std::string& path, int level, unsigned threads)
+        : _out(out), _path(path), _level(level)
+    {
+        _block.reserve(kDeflateBlock);
+        try {
+            for (unsigned i = 0; i < threads; ++i) _workers.emplace_back([this] { work(); });
+        } catch (...) {
+            stop();
+            throw;
+        }
+    }
+    ~ParallelDeflate() { stop(); }
+    ParallelDeflate(const ParallelDeflate&) = delete;
+    ParallelDeflate& operator=(const ParallelDeflate&) = delete;
+
+    void put(const char* p, std::size_t n)
+    {
+        while (n > 0) {
+            std::size_t take = std::min(n, kDeflateBlock - _block.size());
+            _block.append(p, take);
+            p += take;
+            n -= take;
+            if (_block.size() == kDeflateBlock) submit(false);
+        }
+    }
+
+    void finish()
+    {
+        submit(true);
+        while (!_jobs.empty()) writeFront();
+    }
+
+private:
+    static constexpr std::size_t kDict = 32768;
+
+    struct Job {
+        std::string dict, in, out;
+        bool last = false;
+        bool done = false;
+        std::string error;
+    };
+
+    void submit(bool last)
+    {
+        auto job = std::make_shared<Job>();
+        job->dict = std::move(_dict);
+        // Every block but the last is kDeflateBlock long: the next one's dictionary is its tail.
+        std::size_t keep = std::min(kDict, _block.size());
+        _dict.assign(_block, _block.size() - keep, keep);
+        job->in = std::move(_block);
+        job->last = last;
+        _block = std::string();
+        _block.reserve(last ? 0 : kDeflateBlock);
+        {
+            std::lock_guard<std::mutex> lk(_m);
+            _jobs.push_back(job);
+            _queue.push_back(job);
+        }
+        _work.notify_one();
+        while (_jobs.size() > _workers.size() + 1) writeFront();
+    }
+
+    /// Waits for the oldest block and writes it: blocks reach the file in order.
+    void writeFront()
+    {
+        std::shared_ptr<Job> j = _jobs.front();
+        {
+            std::unique_lock<std::mutex> lk(_m);
+            _done.wait(lk, [&] { return j->done; });
+        }
+        _jobs.pop_front();
+        if (!j->error.empty()) throw OutputError(_path + ": " + j->error);
+        if (int e = _out.write(j->out.data(), j->out.size()))
+            throw OutputError(_path + ": cannot write zip archive: " + std::strerror(e));
+    }
+
+    void work()
+    {
+        while (true) {
+            std::shared_ptr<Job> j;
+            {
+                std::unique_lock<std::mutex> lk(_m);
+                _work.wait(lk, [&] { return _stopping || !_queue.empty(); });
+                if (_queue.empty()) return;
+                j = std::move(_queue.front());
+                _queue.pop_front();
+            }
+            try {
+                compress(*j);
+            } catch (const std::exception& e) {
+                j->error = e.what();
+            }
+            {
+                std::lock_guard<std::mutex> lk(_m);
+                j->done = true;
+            }
+            _done.notify_all();
+        }
+    }
+
+    void compress(Job& j) const
+    {
+        z_stream zs{};
+        if (deflateInit2(&zs, _level, Z_DEFLATED, -MAX_WBITS, MAX_MEM_LEVEL, Z_DEFAULT_STRATEGY) != Z_OK)
+            throw std::runtime_error("cannot start deflate");
+        struct End {
+            z_stream* z;
+            ~End() { deflateEnd(z); }
+        } end{&zs};
+        if (!j.dict.empty() &&
+            deflateSetDictionary(&zs, reinterpret_cast<const Bytef*>(j.dict.data()), static_cast<uInt>(j.dict.size())) != Z_OK)
+            throw std::runtime_error("deflate: cannot set the dictionary");
+        j.out.resize(deflateBound(&zs, j.in.size()) + 64);
+        zs.next_in = reinterpret_cast<Bytef*>(j.in.data());
+        zs.avail_in = static_cast<uInt>(j.in.size());
+        std::size_t have = 0;
+        int flush = j.last ? Z_FINISH : Z_SYNC_FLUSH;
+        while (true) {
+            if (have == j.out.size()) j.out.resize(j.out.size() * 2);
+            zs.next_out = reinterpret_cast<Bytef*>(&j.out[have]);
+            zs.avail_out = static_cast<uInt>(j.out.size() - have);
+            int rc = deflate(&zs, flush);
+            if (rc == Z_STREAM_ERROR) throw std::runtime_error("deflate failed");
+            have = j.out.size() - zs.avail_out;
+            if (j.last ? rc == Z_STREAM_END : (zs.avail_in == 0 && zs.avail_out != 0)) break;
+        }
+        j.out.resize(have);
+        j.out.shrink_to_fit();
+        j.in = std::string();  // the block's memory back before the next one
+        j.dict = std::string();
+    }
+
+    void stop()
+    {
+        {
+            std::lock_guard<std::mutex> lk(_m);
+            _stopping = true;
+            _queue.clear();
+        }
+        _work.notify_all();
+        for (auto& t : _workers)
+            if (t.joinable()) t.join();
+        _workers.clear();
+    }
+
+    OutFile& _out;
+    const std::string& _path;
+    int _level;
+    std::string _block, _dict;
+    std::deque<std::shared_ptr<Job>> _jobs;   // in order, written from the front (this thread only)
+    std::deque<std::shared_ptr<Job>> _queue;  // not yet taken by a worker
+    std::mutex _m;
+    std::condition_variable _work, _done;
+    bool _stopping = false;
+    std::vector<std::thread> _workers;
+};
+
 /// Feeds the uncompressed bytes of one member to the file, storing or
-/// deflating them, and counts their CRC and size.
+/// deflating them, and counts their CRC and size. A member of `sizeHint` above
+/// kParallelDeflateMin is deflated on every core (ParallelDeflate).
 class MemberSink {
 public:
-    MemberSink(OutFile& out, const std::string& path, bool deflate, int level) : _out(out), _path(path), _deflate(deflate)
+    MemberSink(OutFile& out, const std::string& path, bool deflate, int level, std::uint64_t sizeHint = 0)
+        : _out(out), _path(path), _deflate(deflate)
     {
         if (_deflate) {
+            unsigned cores = std::thread::hardware_concurrency();
+            if (sizeHint > kParallelDeflateMin && cores > 1) {
+                _par = std::make_unique<ParallelDeflate>(out, path, level, std::min(cores, 8u));
+                return;
+            }
             _zs = std::make_unique<z_stream>();
             // Raw deflate with the memory level libzip uses: the same bytes as before.
             if (deflateInit2(_zs.get(), level, Z_DEFLATED, -MAX_WBITS, MAX_MEM_LEVEL, Z_DEFAULT_STRATEGY) != Z_OK) {
@@ -1283,6 +1463,10 @@ public:
             check(_out.write(p, n));
             return;
         }
+        if (_par) {
+            _par->put(p, n);
+            return;
+        }
         while (n > 0) {
             std::size_t step = std::min<std::size_t>(n, 1u << 30);
             _zs->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(p));
@@ -1295,7 +1479,8 @@ public:
 
     void finish()
     {
-        if (_deflate) run(Z_FINISH);
+        if (_par) _par->finish();
+        else if (_deflate) run(Z_FINISH);
     }
 
     std::uint32_t crc() const { return _crc; }
@@ -1323,6 +1508,7 @@ private:
     OutFile& _out;
     const std::string& _path;
     bool _deflate;
+    std::unique_ptr<ParallelDeflate> _par;
     std::unique_ptr<z_stream> _zs;
     std::vector<char> _zbuf;
     std::uint32_t _crc = 0;
@@ -1438,7 +1624,7 @@ void ZipWriter::Impl::writeMember(const Item& it, std::vector<Record>& records)
             check(out.copyFrom(src, from, e.compressedSize));
         }
     } else {
-        MemberSink sink(out, path, r.method == ZIP_CM_DEFLATE, level == 0 ? 9 : level);
+        MemberSink sink(out, path, r.method == ZIP_CM_DEFLATE, level == 0 ? 9 : level, size.value_or(0));
         if (it.kind == Item::Kind::Bytes) {
             sink.put(it.bytes.data(), it.bytes.size());
         } else if (it.kind == Item::Kind::File) {
