@@ -593,3 +593,21 @@ TEST_CASE("large members are deflated on every core as one valid stream, the sam
         }
     }
 }
+
+TEST_CASE("a write error while large members are deflated in parallel is an OutputError, not a hang", "[zipwriter]")
+{
+    if (!fs::exists("/dev/full")) return;
+    // /dev/full takes no byte: the first block the writer hands to the file fails (ENOSPC),
+    // with worker threads still deflating the blocks behind it.
+    const std::string big = words(9u << 20, 3);
+    ZipWriter w("/dev/full");
+    w.addBytes("big.qde", big);
+    w.addBytes("big2.qde", big);
+    try {
+        w.close();
+        FAIL("close() succeeded on /dev/full");
+    } catch (const OutputError& e) {
+        CHECK(std::string(e.what()).find("/dev/full") != std::string::npos);
+    }
+}
+
