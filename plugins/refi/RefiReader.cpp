@@ -261,7 +261,8 @@ private:
     std::string claim(std::string id, const char* what, Extensions& ext);
     /// Ids as read -> the id of the entity, looked up as normalizeId() compares (braces, case).
     using IdTable = std::unordered_map<std::string, std::string, IdHash, IdEqual>;
-    std::string resolve(const IdTable& m, const std::string& raw, const char* what);
+    /// `in` names the element holding the reference, for the message of a dangling one.
+    std::string resolve(const IdTable& m, const std::string& raw, const char* what, const std::string& in = {});
     void remember(IdTable& m, const std::string& id) { m.emplace(id, id); }
     /// Resolves, while parsing, a reference of a selection or coding to a user or
     /// code read before it (REFI writes Users and the CodeBook before the Sources),
@@ -422,12 +423,13 @@ bool Reader::anyIdEquals(const std::string& id) const
     return false;
 }
 
-std::string Reader::resolve(const IdTable& m, const std::string& raw, const char* what)
+std::string Reader::resolve(const IdTable& m, const std::string& raw, const char* what, const std::string& in)
 {
     auto it = m.find(raw);
     if (it != m.end()) return it->second;
     std::string id = trim(raw);
-    _q.add("quirk.dangling-reference", std::string("a reference to a ") + what + " names no such element: " + id, id);
+    _q.add("quirk.dangling-reference",
+           std::string("a reference to a ") + what + " names no such element: " + id + (in.empty() ? "" : " (in " + in + ")"), id);
     return id;
 }
 
@@ -1646,27 +1648,68 @@ void Reader::resolveReferences()
     for (const Case& c : _p.cases) needExcerpts = needExcerpts || !c.excerpts.empty();
     if (needExcerpts)
         for (const Excerpt& e : _p.excerpts) remember(_excerpts, e.id);
+    // the element holding a reference, as a dangling one's message names it
+    auto named = [](const char* kind, const std::string& name, const std::string& id) {
+        return std::string(kind) + (name.empty() ? "" : " '" + name + "'") + " " + id;
+    };
     for (Excerpt& e : _p.excerpts) {
         if (_themeRefsPending)
             for (Coding& c : e.codings)
-                if (!c.theme.empty()) c.theme = resolve(_themes, c.theme, "Code");
+                if (!c.theme.empty()) c.theme = resolve(_themes, c.theme, "Code", "Coding " + c.id + " of selection " + e.id);
         if (auto* ts = std::get_if<TranscriptSpan>(&e.anchor)) {
-            if (!ts->fromSyncPoint().empty()) ts->setFromSyncPoint(resolve(_syncs, ts->fromSyncPoint(), "SyncPoint"));
-            if (!ts->toSyncPoint().empty()) ts->setToSyncPoint(resolve(_syncs, ts->toSyncPoint(), "SyncPoint"));
+            if (!ts->fromSyncPoint().empty()) ts->setFromSyncPoint(resolve(_syncs, ts->fromSyncPoint(), "SyncPoint", "selection " + e.id));
+            if (!ts->toSyncPoint().empty()) ts->setToSyncPoint(resolve(_syncs, ts->toSyncPoint(), "SyncPoint", "selection " + e.id));
         }
     }
+    // QualCoder 1.3 refers to a source from a Case by the GUID it names the source's rich
+    // text file with (richTextPath="internal://<that GUID>.txt"), not by the source's own
+    // guid: a source reference that names no element but the file of one source is resolved
+    // to that source (quirk.reference-by-file). QualCoder 1.3 also writes a PDF twice, as a
+    // TextSource and a PDFSource with one guid and one file: that file names the first, as a
+    // reference to the guid would. A file of sources with different guids stays dangling.
+    std::unordered_map<std::string, std::pair<std::string, std::string>> byFile;  // stem -> (source id, guid as read); id "" when shared
+    bool byFileBuilt = false;
+    auto sourceRef = [&](std::string& x, const std::string& in) {
+        if (_sources.count(x)) {
+            x = _sources.find(x)->second;
+            return;
+        }
+        if (!byFileBuilt) {
+            byFileBuilt = true;
+            for (const Source& s : _p.sources) {
+                if (s.path.rfind("internal://", 0) != 0) continue;
+                std::string stem = s.path.substr(s.path.find_last_of('/') + 1);
+                stem = normalizeId(stem.substr(0, stem.rfind('.')));
+                auto g = s.ext.find(key::kGuid);
+                std::string guid = normalizeId(g != s.ext.end() && g->second.isString() ? g->second.asString() : s.id);
+                auto [it, fresh] = byFile.emplace(stem, std::make_pair(s.id, guid));
+                if (!fresh && it->second.second != guid) it->second.first.clear();
+            }
+        }
+        std::string id = trim(x);
+        auto f = byFile.find(normalizeId(id));
+        if (f == byFile.end() || f->second.first.empty() || anyIdEquals(id)) {
+            x = resolve(_sources, x, "source", in);
+            return;
+        }
+        _q.add("quirk.reference-by-file",
+               "a reference to a source names the source's file, not its guid: " + id + " (in " + in + "), read as source " + f->second.first, id);
+        x = f->second.first;
+    };
     for (Case& c : _p.cases) {
-        for (auto& t : c.themes) t = resolve(_themes, t, "Code");
-        for (auto& s : c.sources) s = resolve(_sources, s, "source");
-        for (auto& x : c.excerpts) x = resolve(_excerpts, x, "selection");
-        for (auto& v : c.values) v.attribute = resolve(_attrs, v.attribute, "Variable");
+        std::string in = named("Case", c.name, c.id);
+        for (auto& t : c.themes) t = resolve(_themes, t, "Code", in);
+        for (auto& s : c.sources) sourceRef(s, in);
+        for (auto& x : c.excerpts) x = resolve(_excerpts, x, "selection", in);
+        for (auto& v : c.values) v.attribute = resolve(_attrs, v.attribute, "Variable", in);
     }
     for (Source& s : _p.sources)
-        for (auto& v : s.values) v.attribute = resolve(_attrs, v.attribute, "Variable");
+        for (auto& v : s.values) v.attribute = resolve(_attrs, v.attribute, "Variable", named("source", s.name, s.id));
     for (Set& s : _p.sets) {
-        for (auto& t : s.themes) t = resolve(_themes, t, "Code");
-        for (auto& x : s.sources) x = resolve(_sources, x, "source");
-        for (auto& m : s.memos) m = resolve(_memos, m, "Note");
+        std::string in = named("Set", s.name, s.id);
+        for (auto& t : s.themes) t = resolve(_themes, t, "Code", in);
+        for (auto& x : s.sources) sourceRef(x, in);
+        for (auto& m : s.memos) m = resolve(_memos, m, "Note", in);
     }
     // A user id that no <User> declares (MAXQDA writes selections by users it leaves out of
     // <Users>) is declared here as a user without a name, so the reference holds and the id

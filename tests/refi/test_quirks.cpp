@@ -509,3 +509,39 @@ TEST_CASE("refi: duplicate GUIDs found after the parse are read again, nothing r
         if (dup) CHECK_THROWS_AS(read(path, st, "auto", true), qdx::InputError);
     }
 }
+
+TEST_CASE("refi quirks: QualCoder 1.3 look-alike, a Case names its source by the source's file", "[quirks]")
+{
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("qualcoder13-like.qdpx"), d);
+    REQUIRE(p.sources.size() == 3);
+    REQUIRE(p.cases.size() == 3);
+    // P1's SourceRef is the GUID of interview1.txt's rich text file: read as that source
+    REQUIRE(p.cases[0].sources.size() == 1);
+    CHECK(p.cases[0].sources[0] == "9c130000-0000-4000-8000-0000000000a1");
+    // P2's names the file that the TextSource and the PDFSource of report.pdf share under one
+    // guid: read as the first, the one a reference to that guid names
+    REQUIRE(p.cases[1].sources.size() == 1);
+    CHECK(p.cases[1].sources[0] == "9c130000-0000-4000-8000-0000000000a2");
+    CHECK(p.sources[1].id == "9c130000-0000-4000-8000-0000000000a2");
+    CHECK(d.countCode("quirk.reference-by-file") == 1);  // one diagnostic, "(2 times)"
+    // P3's names nothing: kept as read, a dangling reference reported with its Case
+    REQUIRE(p.cases[2].sources.size() == 1);
+    CHECK(p.cases[2].sources[0] == "9c130000-0000-4000-8000-0000000000f9");
+    const qdx::Diagnostic* q = nullptr;
+    for (const auto& x : d.all())
+        if (x.code == "quirk.dangling-reference") q = &x;
+    REQUIRE(q);
+    CHECK(q->message.find("in Case 'P3' 9c130000-0000-4000-8000-0000000000e3") != std::string::npos);
+    CHECK(d.countCode("quirk.duplicate-guid") == 1);
+    CHECK(d.countCode("quirk.qde-name") == 1);
+    CHECK(d.countCode("quirk.user-undeclared") == 1);
+    REQUIRE(p.excerpts.size() == 4);
+    CHECK(spanText(p, p.excerpts[1]) == "the bus is late");
+    qdx::Diagnostics v;
+    qdx::validateProject(p, v);
+    CHECK(v.countCode("invalid.dangling-reference") == 1);  // P3's only
+
+    qdx::Diagnostics st;
+    CHECK_THROWS_AS(read(data("qualcoder13-like.qdpx"), st, "auto", true), qdx::InputError);
+}

@@ -297,3 +297,57 @@ qde = f'''<?xml version="1.0" encoding="utf-8"?>
 {vsel(1, 2274, 5000, [A, B])}{vsel(2, 21477, 21477, [], "Hello trying")}{vsel(3, 15100, 17000, [A, B], "two codes")}
 </VideoSource></Sources></Project>'''
 zwrite('atlasti26-like.qdpx', [('Trial.qde', qde)])
+
+# --- QualCoder 1.3: the XML named after the project, standalone="yes" without an encoding, a Case's
+#     SourceRef naming the source's rich text file GUID (not its guid), a PDF exported both as a
+#     TextSource and as a PDFSource under one guid and one file, creatingUserGUID that no <User>
+#     declares; and a SourceRef that names nothing at all ------------------------------------------
+t = 'Mostly by bus, but the bus is late.\n'
+rep = 'Report: buses are unreliable.\n'
+def qsel(n, text, word, code):
+    s = text.index(word)
+    return (f'<PlainTextSelection guid="9c130000-0000-4000-8000-00000000010{n}" startPosition="{s}" endPosition="{s + len(word)}" '
+            f'name="{word}" creatingUser="9c130000-0000-4000-8000-000000000001" creationDateTime="2019-11-02T11:00:00">\n'
+            f'<Coding guid="9c130000-0000-4000-8000-00000000020{n}" creatingUser="9c130000-0000-4000-8000-000000000001" '
+            f'creationDateTime="2019-11-02T11:00:00">\n<CodeRef targetGUID="{code}"/>\n</Coding>\n</PlainTextSelection>\n')
+C1, C2 = '9c130000-0000-4000-8000-0000000000c1', '9c130000-0000-4000-8000-0000000000c2'
+F1 = '9c130000-0000-4000-8000-0000000000f1'   # the rich text file of source 1, its guid is ...0a1
+qde = f'''<?xml version="1.0" standalone="yes"?>
+<Project xmlns="urn:QDA-XML:project:1.0" creatingUserGUID="9c130000-0000-4000-8000-000000000099" creationDateTime="2019-11-02T10:00:00" name="transport.qda" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" origin="Qualcoder-1.3" xsi:schemaLocation="urn:QDA-XML:project:1:0 http://schema.qdasoftware.org/versions/Project/v1.0/Project.xsd">
+<Users>
+<User guid="9c130000-0000-4000-8000-000000000001" name="colin"/>
+</Users>
+<CodeBook>
+<Codes>
+<Code guid="{C1}" name="bus" isCodable="true" color="#F5A9A9">
+</Code>
+<Code guid="{C2}" name="reliability" isCodable="true" color="#A9A9F5">
+</Code>
+</Codes>
+</CodeBook>
+<Cases>
+<Case guid="9c130000-0000-4000-8000-0000000000e1" name="P1">
+<SourceRef targetGUID="{F1}"/>
+</Case>
+<Case guid="9c130000-0000-4000-8000-0000000000e2" name="P2">
+<SourceRef targetGUID="9c130000-0000-4000-8000-0000000000f2"/>
+</Case>
+<Case guid="9c130000-0000-4000-8000-0000000000e3" name="P3">
+<SourceRef targetGUID="9c130000-0000-4000-8000-0000000000f9"/>
+</Case>
+</Cases>
+<Sources>
+<TextSource richTextPath="internal://{F1}.txt" plainTextPath="internal://9c130000-0000-4000-8000-0000000000d1.txt" creatingUser="9c130000-0000-4000-8000-000000000001" creationDateTime="2019-11-02T10:05:00" guid="9c130000-0000-4000-8000-0000000000a1" name="interview1.txt">
+{qsel(1, t, 'Mostly by bus', C1)}{qsel(2, t, 'the bus is late', C2)}</TextSource>
+<TextSource richTextPath="internal://9c130000-0000-4000-8000-0000000000f2.pdf" plainTextPath="internal://9c130000-0000-4000-8000-0000000000d2.txt" creatingUser="9c130000-0000-4000-8000-000000000001" creationDateTime="2019-11-02T10:06:00" guid="9c130000-0000-4000-8000-0000000000a2" name="report.pdf">
+{qsel(3, rep, 'buses are unreliable', C2)}</TextSource>
+<PDFSource path="internal://9c130000-0000-4000-8000-0000000000f2.pdf" creatingUser="9c130000-0000-4000-8000-000000000001" creationDateTime="2019-11-02T10:06:00" guid="9c130000-0000-4000-8000-0000000000a2" name="report.pdf">
+<Representation guid="9c130000-0000-4000-8000-0000000000b2" plainTextPath="internal://9c130000-0000-4000-8000-0000000000d2.txt" creatingUser="9c130000-0000-4000-8000-000000000001" creationDateTime="2019-11-02T10:06:00" name="report.pdf">
+{qsel(4, rep, 'buses are unreliable', C2)}</Representation></PDFSource>
+</Sources>
+</Project>'''
+zwrite('qualcoder13-like.qdpx', [('transport.qde', qde),
+                                 (f'sources/{F1}.txt', t),
+                                 ('sources/9c130000-0000-4000-8000-0000000000d1.txt', t),
+                                 ('sources/9c130000-0000-4000-8000-0000000000f2.pdf', rep),
+                                 ('sources/9c130000-0000-4000-8000-0000000000d2.txt', rep)])
