@@ -352,6 +352,7 @@ private:
     // current VariableValue
     AttributeValue _value;
     bool _valueSeen = false;
+    std::string _valueElement;  // TextValue, FloatValue, ... of the VariableValue being read
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1261,15 +1262,38 @@ void Reader::endElement(std::string_view, std::string_view local)
             _p.sets[parent->idx].memos.push_back(t);
             return;
         }
-        if (f.name == "BooleanValue") t = (t == "1" || t == "true") ? "true" : "false";
+        // xsd:boolean's 1 and 0 are read as true and false; anything else is kept as read (a
+        // bad value is reported by the check of the project, and written back as text)
+        if (f.name == "BooleanValue" && (t == "1" || t == "0")) t = t == "1" ? "true" : "false";
         _value.value = t;
         _valueSeen = true;
+        _valueElement = f.name;
         return;
     }
     if (f.ctx == Ctx::VarValue && parent) {
         if (_value.attribute.empty()) {
             _q.add("quirk.variable-value-without-ref", "a VariableValue has no VariableRef (dropped)");
             return;
+        }
+        if (_valueSeen) {
+            // QualCoder writes every value as <TextValue>, a Float or Integer variable's too: read as
+            // the variable's type (the schema puts Variables before Cases and Sources)
+            auto id = _attrs.find(_value.attribute);
+            for (std::size_t i = 0; id != _attrs.end() && i < _p.attributes.size(); ++i) {
+                const Attribute& var = _p.attributes[i];
+                if (var.id != id->second) continue;
+                const char* expected = var.type == AttributeType::Boolean   ? "BooleanValue"
+                                       : var.type == AttributeType::Integer  ? "IntegerValue"
+                                       : var.type == AttributeType::Float    ? "FloatValue"
+                                       : var.type == AttributeType::Date     ? "DateValue"
+                                       : var.type == AttributeType::DateTime ? "DateTimeValue"
+                                                                             : "TextValue";
+                if (_valueElement != expected)
+                    _q.add("quirk.value-element", "a value of the " + std::string(toString(var.type)) + " variable '" + var.name +
+                               "' is given as <" + _valueElement + ">, not <" + expected + "> (read as the variable's type)",
+                           var.id);
+                break;
+            }
         }
         if (parent->ctx == Ctx::Case) _p.cases[parent->idx].values.push_back(_value);
         else if (parent->ctx == Ctx::Source) _p.sources[parent->idx].values.push_back(_value);

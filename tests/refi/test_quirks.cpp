@@ -545,3 +545,63 @@ TEST_CASE("refi quirks: QualCoder 1.3 look-alike, a Case names its source by the
     qdx::Diagnostics st;
     CHECK_THROWS_AS(read(data("qualcoder13-like.qdpx"), st, "auto", true), qdx::InputError);
 }
+
+TEST_CASE("refi quirks: QualCoder 2.x look-alike, typed variables with every value as TextValue", "[quirks]")
+{
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("qualcoder2-like.qdpx"), d);
+    REQUIRE(p.attributes.size() == 4);
+    REQUIRE(p.cases.size() == 2);
+    CHECK(p.cases[0].sources == std::vector<std::string>{"4a2c0000-0000-4000-8000-0000000000a1"});  // by its file
+    REQUIRE(p.cases[1].values.size() == 3);
+    CHECK(p.cases[1].values[0].value == "about 34");
+    CHECK(d.countCode("quirk.value-element") == 1);  // "(6 times)"
+    CHECK(d.countCode("quirk.sources-folder-case") == 1);
+    REQUIRE(p.memos.size() == 1);
+    CHECK(p.memos[0].text == "Started coding.");  // the note's file, BOM removed
+    REQUIRE(p.sources.size() == 2);
+    REQUIRE(p.sources[1].transcripts.size() == 1);
+
+    // a value its variable's type cannot hold goes as TextValue (a FloatValue 'about 34' would make
+    // the file invalid): each survives the round trip, the valid ones keep their typed element
+    std::string out = tempDir() + "/qualcoder2.qde";
+    qdx::Diagnostics dw;
+    qdx::refi::WriteOptions wo;
+    wo.container = "qde";
+    qdx::refi::writeRefi(p, out, wo, dw);
+    CHECK(dw.countCode("lossy.value-type") == 1);  // "about 34", "12.5", "2021-02-30": "(3 times)"
+    std::ifstream f(out, std::ios::binary);
+    std::string xml((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    CHECK(xml.find("<TextValue>about 34</TextValue>") != std::string::npos);
+    CHECK(xml.find("<TextValue>12.5</TextValue>") != std::string::npos);
+    CHECK(xml.find("<TextValue>2021-02-30</TextValue>") != std::string::npos);
+    CHECK(xml.find("<FloatValue>34</FloatValue>") != std::string::npos);
+    CHECK(xml.find("<IntegerValue>12</IntegerValue>") != std::string::npos);
+    CHECK(xml.find("<DateValue>2021-04-01</DateValue>") != std::string::npos);
+    qdx::Diagnostics d2;
+    qdx::Project q = read(out, d2);
+    REQUIRE(q.cases.size() == 2);
+    CHECK(q.cases[1].values.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) CHECK(q.cases[1].values[i].value == p.cases[1].values[i].value);
+}
+
+TEST_CASE("refi: a BooleanValue other than true, false, 1, 0 is kept as read", "[quirks]")
+{
+    std::string qde = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                      "<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"b\" origin=\"qdx test\">"
+                      "<Variables><Variable guid=\"B0000000-0000-4000-8000-000000000001\" name=\"consent\" typeOfVariable=\"Boolean\"/></Variables>"
+                      "<Cases>"
+                      "<Case guid=\"B0000000-0000-4000-8000-0000000000e1\" name=\"a\"><VariableValue><VariableRef targetGUID=\"B0000000-0000-4000-8000-000000000001\"/><BooleanValue>1</BooleanValue></VariableValue></Case>"
+                      "<Case guid=\"B0000000-0000-4000-8000-0000000000e2\" name=\"b\"><VariableValue><VariableRef targetGUID=\"B0000000-0000-4000-8000-000000000001\"/><BooleanValue>0</BooleanValue></VariableValue></Case>"
+                      "<Case guid=\"B0000000-0000-4000-8000-0000000000e3\" name=\"c\"><VariableValue><VariableRef targetGUID=\"B0000000-0000-4000-8000-000000000001\"/><BooleanValue>True</BooleanValue></VariableValue></Case>"
+                      "</Cases></Project>";
+    std::string path = tempDir() + "/booleans.qde";
+    std::ofstream(path, std::ios::binary) << qde;
+    qdx::Diagnostics d;
+    qdx::Project p = read(path, d);
+    REQUIRE(p.cases.size() == 3);
+    CHECK(p.cases[0].values[0].value == "true");
+    CHECK(p.cases[1].values[0].value == "false");
+    CHECK(p.cases[2].values[0].value == "True");  // was read as "false"
+    CHECK(d.countCode("quirk.value-element") == 0);
+}

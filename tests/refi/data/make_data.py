@@ -351,3 +351,80 @@ zwrite('qualcoder13-like.qdpx', [('transport.qde', qde),
                                  ('sources/9c130000-0000-4000-8000-0000000000d1.txt', t),
                                  ('sources/9c130000-0000-4000-8000-0000000000f2.pdf', rep),
                                  ('sources/9c130000-0000-4000-8000-0000000000d2.txt', rep)])
+
+# --- QualCoder 2.x: project.qde and every text file with a BOM (utf-8-sig), Sources/, every variable
+#     value as TextValue whatever the variable's type (some of them not numbers, not dates), the
+#     Case's SourceRef naming the source's file, a journal Note whose text is a file, a Transcript ---
+t = 'Q: Why the garden?\nA: To meet neighbours.\n'
+tr = '[00:00] Interviewer: Tell me.\n[00:07] P2: It saved my summer.\n'
+U2 = '4a2c0000-0000-4000-8000-000000000001'
+V = {k: f'4a2c0000-0000-4000-8000-0000000000{n}' for k, n in (('age', 'b1'), ('visits', 'b2'), ('joined', 'b3'), ('site', 'b4'))}
+def val(var, v):
+    return f'<VariableValue>\n<VariableRef targetGUID="{V[var]}" />\n<TextValue>{v}</TextValue>\n</VariableValue>\n'
+s0 = t.index('To meet neighbours'); s1 = tr.index('It saved my summer')
+qde = f'''<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" name="gardens.qda" origin="QualCoder 2.6" creatingUserGUID="4a2c0000-0000-4000-8000-000000000099" creationDateTime="2021-05-03T09:00:00Z" xmlns="urn:QDA-XML:project:1.0">
+<Users>
+<User guid="{U2}" name="default" />
+</Users>
+<CodeBook>
+<Codes>
+<Code guid="4a2c0000-0000-4000-8000-0000000000c1" name="social" isCodable="true" color="#F5A9A9" />
+</Codes>
+</CodeBook>
+<Variables>
+<Variable guid="{V['age']}" name="age" typeOfVariable="Float" >
+<Description />
+</Variable>
+<Variable guid="{V['visits']}" name="visits" typeOfVariable="Integer" >
+<Description />
+</Variable>
+<Variable guid="{V['joined']}" name="joined" typeOfVariable="Date" >
+<Description />
+</Variable>
+<Variable guid="{V['site']}" name="site" typeOfVariable="Text" >
+<Description>the garden</Description>
+</Variable>
+</Variables>
+<Cases>
+<Case guid="4a2c0000-0000-4000-8000-0000000000e1" name="P1">
+<Description />
+{val('age', '34')}{val('visits', '12')}{val('joined', '2021-04-01')}<SourceRef targetGUID="4a2c0000-0000-4000-8000-0000000000f1"/>
+</Case>
+<Case guid="4a2c0000-0000-4000-8000-0000000000e2" name="P2">
+<Description />
+{val('age', 'about 34')}{val('visits', '12.5')}{val('joined', '2021-02-30')}</Case>
+</Cases>
+<Sources>
+<TextSource richTextPath="internal://4a2c0000-0000-4000-8000-0000000000f1.txt" plainTextPath="internal://4a2c0000-0000-4000-8000-0000000000d1.txt" creatingUser="{U2}" creationDateTime="2021-05-03T09:05:00Z" guid="4a2c0000-0000-4000-8000-0000000000a1" name="interview1.txt">
+<PlainTextSelection guid="4a2c0000-0000-4000-8000-000000000101" startPosition="{s0}" endPosition="{s0 + 18}" name="To meet neighbours" creatingUser="{U2}" creationDateTime="2021-05-03T10:00:00Z">
+<Coding guid="4a2c0000-0000-4000-8000-000000000201" creatingUser="{U2}" ><CodeRef targetGUID="4a2c0000-0000-4000-8000-0000000000c1" />
+</Coding>
+</PlainTextSelection>
+{val('site', 'North &#038; East')}</TextSource>
+<AudioSource creatingUser="{U2}" creationDateTime="2021-05-03T09:06:00Z" path="internal://4a2c0000-0000-4000-8000-0000000000f2.mp3" guid="4a2c0000-0000-4000-8000-0000000000a2" name="p2.mp3" >
+<Transcript plainTextPath="internal://4a2c0000-0000-4000-8000-0000000000d2.txt" creatingUser="{U2}" creationDateTime="2021-05-03T09:06:30Z" guid="4a2c0000-0000-4000-8000-0000000000a3" name="p2.mp3.transcribed" >
+<SyncPoint guid="4a2c0000-0000-4000-8000-000000000301" position="0" timeStamp="0" />
+<SyncPoint guid="4a2c0000-0000-4000-8000-000000000302" position="{s1}" timeStamp="7000" />
+<SyncPoint guid="4a2c0000-0000-4000-8000-000000000303" position="{s1 + 18}" timeStamp="7000" />
+<TranscriptSelection guid="4a2c0000-0000-4000-8000-000000000102" name="p2.mp3.transcribed" fromSyncPoint="4a2c0000-0000-4000-8000-000000000302" toSyncPoint="4a2c0000-0000-4000-8000-000000000303">
+<Coding guid="4a2c0000-0000-4000-8000-000000000202" >
+<CodeRef targetGUID="4a2c0000-0000-4000-8000-0000000000c1" />
+</Coding>
+</TranscriptSelection>
+</Transcript>
+</AudioSource>
+</Sources>
+<Notes>
+<Note guid="4a2c0000-0000-4000-8000-0000000000a4" creatingUser="{U2}" creationDateTime="2021-05-03T12:00:00Z" name="Day 1"  plainTextPath="internal://4a2c0000-0000-4000-8000-0000000000a4.txt" >
+<Description /></Note>
+</Notes>
+<Description>Community gardens pilot</Description>
+</Project>'''
+bom = '\ufeff'
+zwrite('qualcoder2-like.qdpx', [('project.qde', (bom + qde).encode('utf-8')),
+                                ('Sources/4a2c0000-0000-4000-8000-0000000000f1.txt', (bom + t).encode('utf-8')),
+                                ('Sources/4a2c0000-0000-4000-8000-0000000000d1.txt', (bom + t).encode('utf-8')),
+                                ('Sources/4a2c0000-0000-4000-8000-0000000000f2.mp3', b'ID3-not-really-an-mp3'),
+                                ('Sources/4a2c0000-0000-4000-8000-0000000000d2.txt', (bom + tr).encode('utf-8')),
+                                ('Sources/4a2c0000-0000-4000-8000-0000000000a4.txt', (bom + 'Started coding.').encode('utf-8'))])
