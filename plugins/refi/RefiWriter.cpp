@@ -237,6 +237,9 @@ private:
 
     // XML parts
     void audit(XmlWriter& w, const Audit& a);
+    /// A creationDateTime/modifiedDateTime attribute: written when it is an xsd:dateTime, the
+    /// schema's type (with a T for a space between date and time); else not written, reported.
+    void dateAttr(XmlWriter& w, const char* name, const std::string& d);
     void noteRefs(XmlWriter& w, const std::string& id);
     void description(XmlWriter& w, const std::string& d);
     void values(XmlWriter& w, const std::vector<AttributeValue>& v);
@@ -378,9 +381,28 @@ std::string Writer::internalName(const std::string& guid, const std::string& ext
 void Writer::audit(XmlWriter& w, const Audit& a)
 {
     if (!a.creator.empty()) w.attr("creatingUser", ref(a.creator));
-    if (!a.created.empty()) w.attr("creationDateTime", a.created);
+    dateAttr(w, "creationDateTime", a.created);
     if (!a.modifier.empty()) w.attr("modifyingUser", ref(a.modifier));
-    if (!a.modified.empty()) w.attr("modifiedDateTime", a.modified);
+    dateAttr(w, "modifiedDateTime", a.modified);
+}
+
+void Writer::dateAttr(XmlWriter& w, const char* name, const std::string& d)
+{
+    if (d.empty()) return;
+    if (fitsValueElement(AttributeType::DateTime, d)) {
+        w.attr(name, d);
+        return;
+    }
+    std::string t = d;  // "2019-11-02 10:00:00", as SQL and spreadsheets write it: the same time
+    if (t.size() >= 19 && t[10] == ' ') {
+        t[10] = 'T';
+        if (fitsValueElement(AttributeType::DateTime, t)) {
+            _l.add(Severity::Info, "refi.date-normalised", "a date-time with a space for the T is written with the T ('" + d + "' as '" + t + "')");
+            w.attr(name, t);
+            return;
+        }
+    }
+    _l.add(Severity::Lossy, "lossy.date-invalid", std::string(name) + " '" + d + "' is not a date-time the schema accepts (xsd:dateTime); not written");
 }
 
 void Writer::description(XmlWriter& w, const std::string& d)
@@ -498,7 +520,7 @@ void Writer::coding(XmlWriter& w, const Coding& c, const std::string& excerptId,
     w.start("Coding");
     w.attr("guid", g);
     if (!c.creator.empty()) w.attr("creatingUser", ref(c.creator));
-    if (!c.created.empty()) w.attr("creationDateTime", c.created);
+    dateAttr(w, "creationDateTime", c.created);
     w.start("CodeRef");
     w.attr("targetGUID", ref(c.theme));
     w.end("CodeRef");
@@ -858,9 +880,9 @@ void Writer::project(std::ostream& os, bool bare)
         if (!_p.origin.empty()) origin += "; was: " + _p.origin;
         w.attr("origin", origin);
         if (!_p.audit.creator.empty()) w.attr("creatingUserGUID", ref(_p.audit.creator));
-        if (!_p.audit.created.empty()) w.attr("creationDateTime", _p.audit.created);
+        dateAttr(w, "creationDateTime", _p.audit.created);
         if (!_p.audit.modifier.empty()) w.attr("modifyingUserGUID", ref(_p.audit.modifier));
-        if (!_p.audit.modified.empty()) w.attr("modifiedDateTime", _p.audit.modified);
+        dateAttr(w, "modifiedDateTime", _p.audit.modified);
         if (!_p.basePath.empty()) {
             if (_o.keepBasePath) w.attr("basePath", _p.basePath);
             else _l.add(Severity::Lossy, "lossy.basepath", "Project/@basePath ('" + _p.basePath + "') was not written: it may reveal a local user name", {}, "-o keep-basepath=true");

@@ -11,6 +11,7 @@
 #include <Poco/File.h>
 
 #include <cstdlib>
+#include <fstream>
 
 using namespace refitest;
 
@@ -220,4 +221,32 @@ TEST_CASE("refi: exports for XSD validation", "[.export]")
             qdx::refi::writeRefi(p, base + ".qdc", wo, dc);
         }
     }
+}
+
+TEST_CASE("refi: a date-time the schema does not accept is not written as read", "[roundtrip]")
+{
+    // Written as read, "2019-11-02 10:00:00" (as SQL and spreadsheets give it) and "yesterday"
+    // made the export invalid (creationDateTime is an xsd:dateTime), and nothing said so.
+    std::string qde = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                      "<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"d\" origin=\"qdx test\" creationDateTime=\"2019-11-02 10:00:00\">"
+                      "<Sources><TextSource guid=\"D0000000-0000-4000-8000-000000000001\" name=\"s\" creationDateTime=\"yesterday\" "
+                      "modifiedDateTime=\"2019-11-02T10:00:00.5+01:00\"><PlainTextContent>Hello</PlainTextContent>"
+                      "<PlainTextSelection guid=\"D0000000-0000-4000-8000-000000000002\" startPosition=\"0\" endPosition=\"5\" creationDateTime=\"2019-02-29T10:00:00Z\"/>"
+                      "</TextSource></Sources></Project>";
+    std::string dir = tempDir();
+    std::ofstream(dir + "/dates.qde", std::ios::binary) << qde;
+    qdx::Diagnostics d;
+    qdx::Project p = read(dir + "/dates.qde", d);
+    qdx::Diagnostics dw;
+    qdx::refi::WriteOptions wo;
+    wo.container = "qde";
+    qdx::refi::writeRefi(p, dir + "/dates-out.qde", wo, dw);
+    CHECK(dw.countCode("refi.date-normalised") == 1);
+    CHECK(dw.countCode("lossy.date-invalid") == 1);  // "yesterday" and 2019-02-29: "(2 times)"
+    std::ifstream f(dir + "/dates-out.qde", std::ios::binary);
+    std::string xml((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    CHECK(xml.find("creationDateTime=\"2019-11-02T10:00:00\"") != std::string::npos);
+    CHECK(xml.find("yesterday") == std::string::npos);
+    CHECK(xml.find("2019-02-29") == std::string::npos);
+    CHECK(xml.find("modifiedDateTime=\"2019-11-02T10:00:00.5+01:00\"") != std::string::npos);  // valid: as read
 }
