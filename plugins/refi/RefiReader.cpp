@@ -353,6 +353,7 @@ private:
     AttributeValue _value;
     bool _valueSeen = false;
     std::string _valueElement;  // TextValue, FloatValue, ... of the VariableValue being read
+    bool _inSelections = false;  // a PlainTextSelection of Quackdas' <Selections>: its sourceGUID is read
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -455,6 +456,8 @@ std::string Reader::userAttr(const XmlAttributes& a, const char* standard)
     std::string_view sv(standard);
     std::string alias(sv.substr(0, sv.find("User") + 4));
     alias += "Id";
+    // Quackdas writes creatingUserGUID / modifyingUserGUID (the Project's names) on its sources and notes
+    if (!has(a, alias.c_str()) && sv.find("GUID") == std::string_view::npos) alias.replace(alias.size() - 2, 2, "GUID");
     if (!has(a, alias.c_str())) return {};
     _q.add("quirk.attribute-alias", "attribute '" + alias + "' read as '" + std::string(standard) + "'");
     return tok(a, alias.c_str());
@@ -513,6 +516,11 @@ void Reader::extraAttributes(std::string_view element, const XmlAttributes& a, E
         std::string_view nv = a.name(i);
         auto in = [nv](const Names& names) { return std::find(names.begin(), names.end(), nv) != names.end(); };
         if (in(k->second) || (withAudit && in(auditA))) continue;
+        if ((nv == "codeGUID" && element == "Coding") || (nv == "sourceGUID" && _inSelections)) continue;  // read as references
+        if ((nv == "creatingUserGUID" || nv == "modifyingUserGUID") && withAudit) {
+            // read by userAttr() as the creator or modifier (Quackdas), unless the standard attribute is there too
+            if (!has(a, std::string(nv.substr(0, nv.size() - 4)).c_str())) continue;
+        }
         if ((nv == "creatingUserId" || nv == "modifyingUserId") && (withAudit || element == "Project")) {
             // read by userAttr() as the creator or modifier, unless the standard attribute is there too
             std::string standard(nv.substr(0, nv.size() - 2));
@@ -715,12 +723,48 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
         } else if (local == "NoteRef") {
             _noteRefs.emplace_back(std::string(), tok(a, "targetGUID"));
             f.ctx = Ctx::Ref;
+        } else if (local == "Selections") {
+            // Quackdas writes its PlainTextSelections in a <Selections> of the Project, each naming
+            // its source by a sourceGUID and its code by a Coding's codeGUID
+            _q.add("quirk.selections-element",
+                   "PlainTextSelections are gathered in a <Selections> of the Project, with a sourceGUID (read as selections of that source)");
+            f.ctx = Ctx::Container;
         } else {
             unknown();
         }
         break;
     case Ctx::Container:
-        if (pn == "Users" && local == "User") {
+        if (pn == "Selections" && local == "PlainTextSelection") {
+            auto sid = _sources.find(tok(a, "sourceGUID"));
+            std::size_t si = 0;
+            while (sid != _sources.end() && si < _p.sources.size() && _p.sources[si].id != sid->second) ++si;
+            if (sid == _sources.end() || si == _p.sources.size() || _p.sources[si].kind != SourceKind::Text) {
+                _q.add("quirk.dangling-reference", "a PlainTextSelection of <Selections> names no text source: " + tok(a, "sourceGUID") +
+                                                       " (kept raw in ext refi:unknown)", tok(a, "guid"));
+                unknown();  // no text source of that guid (the Sources come first)
+                break;
+            }
+            Excerpt e;
+            e.id = claim(tok(a, "guid"), "PlainTextSelection", e.ext);
+            e.source = _p.sources[si].id;
+            e.name = attr(a, "name");
+            e.audit = audit(a);
+            resolveNow(_users, e.audit.creator, _userRefsPending);
+            resolveNow(_users, e.audit.modifier, _userRefsPending);
+            _inSelections = true;
+            extraAttributes(local, a, &e.ext);
+            _inSelections = false;
+            auto st = parseInt(attr(a, "startPosition")), en = parseInt(attr(a, "endPosition"));
+            f.ctx = Ctx::Excerpt;
+            f.idx = _p.excerpts.size();
+            f.ownerId = e.id;
+            e.anchor = TextSpan{st.value_or(0), en.value_or(0)};
+            if (st && en) _spans.push_back(RawSpan{f.idx, *st, *en});
+            else
+                _badPositions.push_back(BadPosition{f.idx, e.id, std::string("attribute ") + (st ? "endPosition" : "startPosition") +
+                                                                    " of <PlainTextSelection> is missing or not an integer"});
+            _p.excerpts.push_back(std::move(e));
+        } else if (pn == "Users" && local == "User") {
             User u;
             u.id = claim(tok(a, "guid"), "User", u.ext);
             u.name = attr(a, "name");
@@ -1029,6 +1073,11 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
             resolveNow(_users, c.creator, _userRefsPending);
             c.created = tok(a, "creationDateTime");
             checkDate(c.created);
+            if (has(a, "codeGUID")) {  // Quackdas: the code as an attribute, no CodeRef
+                _q.add("quirk.attribute-alias", "attribute 'codeGUID' of <Coding> read as its CodeRef");
+                c.theme = tok(a, "codeGUID");
+                resolveNow(_themes, c.theme, _themeRefsPending);
+            }
             extraAttributes(local, a, &c.ext);
             f.ctx = Ctx::Coding;
             f.idx = parent->idx;
@@ -1784,6 +1833,27 @@ void Reader::resolveReferences()
     for (std::size_t i = 0; i < _p.memos.size(); ++i) memoIdx.emplace(normalizeId(_p.memos[i].id), i);
     for (const auto& [owner, note] : _noteRefs) {
         auto it = memoIdx.find(normalizeId(note));
+        auto ownerMemo = owner.empty() ? memoIdx.end() : memoIdx.find(normalizeId(owner));
+        if (it == memoIdx.end() && ownerMemo != memoIdx.end()) {
+            // Quackdas puts in a Note a NoteRef to what the note is about (a selection, source,
+            // code): read as the note's target
+            std::string tid;
+            for (auto* m : {&_sources, &_themes, &_cases, &_sets}) {
+                auto f = m->find(note);
+                if (f != m->end()) {
+                    tid = f->second;
+                    break;
+                }
+            }
+            for (std::size_t i = 0; tid.empty() && i < _p.excerpts.size(); ++i)
+                if (normalizeId(_p.excerpts[i].id) == normalizeId(note)) tid = _p.excerpts[i].id;
+            if (!tid.empty()) {
+                _q.add("quirk.noteref-in-note",
+                       "a NoteRef inside a Note names what the note is about, not a Note: " + note + " (read as the note's target)", owner);
+                _p.memos[ownerMemo->second].targets.push_back(tid);
+                continue;
+            }
+        }
         if (it == memoIdx.end()) {
             _q.add("quirk.dangling-reference", "a NoteRef names no Note: " + note, owner);
             if (owner.empty()) _p.ext[key::kNoteRefs].push(Json(note));

@@ -605,3 +605,35 @@ TEST_CASE("refi: a BooleanValue other than true, false, 1, 0 is kept as read", "
     CHECK(p.cases[2].values[0].value == "True");  // was read as "false"
     CHECK(d.countCode("quirk.value-element") == 0);
 }
+
+TEST_CASE("refi quirks: Quackdas look-alike, selections outside their source, codes as attributes", "[quirks]")
+{
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("quackdas-like.qdpx"), d);
+    // every coding was lost before: <Selections> was kept raw as an unknown element
+    REQUIRE(p.excerpts.size() == 2);
+    CHECK(p.excerpts[0].source == "7ac0da50-0000-4000-8000-0000000000a1");
+    CHECK(spanText(p, p.excerpts[0]) == "I moved here for work");
+    REQUIRE(p.excerpts[1].codings.size() == 2);
+    CHECK(p.excerpts[1].codings[0].theme == "7ac0da50-0000-4000-8000-0000000000c2");
+    CHECK(p.excerpts[1].codings[1].theme == "7ac0da50-0000-4000-8000-0000000000c1");
+    CHECK(p.excerpts[1].ext.count("refi:attributes") == 0);  // sourceGUID was read, not kept
+    CHECK(d.countCode("quirk.selections-element") == 1);
+    // the selection whose source is not there is kept raw and reported
+    CHECK(d.countCode("quirk.dangling-reference") == 1);
+    // 'FF' + RRGGBB without '#': ARGB, not RRGGBBAA ('FFE06C75' was read as #FFE06C, "alpha dropped")
+    CHECK(p.themes[0].color == "#E06C75");
+    CHECK(p.themes[1].color == "#98C379");
+    CHECK(d.countCode("lossy.theme-colour") == 0);
+    // creatingUserGUID on a source or note is its creator
+    CHECK(p.sources[0].audit.creator == "7ac0da50-0000-4000-8000-000000000001");
+    // the NoteRef inside the Note names the selection the note is about
+    REQUIRE(p.memos.size() == 1);
+    CHECK(p.memos[0].targets == std::vector<std::string>{"7ac0da50-0000-4000-8000-0000000000e2"});
+    CHECK(d.countCode("quirk.noteref-in-note") == 1);
+    qdx::Diagnostics v;
+    CHECK(qdx::validateProject(p, v) == 0);
+
+    qdx::Diagnostics st;
+    CHECK_THROWS_AS(read(data("quackdas-like.qdpx"), st, "auto", true), qdx::InputError);
+}

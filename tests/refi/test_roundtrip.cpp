@@ -32,7 +32,7 @@ const char* kCorpusFiles[] = {
 };
 const char* kDataFiles[] = {"nvivo-like.qdpx", "atlasti-like.qdpx", "qc-like.qdpx", "transana-like.qde",
                             "codebook-like.qdc", "maxqda-like.qdpx", "nvivo-mac-like.qdpx", "pasted-codebook-like.qdpx",
-                            "inline-text.qde", "openqda-like.qdpx", "atlasti26-like.qdpx", "qualcoder13-like.qdpx", "qualcoder2-like.qdpx"};
+                            "inline-text.qde", "openqda-like.qdpx", "atlasti26-like.qdpx", "qualcoder13-like.qdpx", "qualcoder2-like.qdpx", "quackdas-like.qdpx"};
 
 std::vector<std::string> allInputs()
 {

@@ -428,3 +428,47 @@ zwrite('qualcoder2-like.qdpx', [('project.qde', (bom + qde).encode('utf-8')),
                                 ('Sources/4a2c0000-0000-4000-8000-0000000000f2.mp3', b'ID3-not-really-an-mp3'),
                                 ('Sources/4a2c0000-0000-4000-8000-0000000000d2.txt', (bom + tr).encode('utf-8')),
                                 ('Sources/4a2c0000-0000-4000-8000-0000000000a4.txt', (bom + 'Started coding.').encode('utf-8'))])
+
+# --- Quackdas: the PlainTextSelections in a <Selections> of the Project (sourceGUID=, Coding codeGUID=,
+#     no CodeRef), colours 'FF' + RRGGBB without '#', creatingUserGUID on sources and notes, a NoteRef
+#     inside the Note naming the selection it is about, sources/ paths without a scheme, an extension --
+t = "I moved here for work. The rent is too high.\n"
+Q = lambda n: f'7ac0da50-0000-4000-8000-0000000000{n}'
+qde = f'''<?xml version="1.0" encoding="UTF-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Housing" origin="Quackdas" creatingUserGUID="{Q('01')}" creationDateTime="2026-03-01T10:00:00.000Z">
+  <Users>
+    <User guid="{Q('01')}" name="Quackdas User"/>
+  </Users>
+  <CodeBook>
+    <Codes>
+      <Code guid="{Q('c1')}" name="Housing" isCodable="true" color="FFE06C75" quackdasShortcut="1">
+        <Code guid="{Q('c2')}" name="Cost" isCodable="true" color="FF98C379" quackdasShortcut=""/>
+      </Code>
+    </Codes>
+  </CodeBook>
+  <Sources>
+    <TextSource guid="{Q('a1')}" name="Interview A" plainTextPath="Sources/Interview A.txt" creatingUserGUID="{Q('01')}" creationDateTime="2026-03-01T10:00:00.000Z"/>
+  </Sources>
+  <Selections>
+    <PlainTextSelection guid="{Q('e1')}" sourceGUID="{Q('a1')}" startPosition="{t.index('I moved')}" endPosition="{t.index('I moved') + 21}">
+      <Coding guid="{Q('f1')}" codeGUID="{Q('c1')}"/>
+    </PlainTextSelection>
+    <PlainTextSelection guid="{Q('e2')}" sourceGUID="{Q('a1')}" startPosition="{t.index('The rent')}" endPosition="{t.index('The rent') + 20}">
+      <Coding guid="{Q('f2')}" codeGUID="{Q('c2')}"/>
+      <Coding guid="{Q('f3')}" codeGUID="{Q('c1')}"/>
+    </PlainTextSelection>
+    <PlainTextSelection guid="{Q('e3')}" sourceGUID="{Q('a9')}" startPosition="0" endPosition="2"/>
+  </Selections>
+  <Notes>
+    <Note guid="{Q('b1')}" name="segment memo" quackdasTag="follow-up" creatingUserGUID="{Q('01')}" creationDateTime="2026-03-01T10:00:00.000Z">
+      <PlainTextContent>Rent mentioned twice</PlainTextContent>
+      <NoteRef targetGUID="{Q('e2')}"/>
+    </Note>
+  </Notes>
+  <QuackdasExtensions version="1">
+    <PdfRegionSelections>
+    </PdfRegionSelections>
+  </QuackdasExtensions>
+</Project>
+'''
+zwrite('quackdas-like.qdpx', [('Sources/Interview A.txt', t), ('project.qde', qde)])
