@@ -1460,7 +1460,18 @@ void Reader::resolveContents()
         if (!pt.plainTextPath.empty()) {
             bool external = false;
             textEntry = member(pt.plainTextPath, who, external);
-            if (textEntry) txt = textOf(*textEntry, who);
+            std::string pext = textEntry ? extensionOf(textEntry->name) : std::string();
+            if (textEntry && (pext == "docx" || pext == "doc" || pext == "odt" || pext == "pdf" || pext == "rtf")) {
+                // transact-qda names the original document as the plain text (plainTextPath=
+                // "internal://<GUID>.docx"): read as text it is bytes, every offset on garbage
+                _diag->skipped("skipped.source-text-not-plain",
+                               "plain text '" + pt.plainTextPath + "' is a ." + pext +
+                                   " document, not plain text: no text is read from it (its selections keep their offsets, unverified)" +
+                                   (pt.richTextPath.empty() && !isTr && src.kind == SourceKind::Text ? "; kept as the source's document" : ""),
+                               who, {}, where());
+                if (pt.richTextPath.empty() && !isTr && src.kind == SourceKind::Text) pt.richTextPath = pt.plainTextPath;
+                textEntry = nullptr;
+            } else if (textEntry) txt = textOf(*textEntry, who);
             else if (external)
                 _diag->skipped("skipped.source-external", "plain text '" + pt.plainTextPath + "' is outside the archive and was not read", who, {}, where());
             else if (pt.hasInline)  // nothing is lost: the same text is inline

@@ -252,6 +252,10 @@ private:
     void selectionBody(XmlWriter& w, const Excerpt& e);
     void coding(XmlWriter& w, const Coding& c, const std::string& excerptId, std::size_t n);
     void raw(XmlWriter& w, const Json& node, std::size_t depth);
+    /// A GUID-typed attribute of a kept Link/Graph part: the id an entity was written with, the
+    /// value when it is a GUID, else a name-based GUID (the same for the same value, so an Edge's
+    /// sourceVertex still names its Vertex).
+    std::string rawGuid(const std::string& v);
     void project(std::ostream& os, bool bare);
     std::string codebook();
 
@@ -841,11 +845,28 @@ void Writer::raw(XmlWriter& w, const Json& node, std::size_t depth)
         for (const auto& [k, v] : a->asObject()) {
             bool okName = !k.empty();
             for (char c : k) okName = okName && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-');
-            if (okName && v.isString()) w.attr(k, v.asString());
+            if (!okName || !v.isString()) continue;
+            bool guidTyped = k == "guid" || k == "originGUID" || k == "targetGUID" || k == "representedGUID" ||
+                             k == "sourceVertex" || k == "targetVertex";
+            w.attr(k, guidTyped ? rawGuid(v.asString()) : v.asString());
         }
     if (const Json* kids = node.find("children"); kids && kids->isArray())
         for (const Json& k : kids->asArray()) raw(w, k, depth + 1);
     w.end(el->asString());
+}
+
+std::string Writer::rawGuid(const std::string& v)
+{
+    if (!_ids.empty()) {
+        auto it = _ids.find(v);
+        if (it == _ids.end()) it = _ids.find(normalizeId(v));
+        if (it != _ids.end()) return it->second;
+    }
+    if (isGuid(v)) return v;
+    if (isGuid(trim(v))) return trim(v);
+    std::string g = derivedUuid("raw:" + normalizeId(v));
+    _l.add(Severity::Info, "refi.guid-minted", "ids that are not GUIDs were replaced by name-based GUIDs (e.g. '" + v + "' -> " + g + ")", v);
+    return g;
 }
 
 void Writer::project(std::ostream& os, bool bare)

@@ -637,3 +637,39 @@ TEST_CASE("refi quirks: Quackdas look-alike, selections outside their source, co
     qdx::Diagnostics st;
     CHECK_THROWS_AS(read(data("quackdas-like.qdpx"), st, "auto", true), qdx::InputError);
 }
+
+TEST_CASE("refi quirks: transact-qda look-alike, a .docx as plain text, a Graph with ids that are not GUIDs", "[quirks]")
+{
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("transact-qda-like.qdpx"), d);
+    REQUIRE(p.sources.size() == 2);
+    // the .docx named as plain text is not read as text (it was: bytes, offsets on garbage)
+    CHECK(d.countCode("skipped.source-text-not-plain") == 1);
+    CHECK(d.countCode("lossy.text-encoding") == 0);
+    CHECK_FALSE(p.sources[1].text);
+    REQUIRE(p.sources[1].content);  // kept as the source's document
+    CHECK(p.sources[1].mediaType == "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    REQUIRE(p.excerpts.size() == 2);
+    CHECK(spanText(p, p.excerpts[0]) == "closed the clinic");
+
+    // written back, the Graph's Vertex and Edge ids are GUIDs (the export was invalid) and an
+    // Edge still names its Vertices
+    std::string out = tempDir() + "/transact.qde";
+    qdx::Diagnostics dw;
+    qdx::refi::WriteOptions wo;
+    wo.container = "qde";
+    qdx::refi::writeRefi(p, out, wo, dw);
+    std::ifstream f(out, std::ios::binary);
+    std::string xml((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    CHECK(xml.find("-v\"") == std::string::npos);
+    CHECK(xml.find("-e\"") == std::string::npos);
+    auto attrAfter = [&](const std::string& from, const std::string& name) {
+        auto at = xml.find(name + "=\"", xml.find(from));
+        return xml.substr(at + name.size() + 2, 36);
+    };
+    std::size_t vertex2 = xml.rfind("<Vertex", xml.find("name=\"council\" firstX"));
+    REQUIRE(vertex2 != std::string::npos);
+    std::string council = xml.substr(xml.find("guid=\"", vertex2) + 6, 36);
+    CHECK(attrAfter("<Edge", "sourceVertex") == council);
+    CHECK(dw.countCode("refi.guid-minted") == 1);
+}

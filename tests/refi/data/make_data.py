@@ -472,3 +472,57 @@ qde = f'''<?xml version="1.0" encoding="UTF-8"?>
 </Project>
 '''
 zwrite('quackdas-like.qdpx', [('Sources/Interview A.txt', t), ('project.qde', qde)])
+
+# --- transact-qda: the original .docx named as the plainTextPath, ids with suffixes ('-coding', '-v',
+#     '-e'), a Graph whose Vertex and Edge ids are not GUIDs, tq: elements in their own namespace ------
+X = lambda n: f'7b0a0000-0000-4000-8000-0000000000{n}'
+t = 'The council closed the clinic.\n'
+docx = b'PK\x03\x04' + b'-not-really-a-docx'
+s0 = t.index('closed the clinic')
+qde = f'''<?xml version="1.0" encoding="UTF-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" xmlns:tq="urn:transact-qda:1.0"
+  name="Clinic closure"
+  origin="transact-qda"
+  creationDateTime="2026-02-01T09:00:00.000Z"
+  basePath="">
+  <Users>
+    <User guid="{X('01')}" name="Jo" id="jo"/>
+  </Users>
+  <CodeBook>
+    <Codes>
+      <Code guid="{X('c1')}" name="abandonment" isCodable="true" color="#c0392b">
+        <Description>CCS: cue</Description>
+        <tq:NamingActs>
+          <tq:Act seq="1" inscription="abandonment" by="{X('01')}" at="2026-02-01T09:00:00.000Z"/>
+        </tq:NamingActs>
+      </Code>
+      <Code guid="{X('c2')}" name="council" isCodable="true">
+        <Description>CCS: cue</Description>
+      </Code>
+    </Codes>
+  </CodeBook>
+  <Sources>
+    <TextSource guid="{X('a1')}" name="interview-1" plainTextPath="internal://{X('a1')}.txt">
+      <PlainTextSelection guid="{X('e1')}" name="" startPosition="{s0}" endPosition="{s0 + 17}">
+        <Coding guid="{X('e1')}-coding"><CodeRef targetGUID="{X('c2')}"/></Coding>
+      </PlainTextSelection>
+    </TextSource>
+    <TextSource guid="{X('a2')}" name="interview-2.docx" plainTextPath="internal://{X('a2')}.docx">
+      <PlainTextSelection guid="{X('e2')}" name="" startPosition="0" endPosition="6">
+        <Coding guid="{X('e2')}-coding"><CodeRef targetGUID="{X('c1')}"/></Coding>
+      </PlainTextSelection>
+    </TextSource>
+  </Sources>
+  <Graphs>
+    <Graph guid="{X('90')}" name="Situational map">
+      <tq:Perspective mapType="situational"/>
+      <Vertex guid="{X('c1')}-v" representedGUID="{X('c1')}" name="abandonment" firstX="10" firstY="20" secondX="130" secondY="60" shape="Rectangle"/>
+      <Vertex guid="{X('c2')}-v" representedGUID="{X('c2')}" name="council" firstX="200" firstY="20" secondX="320" secondY="60" shape="Rectangle"/>
+      <Edge guid="{X('91')}-e" representedGUID="{X('91')}" name="causes" sourceVertex="{X('c2')}-v" targetVertex="{X('c1')}-v" direction="Associative"/>
+    </Graph>
+  </Graphs>
+  <tq:Participations>
+    <tq:Participation id="{X('91')}" namingId="{X('c2')}" participantId="{X('c1')}"/>
+  </tq:Participations>
+</Project>'''
+zwrite('transact-qda-like.qdpx', [('project.qde', qde), (f'Sources/{X("a1")}.txt', t), (f'Sources/{X("a2")}.docx', docx)])
