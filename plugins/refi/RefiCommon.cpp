@@ -110,7 +110,8 @@ Colour parseColour(std::string_view raw)
         return h;
     };
     std::string body = s;
-    if (!body.empty() && body[0] == '#')
+    bool hash = !body.empty() && body[0] == '#';
+    if (hash)
         body.erase(0, 1);
     else if (hex(body) && (body.size() == 6 || body.size() == 3 || body.size() == 8))
         c.nonStandard = true;
@@ -124,10 +125,12 @@ Colour parseColour(std::string_view raw)
             return c;
         }
         if (body.size() == 8) {
-            // CSS convention (#RRGGBBAA): the file gives no other hint.
-            c.value = "#" + upper(body.substr(0, 6));
+            // With '#' the CSS convention (#RRGGBBAA); without, the ARGB of .NET, Java and the
+            // tools that write a bare hex value (Quackdas writes 'FF' + RRGGBB).
+            std::string rgb = hash ? body.substr(0, 6) : body.substr(2), alpha = hash ? body.substr(6) : body.substr(0, 2);
+            c.value = "#" + upper(rgb);
             c.nonStandard = true;
-            c.alphaDropped = body.substr(6) != "ff" && body.substr(6) != "FF";
+            c.alphaDropped = alpha != "ff" && alpha != "FF";
             return c;
         }
     }

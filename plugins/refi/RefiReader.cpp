@@ -261,7 +261,8 @@ private:
     std::string claim(std::string id, const char* what, Extensions& ext);
     /// Ids as read -> the id of the entity, looked up as normalizeId() compares (braces, case).
     using IdTable = std::unordered_map<std::string, std::string, IdHash, IdEqual>;
-    std::string resolve(const IdTable& m, const std::string& raw, const char* what);
+    /// `in` names the element holding the reference, for the message of a dangling one.
+    std::string resolve(const IdTable& m, const std::string& raw, const char* what, const std::string& in = {});
     void remember(IdTable& m, const std::string& id) { m.emplace(id, id); }
     /// Resolves, while parsing, a reference of a selection or coding to a user or
     /// code read before it (REFI writes Users and the CodeBook before the Sources),
@@ -351,6 +352,8 @@ private:
     // current VariableValue
     AttributeValue _value;
     bool _valueSeen = false;
+    std::string _valueElement;  // TextValue, FloatValue, ... of the VariableValue being read
+    bool _inSelections = false;  // a PlainTextSelection of Quackdas' <Selections>: its sourceGUID is read
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -422,12 +425,13 @@ bool Reader::anyIdEquals(const std::string& id) const
     return false;
 }
 
-std::string Reader::resolve(const IdTable& m, const std::string& raw, const char* what)
+std::string Reader::resolve(const IdTable& m, const std::string& raw, const char* what, const std::string& in)
 {
     auto it = m.find(raw);
     if (it != m.end()) return it->second;
     std::string id = trim(raw);
-    _q.add("quirk.dangling-reference", std::string("a reference to a ") + what + " names no such element: " + id, id);
+    _q.add("quirk.dangling-reference",
+           std::string("a reference to a ") + what + " names no such element: " + id + (in.empty() ? "" : " (in " + in + ")"), id);
     return id;
 }
 
@@ -452,6 +456,8 @@ std::string Reader::userAttr(const XmlAttributes& a, const char* standard)
     std::string_view sv(standard);
     std::string alias(sv.substr(0, sv.find("User") + 4));
     alias += "Id";
+    // Quackdas writes creatingUserGUID / modifyingUserGUID (the Project's names) on its sources and notes
+    if (!has(a, alias.c_str()) && sv.find("GUID") == std::string_view::npos) alias.replace(alias.size() - 2, 2, "GUID");
     if (!has(a, alias.c_str())) return {};
     _q.add("quirk.attribute-alias", "attribute '" + alias + "' read as '" + std::string(standard) + "'");
     return tok(a, alias.c_str());
@@ -510,6 +516,11 @@ void Reader::extraAttributes(std::string_view element, const XmlAttributes& a, E
         std::string_view nv = a.name(i);
         auto in = [nv](const Names& names) { return std::find(names.begin(), names.end(), nv) != names.end(); };
         if (in(k->second) || (withAudit && in(auditA))) continue;
+        if ((nv == "codeGUID" && element == "Coding") || (nv == "sourceGUID" && _inSelections)) continue;  // read as references
+        if ((nv == "creatingUserGUID" || nv == "modifyingUserGUID") && withAudit) {
+            // read by userAttr() as the creator or modifier (Quackdas), unless the standard attribute is there too
+            if (!has(a, std::string(nv.substr(0, nv.size() - 4)).c_str())) continue;
+        }
         if ((nv == "creatingUserId" || nv == "modifyingUserId") && (withAudit || element == "Project")) {
             // read by userAttr() as the creator or modifier, unless the standard attribute is there too
             std::string standard(nv.substr(0, nv.size() - 2));
@@ -712,12 +723,48 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
         } else if (local == "NoteRef") {
             _noteRefs.emplace_back(std::string(), tok(a, "targetGUID"));
             f.ctx = Ctx::Ref;
+        } else if (local == "Selections") {
+            // Quackdas writes its PlainTextSelections in a <Selections> of the Project, each naming
+            // its source by a sourceGUID and its code by a Coding's codeGUID
+            _q.add("quirk.selections-element",
+                   "PlainTextSelections are gathered in a <Selections> of the Project, with a sourceGUID (read as selections of that source)");
+            f.ctx = Ctx::Container;
         } else {
             unknown();
         }
         break;
     case Ctx::Container:
-        if (pn == "Users" && local == "User") {
+        if (pn == "Selections" && local == "PlainTextSelection") {
+            auto sid = _sources.find(tok(a, "sourceGUID"));
+            std::size_t si = 0;
+            while (sid != _sources.end() && si < _p.sources.size() && _p.sources[si].id != sid->second) ++si;
+            if (sid == _sources.end() || si == _p.sources.size() || _p.sources[si].kind != SourceKind::Text) {
+                _q.add("quirk.dangling-reference", "a PlainTextSelection of <Selections> names no text source: " + tok(a, "sourceGUID") +
+                                                       " (kept raw in ext refi:unknown)", tok(a, "guid"));
+                unknown();  // no text source of that guid (the Sources come first)
+                break;
+            }
+            Excerpt e;
+            e.id = claim(tok(a, "guid"), "PlainTextSelection", e.ext);
+            e.source = _p.sources[si].id;
+            e.name = attr(a, "name");
+            e.audit = audit(a);
+            resolveNow(_users, e.audit.creator, _userRefsPending);
+            resolveNow(_users, e.audit.modifier, _userRefsPending);
+            _inSelections = true;
+            extraAttributes(local, a, &e.ext);
+            _inSelections = false;
+            auto st = parseInt(attr(a, "startPosition")), en = parseInt(attr(a, "endPosition"));
+            f.ctx = Ctx::Excerpt;
+            f.idx = _p.excerpts.size();
+            f.ownerId = e.id;
+            e.anchor = TextSpan{st.value_or(0), en.value_or(0)};
+            if (st && en) _spans.push_back(RawSpan{f.idx, *st, *en});
+            else
+                _badPositions.push_back(BadPosition{f.idx, e.id, std::string("attribute ") + (st ? "endPosition" : "startPosition") +
+                                                                    " of <PlainTextSelection> is missing or not an integer"});
+            _p.excerpts.push_back(std::move(e));
+        } else if (pn == "Users" && local == "User") {
             User u;
             u.id = claim(tok(a, "guid"), "User", u.ext);
             u.name = attr(a, "name");
@@ -1026,6 +1073,11 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
             resolveNow(_users, c.creator, _userRefsPending);
             c.created = tok(a, "creationDateTime");
             checkDate(c.created);
+            if (has(a, "codeGUID")) {  // Quackdas: the code as an attribute, no CodeRef
+                _q.add("quirk.attribute-alias", "attribute 'codeGUID' of <Coding> read as its CodeRef");
+                c.theme = tok(a, "codeGUID");
+                resolveNow(_themes, c.theme, _themeRefsPending);
+            }
             extraAttributes(local, a, &c.ext);
             f.ctx = Ctx::Coding;
             f.idx = parent->idx;
@@ -1259,15 +1311,38 @@ void Reader::endElement(std::string_view, std::string_view local)
             _p.sets[parent->idx].memos.push_back(t);
             return;
         }
-        if (f.name == "BooleanValue") t = (t == "1" || t == "true") ? "true" : "false";
+        // xsd:boolean's 1 and 0 are read as true and false; anything else is kept as read (a
+        // bad value is reported by the check of the project, and written back as text)
+        if (f.name == "BooleanValue" && (t == "1" || t == "0")) t = t == "1" ? "true" : "false";
         _value.value = t;
         _valueSeen = true;
+        _valueElement = f.name;
         return;
     }
     if (f.ctx == Ctx::VarValue && parent) {
         if (_value.attribute.empty()) {
             _q.add("quirk.variable-value-without-ref", "a VariableValue has no VariableRef (dropped)");
             return;
+        }
+        if (_valueSeen) {
+            // QualCoder writes every value as <TextValue>, a Float or Integer variable's too: read as
+            // the variable's type (the schema puts Variables before Cases and Sources)
+            auto id = _attrs.find(_value.attribute);
+            for (std::size_t i = 0; id != _attrs.end() && i < _p.attributes.size(); ++i) {
+                const Attribute& var = _p.attributes[i];
+                if (var.id != id->second) continue;
+                const char* expected = var.type == AttributeType::Boolean   ? "BooleanValue"
+                                       : var.type == AttributeType::Integer  ? "IntegerValue"
+                                       : var.type == AttributeType::Float    ? "FloatValue"
+                                       : var.type == AttributeType::Date     ? "DateValue"
+                                       : var.type == AttributeType::DateTime ? "DateTimeValue"
+                                                                             : "TextValue";
+                if (_valueElement != expected)
+                    _q.add("quirk.value-element", "a value of the " + std::string(toString(var.type)) + " variable '" + var.name +
+                               "' is given as <" + _valueElement + ">, not <" + expected + "> (read as the variable's type)",
+                           var.id);
+                break;
+            }
         }
         if (parent->ctx == Ctx::Case) _p.cases[parent->idx].values.push_back(_value);
         else if (parent->ctx == Ctx::Source) _p.sources[parent->idx].values.push_back(_value);
@@ -1385,7 +1460,18 @@ void Reader::resolveContents()
         if (!pt.plainTextPath.empty()) {
             bool external = false;
             textEntry = member(pt.plainTextPath, who, external);
-            if (textEntry) txt = textOf(*textEntry, who);
+            std::string pext = textEntry ? extensionOf(textEntry->name) : std::string();
+            if (textEntry && (pext == "docx" || pext == "doc" || pext == "odt" || pext == "pdf" || pext == "rtf")) {
+                // transact-qda names the original document as the plain text (plainTextPath=
+                // "internal://<GUID>.docx"): read as text it is bytes, every offset on garbage
+                _diag->skipped("skipped.source-text-not-plain",
+                               "plain text '" + pt.plainTextPath + "' is a ." + pext +
+                                   " document, not plain text: no text is read from it (its selections keep their offsets, unverified)" +
+                                   (pt.richTextPath.empty() && !isTr && src.kind == SourceKind::Text ? "; kept as the source's document" : ""),
+                               who, {}, where());
+                if (pt.richTextPath.empty() && !isTr && src.kind == SourceKind::Text) pt.richTextPath = pt.plainTextPath;
+                textEntry = nullptr;
+            } else if (textEntry) txt = textOf(*textEntry, who);
             else if (external)
                 _diag->skipped("skipped.source-external", "plain text '" + pt.plainTextPath + "' is outside the archive and was not read", who, {}, where());
             else if (pt.hasInline)  // nothing is lost: the same text is inline
@@ -1644,27 +1730,68 @@ void Reader::resolveReferences()
     for (const Case& c : _p.cases) needExcerpts = needExcerpts || !c.excerpts.empty();
     if (needExcerpts)
         for (const Excerpt& e : _p.excerpts) remember(_excerpts, e.id);
+    // the element holding a reference, as a dangling one's message names it
+    auto named = [](const char* kind, const std::string& name, const std::string& id) {
+        return std::string(kind) + (name.empty() ? "" : " '" + name + "'") + " " + id;
+    };
     for (Excerpt& e : _p.excerpts) {
         if (_themeRefsPending)
             for (Coding& c : e.codings)
-                if (!c.theme.empty()) c.theme = resolve(_themes, c.theme, "Code");
+                if (!c.theme.empty()) c.theme = resolve(_themes, c.theme, "Code", "Coding " + c.id + " of selection " + e.id);
         if (auto* ts = std::get_if<TranscriptSpan>(&e.anchor)) {
-            if (!ts->fromSyncPoint().empty()) ts->setFromSyncPoint(resolve(_syncs, ts->fromSyncPoint(), "SyncPoint"));
-            if (!ts->toSyncPoint().empty()) ts->setToSyncPoint(resolve(_syncs, ts->toSyncPoint(), "SyncPoint"));
+            if (!ts->fromSyncPoint().empty()) ts->setFromSyncPoint(resolve(_syncs, ts->fromSyncPoint(), "SyncPoint", "selection " + e.id));
+            if (!ts->toSyncPoint().empty()) ts->setToSyncPoint(resolve(_syncs, ts->toSyncPoint(), "SyncPoint", "selection " + e.id));
         }
     }
+    // QualCoder 1.3 refers to a source from a Case by the GUID it names the source's rich
+    // text file with (richTextPath="internal://<that GUID>.txt"), not by the source's own
+    // guid: a source reference that names no element but the file of one source is resolved
+    // to that source (quirk.reference-by-file). QualCoder 1.3 also writes a PDF twice, as a
+    // TextSource and a PDFSource with one guid and one file: that file names the first, as a
+    // reference to the guid would. A file of sources with different guids stays dangling.
+    std::unordered_map<std::string, std::pair<std::string, std::string>> byFile;  // stem -> (source id, guid as read); id "" when shared
+    bool byFileBuilt = false;
+    auto sourceRef = [&](std::string& x, const std::string& in) {
+        if (_sources.count(x)) {
+            x = _sources.find(x)->second;
+            return;
+        }
+        if (!byFileBuilt) {
+            byFileBuilt = true;
+            for (const Source& s : _p.sources) {
+                if (s.path.rfind("internal://", 0) != 0) continue;
+                std::string stem = s.path.substr(s.path.find_last_of('/') + 1);
+                stem = normalizeId(stem.substr(0, stem.rfind('.')));
+                auto g = s.ext.find(key::kGuid);
+                std::string guid = normalizeId(g != s.ext.end() && g->second.isString() ? g->second.asString() : s.id);
+                auto [it, fresh] = byFile.emplace(stem, std::make_pair(s.id, guid));
+                if (!fresh && it->second.second != guid) it->second.first.clear();
+            }
+        }
+        std::string id = trim(x);
+        auto f = byFile.find(normalizeId(id));
+        if (f == byFile.end() || f->second.first.empty() || anyIdEquals(id)) {
+            x = resolve(_sources, x, "source", in);
+            return;
+        }
+        _q.add("quirk.reference-by-file",
+               "a reference to a source names the source's file, not its guid: " + id + " (in " + in + "), read as source " + f->second.first, id);
+        x = f->second.first;
+    };
     for (Case& c : _p.cases) {
-        for (auto& t : c.themes) t = resolve(_themes, t, "Code");
-        for (auto& s : c.sources) s = resolve(_sources, s, "source");
-        for (auto& x : c.excerpts) x = resolve(_excerpts, x, "selection");
-        for (auto& v : c.values) v.attribute = resolve(_attrs, v.attribute, "Variable");
+        std::string in = named("Case", c.name, c.id);
+        for (auto& t : c.themes) t = resolve(_themes, t, "Code", in);
+        for (auto& s : c.sources) sourceRef(s, in);
+        for (auto& x : c.excerpts) x = resolve(_excerpts, x, "selection", in);
+        for (auto& v : c.values) v.attribute = resolve(_attrs, v.attribute, "Variable", in);
     }
     for (Source& s : _p.sources)
-        for (auto& v : s.values) v.attribute = resolve(_attrs, v.attribute, "Variable");
+        for (auto& v : s.values) v.attribute = resolve(_attrs, v.attribute, "Variable", named("source", s.name, s.id));
     for (Set& s : _p.sets) {
-        for (auto& t : s.themes) t = resolve(_themes, t, "Code");
-        for (auto& x : s.sources) x = resolve(_sources, x, "source");
-        for (auto& m : s.memos) m = resolve(_memos, m, "Note");
+        std::string in = named("Set", s.name, s.id);
+        for (auto& t : s.themes) t = resolve(_themes, t, "Code", in);
+        for (auto& x : s.sources) sourceRef(x, in);
+        for (auto& m : s.memos) m = resolve(_memos, m, "Note", in);
     }
     // A user id that no <User> declares (MAXQDA writes selections by users it leaves out of
     // <Users>) is declared here as a user without a name, so the reference holds and the id
@@ -1715,6 +1842,27 @@ void Reader::resolveReferences()
     for (std::size_t i = 0; i < _p.memos.size(); ++i) memoIdx.emplace(normalizeId(_p.memos[i].id), i);
     for (const auto& [owner, note] : _noteRefs) {
         auto it = memoIdx.find(normalizeId(note));
+        auto ownerMemo = owner.empty() ? memoIdx.end() : memoIdx.find(normalizeId(owner));
+        if (it == memoIdx.end() && ownerMemo != memoIdx.end()) {
+            // Quackdas puts in a Note a NoteRef to what the note is about (a selection, source,
+            // code): read as the note's target
+            std::string tid;
+            for (auto* m : {&_sources, &_themes, &_cases, &_sets}) {
+                auto f = m->find(note);
+                if (f != m->end()) {
+                    tid = f->second;
+                    break;
+                }
+            }
+            for (std::size_t i = 0; tid.empty() && i < _p.excerpts.size(); ++i)
+                if (normalizeId(_p.excerpts[i].id) == normalizeId(note)) tid = _p.excerpts[i].id;
+            if (!tid.empty()) {
+                _q.add("quirk.noteref-in-note",
+                       "a NoteRef inside a Note names what the note is about, not a Note: " + note + " (read as the note's target)", owner);
+                _p.memos[ownerMemo->second].targets.push_back(tid);
+                continue;
+            }
+        }
         if (it == memoIdx.end()) {
             _q.add("quirk.dangling-reference", "a NoteRef names no Note: " + note, owner);
             if (owner.empty()) _p.ext[key::kNoteRefs].push(Json(note));

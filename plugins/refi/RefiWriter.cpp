@@ -97,6 +97,85 @@ const char* valueElement(AttributeType t)
     }
 }
 
+/// The value elements are typed in the schema (xsd:boolean, integer, decimal, date, dateTime):
+/// whether `v` is in the lexical space of the element for `t` (Text: always). Surrounding
+/// whitespace, which the schema would collapse, is not accepted: such a value goes as text.
+bool fitsValueElement(AttributeType t, const std::string& v)
+{
+    auto digit = [&](std::size_t i) { return i < v.size() && v[i] >= '0' && v[i] <= '9'; };
+    auto digitsFrom = [&](std::size_t& i) {
+        std::size_t from = i;
+        while (digit(i)) ++i;
+        return i - from;
+    };
+    auto num = [&](std::size_t i, std::size_t n) {
+        int x = 0;
+        for (std::size_t k = 0; k < n; ++k) x = x * 10 + (v[i + k] - '0');
+        return x;
+    };
+    // [-]YYYY-MM-DD from i (a real day of a year other than 0000); i moves past it
+    auto date = [&](std::size_t& i) {
+        if (i < v.size() && v[i] == '-') ++i;
+        std::size_t y0 = i, yn = digitsFrom(i);
+        if (yn < 4 || (yn > 4 && v[y0] == '0') || i + 6 > v.size() || v[i] != '-' || !digit(i + 1) || !digit(i + 2) ||
+            v[i + 3] != '-' || !digit(i + 4) || !digit(i + 5))
+            return false;
+        long long year = 0;
+        for (std::size_t k = y0; k < y0 + yn && k < y0 + 9; ++k) year = year * 10 + (v[k] - '0');
+        if (year == 0 && yn == 4) return false;
+        int month = num(i + 1, 2), day = num(i + 4, 2);
+        i += 6;
+        static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        if (month < 1 || month > 12 || day < 1 || day > days[month - 1]) return false;
+        bool leap = yn > 9 || (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0));
+        return !(month == 2 && day == 29 && !leap);
+    };
+    // an optional time zone (Z, +hh:mm, -hh:mm) ending the value
+    auto zone = [&](std::size_t i) {
+        if (i == v.size()) return true;
+        if (v[i] == 'Z') return i + 1 == v.size();
+        if ((v[i] != '+' && v[i] != '-') || i + 6 != v.size() || !digit(i + 1) || !digit(i + 2) || v[i + 3] != ':' ||
+            !digit(i + 4) || !digit(i + 5))
+            return false;
+        int h = num(i + 1, 2), m = num(i + 4, 2);
+        return m <= 59 && (h < 14 || (h == 14 && m == 0));
+    };
+    std::size_t i = 0;
+    switch (t) {
+    case AttributeType::Text: return true;
+    case AttributeType::Boolean: return v == "true" || v == "false" || v == "1" || v == "0";
+    case AttributeType::Integer:
+        if (!v.empty() && (v[0] == '+' || v[0] == '-')) ++i;
+        return digitsFrom(i) > 0 && i == v.size();
+    case AttributeType::Float: {
+        if (!v.empty() && (v[0] == '+' || v[0] == '-')) ++i;
+        std::size_t n = digitsFrom(i);
+        if (i < v.size() && v[i] == '.') {
+            ++i;
+            n += digitsFrom(i);
+        }
+        return n > 0 && i == v.size();
+    }
+    case AttributeType::Date: return date(i) && zone(i);
+    case AttributeType::DateTime: {
+        if (!date(i) || i + 9 > v.size() || v[i] != 'T' || !digit(i + 1) || !digit(i + 2) || v[i + 3] != ':' ||
+            !digit(i + 4) || !digit(i + 5) || v[i + 6] != ':' || !digit(i + 7) || !digit(i + 8))
+            return false;
+        int h = num(i + 1, 2), m = num(i + 4, 2), sec = num(i + 7, 2);
+        i += 9;
+        bool zeroFraction = true;
+        if (i < v.size() && v[i] == '.') {
+            std::size_t from = ++i;
+            if (digitsFrom(i) == 0) return false;
+            zeroFraction = v.find_first_not_of('0', from) >= i;
+        }
+        bool midnight = h == 24 && m == 0 && sec == 0 && zeroFraction;  // 24:00:00 is allowed
+        return (h <= 23 || midnight) && m <= 59 && sec <= 59 && zone(i);
+    }
+    }
+    return true;
+}
+
 /// Summarised losses: one diagnostic per code with a count.
 struct Losses {
     struct Item {
@@ -158,6 +237,9 @@ private:
 
     // XML parts
     void audit(XmlWriter& w, const Audit& a);
+    /// A creationDateTime/modifiedDateTime attribute: written when it is an xsd:dateTime, the
+    /// schema's type (with a T for a space between date and time); else not written, reported.
+    void dateAttr(XmlWriter& w, const char* name, const std::string& d);
     void noteRefs(XmlWriter& w, const std::string& id);
     void description(XmlWriter& w, const std::string& d);
     void values(XmlWriter& w, const std::vector<AttributeValue>& v);
@@ -170,6 +252,10 @@ private:
     void selectionBody(XmlWriter& w, const Excerpt& e);
     void coding(XmlWriter& w, const Coding& c, const std::string& excerptId, std::size_t n);
     void raw(XmlWriter& w, const Json& node, std::size_t depth);
+    /// A GUID-typed attribute of a kept Link/Graph part: the id an entity was written with, the
+    /// value when it is a GUID, else a name-based GUID (the same for the same value, so an Edge's
+    /// sourceVertex still names its Vertex).
+    std::string rawGuid(const std::string& v);
     void project(std::ostream& os, bool bare);
     std::string codebook();
 
@@ -299,9 +385,28 @@ std::string Writer::internalName(const std::string& guid, const std::string& ext
 void Writer::audit(XmlWriter& w, const Audit& a)
 {
     if (!a.creator.empty()) w.attr("creatingUser", ref(a.creator));
-    if (!a.created.empty()) w.attr("creationDateTime", a.created);
+    dateAttr(w, "creationDateTime", a.created);
     if (!a.modifier.empty()) w.attr("modifyingUser", ref(a.modifier));
-    if (!a.modified.empty()) w.attr("modifiedDateTime", a.modified);
+    dateAttr(w, "modifiedDateTime", a.modified);
+}
+
+void Writer::dateAttr(XmlWriter& w, const char* name, const std::string& d)
+{
+    if (d.empty()) return;
+    if (fitsValueElement(AttributeType::DateTime, d)) {
+        w.attr(name, d);
+        return;
+    }
+    std::string t = d;  // "2019-11-02 10:00:00", as SQL and spreadsheets write it: the same time
+    if (t.size() >= 19 && t[10] == ' ') {
+        t[10] = 'T';
+        if (fitsValueElement(AttributeType::DateTime, t)) {
+            _l.add(Severity::Info, "refi.date-normalised", "a date-time with a space for the T is written with the T ('" + d + "' as '" + t + "')");
+            w.attr(name, t);
+            return;
+        }
+    }
+    _l.add(Severity::Lossy, "lossy.date-invalid", std::string(name) + " '" + d + "' is not a date-time the schema accepts (xsd:dateTime); not written");
 }
 
 void Writer::description(XmlWriter& w, const std::string& d)
@@ -340,9 +445,22 @@ void Writer::values(XmlWriter& w, const std::vector<AttributeValue>& vals)
         w.attr("targetGUID", ref(v.attribute));
         w.end("VariableRef");
         if (!v.value.empty()) {
-            w.start(valueElement(t));
+            // a value its variable's type cannot hold (QualCoder writes every value as text, a Float
+            // variable's too) would make the file invalid as a typed element: it goes as text
+            const char* el = valueElement(t);
+            if (!fitsValueElement(t, v.value)) {
+                el = "TextValue";
+                std::string var = v.attribute;
+                for (const Attribute& a : _p.attributes)
+                    if (normalizeId(a.id) == normalizeId(v.attribute) && !a.name.empty()) var = "'" + a.name + "'";
+                _l.add(Severity::Lossy, "lossy.value-type",
+                       std::string("a value that is not a valid ") + refiType(t) + " is written as TextValue: '" + v.value +
+                           "' (variable " + var + ")",
+                       v.attribute);
+            }
+            w.start(el);
             w.text(v.value);
-            w.end(valueElement(t));
+            w.end(el);
         }
         w.end("VariableValue");
     }
@@ -406,7 +524,7 @@ void Writer::coding(XmlWriter& w, const Coding& c, const std::string& excerptId,
     w.start("Coding");
     w.attr("guid", g);
     if (!c.creator.empty()) w.attr("creatingUser", ref(c.creator));
-    if (!c.created.empty()) w.attr("creationDateTime", c.created);
+    dateAttr(w, "creationDateTime", c.created);
     w.start("CodeRef");
     w.attr("targetGUID", ref(c.theme));
     w.end("CodeRef");
@@ -727,11 +845,28 @@ void Writer::raw(XmlWriter& w, const Json& node, std::size_t depth)
         for (const auto& [k, v] : a->asObject()) {
             bool okName = !k.empty();
             for (char c : k) okName = okName && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-');
-            if (okName && v.isString()) w.attr(k, v.asString());
+            if (!okName || !v.isString()) continue;
+            bool guidTyped = k == "guid" || k == "originGUID" || k == "targetGUID" || k == "representedGUID" ||
+                             k == "sourceVertex" || k == "targetVertex";
+            w.attr(k, guidTyped ? rawGuid(v.asString()) : v.asString());
         }
     if (const Json* kids = node.find("children"); kids && kids->isArray())
         for (const Json& k : kids->asArray()) raw(w, k, depth + 1);
     w.end(el->asString());
+}
+
+std::string Writer::rawGuid(const std::string& v)
+{
+    if (!_ids.empty()) {
+        auto it = _ids.find(v);
+        if (it == _ids.end()) it = _ids.find(normalizeId(v));
+        if (it != _ids.end()) return it->second;
+    }
+    if (isGuid(v)) return v;
+    if (isGuid(trim(v))) return trim(v);
+    std::string g = derivedUuid("raw:" + normalizeId(v));
+    _l.add(Severity::Info, "refi.guid-minted", "ids that are not GUIDs were replaced by name-based GUIDs (e.g. '" + v + "' -> " + g + ")", v);
+    return g;
 }
 
 void Writer::project(std::ostream& os, bool bare)
@@ -766,9 +901,9 @@ void Writer::project(std::ostream& os, bool bare)
         if (!_p.origin.empty()) origin += "; was: " + _p.origin;
         w.attr("origin", origin);
         if (!_p.audit.creator.empty()) w.attr("creatingUserGUID", ref(_p.audit.creator));
-        if (!_p.audit.created.empty()) w.attr("creationDateTime", _p.audit.created);
+        dateAttr(w, "creationDateTime", _p.audit.created);
         if (!_p.audit.modifier.empty()) w.attr("modifyingUserGUID", ref(_p.audit.modifier));
-        if (!_p.audit.modified.empty()) w.attr("modifiedDateTime", _p.audit.modified);
+        dateAttr(w, "modifiedDateTime", _p.audit.modified);
         if (!_p.basePath.empty()) {
             if (_o.keepBasePath) w.attr("basePath", _p.basePath);
             else _l.add(Severity::Lossy, "lossy.basepath", "Project/@basePath ('" + _p.basePath + "') was not written: it may reveal a local user name", {}, "-o keep-basepath=true");

@@ -48,7 +48,7 @@ for f in $(find "$QDX_REAL_REFI" -maxdepth 2 -type f \( -name '*.qdpx' -o -name 
   case "$f" in *.qdc) out="$tmp/$b.out.qdc"; xsd="$QDX_CORPUS/Codebook.xsd" ;;
                *)     out="$tmp/$b.out.qdpx"; xsd="$QDX_CORPUS/Project-mrt2019.xsd" ;; esac
   if ! "$qdx" info "$f" >"$tmp/info" 2>&1; then fail="qdx info: $(tail -3 "$tmp/info")"
-  elif ! "$qdx" convert "$f" "$out" >"$tmp/conv" 2>&1; then fail="qdx convert: $(tail -3 "$tmp/conv")"
+  elif ! "$qdx" convert --verbose "$f" "$out" >"$tmp/conv" 2>&1; then fail="qdx convert: $(tail -3 "$tmp/conv")"
   else
     case "$out" in
       *.qdpx) "$py" -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read("project.qde"))' "$out" > "$tmp/x.xml" ;;
@@ -57,6 +57,12 @@ for f in $(find "$QDX_REAL_REFI" -maxdepth 2 -type f \( -name '*.qdpx' -o -name 
     if ! xmllint --noout --schema "$xsd" "$tmp/x.xml" 2>"$tmp/xsd"; then fail="export invalid: $(head -5 "$tmp/xsd")"
     elif [ "${out%.qdpx}" != "$out" ]; then
       "$py" "$tmp/count.py" "$f" > "$tmp/c1" && "$py" "$tmp/count.py" "$out" > "$tmp/c2"
+      # a user id that no <User> declares is declared (quirk.user-undeclared, "(N times)"): N more Users
+      undeclared=$(grep 'quirk\.user-undeclared' "$tmp/conv" | sed -n 's/.*(\([0-9][0-9]*\) times).*/\1/p')
+      [ -z "$undeclared" ] && grep -q 'quirk\.user-undeclared' "$tmp/conv" && undeclared=1
+      if [ -n "$undeclared" ]; then
+        "$py" -c 'import re, sys; print(re.sub(r"User=(\d+)", lambda m: "User=%d" % (int(m.group(1)) + int(sys.argv[1])), sys.stdin.readline().rstrip("\n"))); sys.stdout.write(sys.stdin.read())' "$undeclared" < "$tmp/c1" > "$tmp/c1u" && mv "$tmp/c1u" "$tmp/c1"
+      fi
       if ! cmp -s "$tmp/c1" "$tmp/c2"; then
         # entities: never; selections/codings: only when the convert reported what it skipped
         if [ "$(head -1 "$tmp/c1")" != "$(head -1 "$tmp/c2")" ] || ! grep -q 'skipped\.' "$tmp/conv"; then

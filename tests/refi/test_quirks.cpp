@@ -509,3 +509,167 @@ TEST_CASE("refi: duplicate GUIDs found after the parse are read again, nothing r
         if (dup) CHECK_THROWS_AS(read(path, st, "auto", true), qdx::InputError);
     }
 }
+
+TEST_CASE("refi quirks: QualCoder 1.3 look-alike, a Case names its source by the source's file", "[quirks]")
+{
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("qualcoder13-like.qdpx"), d);
+    REQUIRE(p.sources.size() == 3);
+    REQUIRE(p.cases.size() == 3);
+    // P1's SourceRef is the GUID of interview1.txt's rich text file: read as that source
+    REQUIRE(p.cases[0].sources.size() == 1);
+    CHECK(p.cases[0].sources[0] == "9c130000-0000-4000-8000-0000000000a1");
+    // P2's names the file that the TextSource and the PDFSource of report.pdf share under one
+    // guid: read as the first, the one a reference to that guid names
+    REQUIRE(p.cases[1].sources.size() == 1);
+    CHECK(p.cases[1].sources[0] == "9c130000-0000-4000-8000-0000000000a2");
+    CHECK(p.sources[1].id == "9c130000-0000-4000-8000-0000000000a2");
+    CHECK(d.countCode("quirk.reference-by-file") == 1);  // one diagnostic, "(2 times)"
+    // P3's names nothing: kept as read, a dangling reference reported with its Case
+    REQUIRE(p.cases[2].sources.size() == 1);
+    CHECK(p.cases[2].sources[0] == "9c130000-0000-4000-8000-0000000000f9");
+    const qdx::Diagnostic* q = nullptr;
+    for (const auto& x : d.all())
+        if (x.code == "quirk.dangling-reference") q = &x;
+    REQUIRE(q);
+    CHECK(q->message.find("in Case 'P3' 9c130000-0000-4000-8000-0000000000e3") != std::string::npos);
+    CHECK(d.countCode("quirk.duplicate-guid") == 1);
+    CHECK(d.countCode("quirk.qde-name") == 1);
+    CHECK(d.countCode("quirk.user-undeclared") == 1);
+    REQUIRE(p.excerpts.size() == 4);
+    CHECK(spanText(p, p.excerpts[1]) == "the bus is late");
+    qdx::Diagnostics v;
+    qdx::validateProject(p, v);
+    CHECK(v.countCode("invalid.dangling-reference") == 1);  // P3's only
+
+    qdx::Diagnostics st;
+    CHECK_THROWS_AS(read(data("qualcoder13-like.qdpx"), st, "auto", true), qdx::InputError);
+}
+
+TEST_CASE("refi quirks: QualCoder 2.x look-alike, typed variables with every value as TextValue", "[quirks]")
+{
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("qualcoder2-like.qdpx"), d);
+    REQUIRE(p.attributes.size() == 4);
+    REQUIRE(p.cases.size() == 2);
+    CHECK(p.cases[0].sources == std::vector<std::string>{"4a2c0000-0000-4000-8000-0000000000a1"});  // by its file
+    REQUIRE(p.cases[1].values.size() == 3);
+    CHECK(p.cases[1].values[0].value == "about 34");
+    CHECK(d.countCode("quirk.value-element") == 1);  // "(6 times)"
+    CHECK(d.countCode("quirk.sources-folder-case") == 1);
+    REQUIRE(p.memos.size() == 1);
+    CHECK(p.memos[0].text == "Started coding.");  // the note's file, BOM removed
+    REQUIRE(p.sources.size() == 2);
+    REQUIRE(p.sources[1].transcripts.size() == 1);
+
+    // a value its variable's type cannot hold goes as TextValue (a FloatValue 'about 34' would make
+    // the file invalid): each survives the round trip, the valid ones keep their typed element
+    std::string out = tempDir() + "/qualcoder2.qde";
+    qdx::Diagnostics dw;
+    qdx::refi::WriteOptions wo;
+    wo.container = "qde";
+    qdx::refi::writeRefi(p, out, wo, dw);
+    CHECK(dw.countCode("lossy.value-type") == 1);  // "about 34", "12.5", "2021-02-30": "(3 times)"
+    std::ifstream f(out, std::ios::binary);
+    std::string xml((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    CHECK(xml.find("<TextValue>about 34</TextValue>") != std::string::npos);
+    CHECK(xml.find("<TextValue>12.5</TextValue>") != std::string::npos);
+    CHECK(xml.find("<TextValue>2021-02-30</TextValue>") != std::string::npos);
+    CHECK(xml.find("<FloatValue>34</FloatValue>") != std::string::npos);
+    CHECK(xml.find("<IntegerValue>12</IntegerValue>") != std::string::npos);
+    CHECK(xml.find("<DateValue>2021-04-01</DateValue>") != std::string::npos);
+    qdx::Diagnostics d2;
+    qdx::Project q = read(out, d2);
+    REQUIRE(q.cases.size() == 2);
+    CHECK(q.cases[1].values.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) CHECK(q.cases[1].values[i].value == p.cases[1].values[i].value);
+}
+
+TEST_CASE("refi: a BooleanValue other than true, false, 1, 0 is kept as read", "[quirks]")
+{
+    std::string qde = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                      "<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"b\" origin=\"qdx test\">"
+                      "<Variables><Variable guid=\"B0000000-0000-4000-8000-000000000001\" name=\"consent\" typeOfVariable=\"Boolean\"/></Variables>"
+                      "<Cases>"
+                      "<Case guid=\"B0000000-0000-4000-8000-0000000000e1\" name=\"a\"><VariableValue><VariableRef targetGUID=\"B0000000-0000-4000-8000-000000000001\"/><BooleanValue>1</BooleanValue></VariableValue></Case>"
+                      "<Case guid=\"B0000000-0000-4000-8000-0000000000e2\" name=\"b\"><VariableValue><VariableRef targetGUID=\"B0000000-0000-4000-8000-000000000001\"/><BooleanValue>0</BooleanValue></VariableValue></Case>"
+                      "<Case guid=\"B0000000-0000-4000-8000-0000000000e3\" name=\"c\"><VariableValue><VariableRef targetGUID=\"B0000000-0000-4000-8000-000000000001\"/><BooleanValue>True</BooleanValue></VariableValue></Case>"
+                      "</Cases></Project>";
+    std::string path = tempDir() + "/booleans.qde";
+    std::ofstream(path, std::ios::binary) << qde;
+    qdx::Diagnostics d;
+    qdx::Project p = read(path, d);
+    REQUIRE(p.cases.size() == 3);
+    CHECK(p.cases[0].values[0].value == "true");
+    CHECK(p.cases[1].values[0].value == "false");
+    CHECK(p.cases[2].values[0].value == "True");  // was read as "false"
+    CHECK(d.countCode("quirk.value-element") == 0);
+}
+
+TEST_CASE("refi quirks: Quackdas look-alike, selections outside their source, codes as attributes", "[quirks]")
+{
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("quackdas-like.qdpx"), d);
+    // every coding was lost before: <Selections> was kept raw as an unknown element
+    REQUIRE(p.excerpts.size() == 2);
+    CHECK(p.excerpts[0].source == "7ac0da50-0000-4000-8000-0000000000a1");
+    CHECK(spanText(p, p.excerpts[0]) == "I moved here for work");
+    REQUIRE(p.excerpts[1].codings.size() == 2);
+    CHECK(p.excerpts[1].codings[0].theme == "7ac0da50-0000-4000-8000-0000000000c2");
+    CHECK(p.excerpts[1].codings[1].theme == "7ac0da50-0000-4000-8000-0000000000c1");
+    CHECK(p.excerpts[1].ext.count("refi:attributes") == 0);  // sourceGUID was read, not kept
+    CHECK(d.countCode("quirk.selections-element") == 1);
+    // the selection whose source is not there is kept raw and reported
+    CHECK(d.countCode("quirk.dangling-reference") == 1);
+    // 'FF' + RRGGBB without '#': ARGB, not RRGGBBAA ('FFE06C75' was read as #FFE06C, "alpha dropped")
+    CHECK(p.themes[0].color == "#E06C75");
+    CHECK(p.themes[1].color == "#98C379");
+    CHECK(d.countCode("lossy.theme-colour") == 0);
+    // creatingUserGUID on a source or note is its creator
+    CHECK(p.sources[0].audit.creator == "7ac0da50-0000-4000-8000-000000000001");
+    // the NoteRef inside the Note names the selection the note is about
+    REQUIRE(p.memos.size() == 1);
+    CHECK(p.memos[0].targets == std::vector<std::string>{"7ac0da50-0000-4000-8000-0000000000e2"});
+    CHECK(d.countCode("quirk.noteref-in-note") == 1);
+    qdx::Diagnostics v;
+    CHECK(qdx::validateProject(p, v) == 0);
+
+    qdx::Diagnostics st;
+    CHECK_THROWS_AS(read(data("quackdas-like.qdpx"), st, "auto", true), qdx::InputError);
+}
+
+TEST_CASE("refi quirks: transact-qda look-alike, a .docx as plain text, a Graph with ids that are not GUIDs", "[quirks]")
+{
+    qdx::Diagnostics d;
+    qdx::Project p = read(data("transact-qda-like.qdpx"), d);
+    REQUIRE(p.sources.size() == 2);
+    // the .docx named as plain text is not read as text (it was: bytes, offsets on garbage)
+    CHECK(d.countCode("skipped.source-text-not-plain") == 1);
+    CHECK(d.countCode("lossy.text-encoding") == 0);
+    CHECK_FALSE(p.sources[1].text);
+    REQUIRE(p.sources[1].content);  // kept as the source's document
+    CHECK(p.sources[1].mediaType == "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    REQUIRE(p.excerpts.size() == 2);
+    CHECK(spanText(p, p.excerpts[0]) == "closed the clinic");
+
+    // written back, the Graph's Vertex and Edge ids are GUIDs (the export was invalid) and an
+    // Edge still names its Vertices
+    std::string out = tempDir() + "/transact.qde";
+    qdx::Diagnostics dw;
+    qdx::refi::WriteOptions wo;
+    wo.container = "qde";
+    qdx::refi::writeRefi(p, out, wo, dw);
+    std::ifstream f(out, std::ios::binary);
+    std::string xml((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    CHECK(xml.find("-v\"") == std::string::npos);
+    CHECK(xml.find("-e\"") == std::string::npos);
+    auto attrAfter = [&](const std::string& from, const std::string& name) {
+        auto at = xml.find(name + "=\"", xml.find(from));
+        return xml.substr(at + name.size() + 2, 36);
+    };
+    std::size_t vertex2 = xml.rfind("<Vertex", xml.find("name=\"council\" firstX"));
+    REQUIRE(vertex2 != std::string::npos);
+    std::string council = xml.substr(xml.find("guid=\"", vertex2) + 6, 36);
+    CHECK(attrAfter("<Edge", "sourceVertex") == council);
+    CHECK(dw.countCode("refi.guid-minted") == 1);
+}

@@ -297,3 +297,232 @@ qde = f'''<?xml version="1.0" encoding="utf-8"?>
 {vsel(1, 2274, 5000, [A, B])}{vsel(2, 21477, 21477, [], "Hello trying")}{vsel(3, 15100, 17000, [A, B], "two codes")}
 </VideoSource></Sources></Project>'''
 zwrite('atlasti26-like.qdpx', [('Trial.qde', qde)])
+
+# --- QualCoder 1.3: the XML named after the project, standalone="yes" without an encoding, a Case's
+#     SourceRef naming the source's rich text file GUID (not its guid), a PDF exported both as a
+#     TextSource and as a PDFSource under one guid and one file, creatingUserGUID that no <User>
+#     declares; and a SourceRef that names nothing at all ------------------------------------------
+t = 'Mostly by bus, but the bus is late.\n'
+rep = 'Report: buses are unreliable.\n'
+def qsel(n, text, word, code):
+    s = text.index(word)
+    return (f'<PlainTextSelection guid="9c130000-0000-4000-8000-00000000010{n}" startPosition="{s}" endPosition="{s + len(word)}" '
+            f'name="{word}" creatingUser="9c130000-0000-4000-8000-000000000001" creationDateTime="2019-11-02T11:00:00">\n'
+            f'<Coding guid="9c130000-0000-4000-8000-00000000020{n}" creatingUser="9c130000-0000-4000-8000-000000000001" '
+            f'creationDateTime="2019-11-02T11:00:00">\n<CodeRef targetGUID="{code}"/>\n</Coding>\n</PlainTextSelection>\n')
+C1, C2 = '9c130000-0000-4000-8000-0000000000c1', '9c130000-0000-4000-8000-0000000000c2'
+F1 = '9c130000-0000-4000-8000-0000000000f1'   # the rich text file of source 1, its guid is ...0a1
+qde = f'''<?xml version="1.0" standalone="yes"?>
+<Project xmlns="urn:QDA-XML:project:1.0" creatingUserGUID="9c130000-0000-4000-8000-000000000099" creationDateTime="2019-11-02T10:00:00" name="transport.qda" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" origin="Qualcoder-1.3" xsi:schemaLocation="urn:QDA-XML:project:1:0 http://schema.qdasoftware.org/versions/Project/v1.0/Project.xsd">
+<Users>
+<User guid="9c130000-0000-4000-8000-000000000001" name="colin"/>
+</Users>
+<CodeBook>
+<Codes>
+<Code guid="{C1}" name="bus" isCodable="true" color="#F5A9A9">
+</Code>
+<Code guid="{C2}" name="reliability" isCodable="true" color="#A9A9F5">
+</Code>
+</Codes>
+</CodeBook>
+<Cases>
+<Case guid="9c130000-0000-4000-8000-0000000000e1" name="P1">
+<SourceRef targetGUID="{F1}"/>
+</Case>
+<Case guid="9c130000-0000-4000-8000-0000000000e2" name="P2">
+<SourceRef targetGUID="9c130000-0000-4000-8000-0000000000f2"/>
+</Case>
+<Case guid="9c130000-0000-4000-8000-0000000000e3" name="P3">
+<SourceRef targetGUID="9c130000-0000-4000-8000-0000000000f9"/>
+</Case>
+</Cases>
+<Sources>
+<TextSource richTextPath="internal://{F1}.txt" plainTextPath="internal://9c130000-0000-4000-8000-0000000000d1.txt" creatingUser="9c130000-0000-4000-8000-000000000001" creationDateTime="2019-11-02T10:05:00" guid="9c130000-0000-4000-8000-0000000000a1" name="interview1.txt">
+{qsel(1, t, 'Mostly by bus', C1)}{qsel(2, t, 'the bus is late', C2)}</TextSource>
+<TextSource richTextPath="internal://9c130000-0000-4000-8000-0000000000f2.pdf" plainTextPath="internal://9c130000-0000-4000-8000-0000000000d2.txt" creatingUser="9c130000-0000-4000-8000-000000000001" creationDateTime="2019-11-02T10:06:00" guid="9c130000-0000-4000-8000-0000000000a2" name="report.pdf">
+{qsel(3, rep, 'buses are unreliable', C2)}</TextSource>
+<PDFSource path="internal://9c130000-0000-4000-8000-0000000000f2.pdf" creatingUser="9c130000-0000-4000-8000-000000000001" creationDateTime="2019-11-02T10:06:00" guid="9c130000-0000-4000-8000-0000000000a2" name="report.pdf">
+<Representation guid="9c130000-0000-4000-8000-0000000000b2" plainTextPath="internal://9c130000-0000-4000-8000-0000000000d2.txt" creatingUser="9c130000-0000-4000-8000-000000000001" creationDateTime="2019-11-02T10:06:00" name="report.pdf">
+{qsel(4, rep, 'buses are unreliable', C2)}</Representation></PDFSource>
+</Sources>
+</Project>'''
+zwrite('qualcoder13-like.qdpx', [('transport.qde', qde),
+                                 (f'sources/{F1}.txt', t),
+                                 ('sources/9c130000-0000-4000-8000-0000000000d1.txt', t),
+                                 ('sources/9c130000-0000-4000-8000-0000000000f2.pdf', rep),
+                                 ('sources/9c130000-0000-4000-8000-0000000000d2.txt', rep)])
+
+# --- QualCoder 2.x: project.qde and every text file with a BOM (utf-8-sig), Sources/, every variable
+#     value as TextValue whatever the variable's type (some of them not numbers, not dates), the
+#     Case's SourceRef naming the source's file, a journal Note whose text is a file, a Transcript ---
+t = 'Q: Why the garden?\nA: To meet neighbours.\n'
+tr = '[00:00] Interviewer: Tell me.\n[00:07] P2: It saved my summer.\n'
+U2 = '4a2c0000-0000-4000-8000-000000000001'
+V = {k: f'4a2c0000-0000-4000-8000-0000000000{n}' for k, n in (('age', 'b1'), ('visits', 'b2'), ('joined', 'b3'), ('site', 'b4'))}
+def val(var, v):
+    return f'<VariableValue>\n<VariableRef targetGUID="{V[var]}" />\n<TextValue>{v}</TextValue>\n</VariableValue>\n'
+s0 = t.index('To meet neighbours'); s1 = tr.index('It saved my summer')
+qde = f'''<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" name="gardens.qda" origin="QualCoder 2.6" creatingUserGUID="4a2c0000-0000-4000-8000-000000000099" creationDateTime="2021-05-03T09:00:00Z" xmlns="urn:QDA-XML:project:1.0">
+<Users>
+<User guid="{U2}" name="default" />
+</Users>
+<CodeBook>
+<Codes>
+<Code guid="4a2c0000-0000-4000-8000-0000000000c1" name="social" isCodable="true" color="#F5A9A9" />
+</Codes>
+</CodeBook>
+<Variables>
+<Variable guid="{V['age']}" name="age" typeOfVariable="Float" >
+<Description />
+</Variable>
+<Variable guid="{V['visits']}" name="visits" typeOfVariable="Integer" >
+<Description />
+</Variable>
+<Variable guid="{V['joined']}" name="joined" typeOfVariable="Date" >
+<Description />
+</Variable>
+<Variable guid="{V['site']}" name="site" typeOfVariable="Text" >
+<Description>the garden</Description>
+</Variable>
+</Variables>
+<Cases>
+<Case guid="4a2c0000-0000-4000-8000-0000000000e1" name="P1">
+<Description />
+{val('age', '34')}{val('visits', '12')}{val('joined', '2021-04-01')}<SourceRef targetGUID="4a2c0000-0000-4000-8000-0000000000f1"/>
+</Case>
+<Case guid="4a2c0000-0000-4000-8000-0000000000e2" name="P2">
+<Description />
+{val('age', 'about 34')}{val('visits', '12.5')}{val('joined', '2021-02-30')}</Case>
+</Cases>
+<Sources>
+<TextSource richTextPath="internal://4a2c0000-0000-4000-8000-0000000000f1.txt" plainTextPath="internal://4a2c0000-0000-4000-8000-0000000000d1.txt" creatingUser="{U2}" creationDateTime="2021-05-03T09:05:00Z" guid="4a2c0000-0000-4000-8000-0000000000a1" name="interview1.txt">
+<PlainTextSelection guid="4a2c0000-0000-4000-8000-000000000101" startPosition="{s0}" endPosition="{s0 + 18}" name="To meet neighbours" creatingUser="{U2}" creationDateTime="2021-05-03T10:00:00Z">
+<Coding guid="4a2c0000-0000-4000-8000-000000000201" creatingUser="{U2}" ><CodeRef targetGUID="4a2c0000-0000-4000-8000-0000000000c1" />
+</Coding>
+</PlainTextSelection>
+{val('site', 'North &#038; East')}</TextSource>
+<AudioSource creatingUser="{U2}" creationDateTime="2021-05-03T09:06:00Z" path="internal://4a2c0000-0000-4000-8000-0000000000f2.mp3" guid="4a2c0000-0000-4000-8000-0000000000a2" name="p2.mp3" >
+<Transcript plainTextPath="internal://4a2c0000-0000-4000-8000-0000000000d2.txt" creatingUser="{U2}" creationDateTime="2021-05-03T09:06:30Z" guid="4a2c0000-0000-4000-8000-0000000000a3" name="p2.mp3.transcribed" >
+<SyncPoint guid="4a2c0000-0000-4000-8000-000000000301" position="0" timeStamp="0" />
+<SyncPoint guid="4a2c0000-0000-4000-8000-000000000302" position="{s1}" timeStamp="7000" />
+<SyncPoint guid="4a2c0000-0000-4000-8000-000000000303" position="{s1 + 18}" timeStamp="7000" />
+<TranscriptSelection guid="4a2c0000-0000-4000-8000-000000000102" name="p2.mp3.transcribed" fromSyncPoint="4a2c0000-0000-4000-8000-000000000302" toSyncPoint="4a2c0000-0000-4000-8000-000000000303">
+<Coding guid="4a2c0000-0000-4000-8000-000000000202" >
+<CodeRef targetGUID="4a2c0000-0000-4000-8000-0000000000c1" />
+</Coding>
+</TranscriptSelection>
+</Transcript>
+</AudioSource>
+</Sources>
+<Notes>
+<Note guid="4a2c0000-0000-4000-8000-0000000000a4" creatingUser="{U2}" creationDateTime="2021-05-03T12:00:00Z" name="Day 1"  plainTextPath="internal://4a2c0000-0000-4000-8000-0000000000a4.txt" >
+<Description /></Note>
+</Notes>
+<Description>Community gardens pilot</Description>
+</Project>'''
+bom = '\ufeff'
+zwrite('qualcoder2-like.qdpx', [('project.qde', (bom + qde).encode('utf-8')),
+                                ('Sources/4a2c0000-0000-4000-8000-0000000000f1.txt', (bom + t).encode('utf-8')),
+                                ('Sources/4a2c0000-0000-4000-8000-0000000000d1.txt', (bom + t).encode('utf-8')),
+                                ('Sources/4a2c0000-0000-4000-8000-0000000000f2.mp3', b'ID3-not-really-an-mp3'),
+                                ('Sources/4a2c0000-0000-4000-8000-0000000000d2.txt', (bom + tr).encode('utf-8')),
+                                ('Sources/4a2c0000-0000-4000-8000-0000000000a4.txt', (bom + 'Started coding.').encode('utf-8'))])
+
+# --- Quackdas: the PlainTextSelections in a <Selections> of the Project (sourceGUID=, Coding codeGUID=,
+#     no CodeRef), colours 'FF' + RRGGBB without '#', creatingUserGUID on sources and notes, a NoteRef
+#     inside the Note naming the selection it is about, sources/ paths without a scheme, an extension --
+t = "I moved here for work. The rent is too high.\n"
+Q = lambda n: f'7ac0da50-0000-4000-8000-0000000000{n}'
+qde = f'''<?xml version="1.0" encoding="UTF-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Housing" origin="Quackdas" creatingUserGUID="{Q('01')}" creationDateTime="2026-03-01T10:00:00.000Z">
+  <Users>
+    <User guid="{Q('01')}" name="Quackdas User"/>
+  </Users>
+  <CodeBook>
+    <Codes>
+      <Code guid="{Q('c1')}" name="Housing" isCodable="true" color="FFE06C75" quackdasShortcut="1">
+        <Code guid="{Q('c2')}" name="Cost" isCodable="true" color="FF98C379" quackdasShortcut=""/>
+      </Code>
+    </Codes>
+  </CodeBook>
+  <Sources>
+    <TextSource guid="{Q('a1')}" name="Interview A" plainTextPath="Sources/Interview A.txt" creatingUserGUID="{Q('01')}" creationDateTime="2026-03-01T10:00:00.000Z"/>
+  </Sources>
+  <Selections>
+    <PlainTextSelection guid="{Q('e1')}" sourceGUID="{Q('a1')}" startPosition="{t.index('I moved')}" endPosition="{t.index('I moved') + 21}">
+      <Coding guid="{Q('f1')}" codeGUID="{Q('c1')}"/>
+    </PlainTextSelection>
+    <PlainTextSelection guid="{Q('e2')}" sourceGUID="{Q('a1')}" startPosition="{t.index('The rent')}" endPosition="{t.index('The rent') + 20}">
+      <Coding guid="{Q('f2')}" codeGUID="{Q('c2')}"/>
+      <Coding guid="{Q('f3')}" codeGUID="{Q('c1')}"/>
+    </PlainTextSelection>
+    <PlainTextSelection guid="{Q('e3')}" sourceGUID="{Q('a9')}" startPosition="0" endPosition="2"/>
+  </Selections>
+  <Notes>
+    <Note guid="{Q('b1')}" name="segment memo" quackdasTag="follow-up" creatingUserGUID="{Q('01')}" creationDateTime="2026-03-01T10:00:00.000Z">
+      <PlainTextContent>Rent mentioned twice</PlainTextContent>
+      <NoteRef targetGUID="{Q('e2')}"/>
+    </Note>
+  </Notes>
+  <QuackdasExtensions version="1">
+    <PdfRegionSelections>
+    </PdfRegionSelections>
+  </QuackdasExtensions>
+</Project>
+'''
+zwrite('quackdas-like.qdpx', [('Sources/Interview A.txt', t), ('project.qde', qde)])
+
+# --- transact-qda: the original .docx named as the plainTextPath, ids with suffixes ('-coding', '-v',
+#     '-e'), a Graph whose Vertex and Edge ids are not GUIDs, tq: elements in their own namespace ------
+X = lambda n: f'7b0a0000-0000-4000-8000-0000000000{n}'
+t = 'The council closed the clinic.\n'
+docx = b'PK\x03\x04' + b'-not-really-a-docx'
+s0 = t.index('closed the clinic')
+qde = f'''<?xml version="1.0" encoding="UTF-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" xmlns:tq="urn:transact-qda:1.0"
+  name="Clinic closure"
+  origin="transact-qda"
+  creationDateTime="2026-02-01T09:00:00.000Z"
+  basePath="">
+  <Users>
+    <User guid="{X('01')}" name="Jo" id="jo"/>
+  </Users>
+  <CodeBook>
+    <Codes>
+      <Code guid="{X('c1')}" name="abandonment" isCodable="true" color="#c0392b">
+        <Description>CCS: cue</Description>
+        <tq:NamingActs>
+          <tq:Act seq="1" inscription="abandonment" by="{X('01')}" at="2026-02-01T09:00:00.000Z"/>
+        </tq:NamingActs>
+      </Code>
+      <Code guid="{X('c2')}" name="council" isCodable="true">
+        <Description>CCS: cue</Description>
+      </Code>
+    </Codes>
+  </CodeBook>
+  <Sources>
+    <TextSource guid="{X('a1')}" name="interview-1" plainTextPath="internal://{X('a1')}.txt">
+      <PlainTextSelection guid="{X('e1')}" name="" startPosition="{s0}" endPosition="{s0 + 17}">
+        <Coding guid="{X('e1')}-coding"><CodeRef targetGUID="{X('c2')}"/></Coding>
+      </PlainTextSelection>
+    </TextSource>
+    <TextSource guid="{X('a2')}" name="interview-2.docx" plainTextPath="internal://{X('a2')}.docx">
+      <PlainTextSelection guid="{X('e2')}" name="" startPosition="0" endPosition="6">
+        <Coding guid="{X('e2')}-coding"><CodeRef targetGUID="{X('c1')}"/></Coding>
+      </PlainTextSelection>
+    </TextSource>
+  </Sources>
+  <Graphs>
+    <Graph guid="{X('90')}" name="Situational map">
+      <tq:Perspective mapType="situational"/>
+      <Vertex guid="{X('c1')}-v" representedGUID="{X('c1')}" name="abandonment" firstX="10" firstY="20" secondX="130" secondY="60" shape="Rectangle"/>
+      <Vertex guid="{X('c2')}-v" representedGUID="{X('c2')}" name="council" firstX="200" firstY="20" secondX="320" secondY="60" shape="Rectangle"/>
+      <Edge guid="{X('91')}-e" representedGUID="{X('91')}" name="causes" sourceVertex="{X('c2')}-v" targetVertex="{X('c1')}-v" direction="Associative"/>
+    </Graph>
+  </Graphs>
+  <tq:Participations>
+    <tq:Participation id="{X('91')}" namingId="{X('c2')}" participantId="{X('c1')}"/>
+  </tq:Participations>
+</Project>'''
+zwrite('transact-qda-like.qdpx', [('project.qde', qde), (f'Sources/{X("a1")}.txt', t), (f'Sources/{X("a2")}.docx', docx)])
