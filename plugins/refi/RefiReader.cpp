@@ -354,6 +354,7 @@ private:
     bool _valueSeen = false;
     std::string _valueElement;  // TextValue, FloatValue, ... of the VariableValue being read
     bool _inSelections = false;  // a PlainTextSelection of Quackdas' <Selections>: its sourceGUID is read
+    std::unordered_map<std::string, std::size_t> _sourceIndex;  // source id -> index, for <Selections>
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -736,8 +737,12 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
     case Ctx::Container:
         if (pn == "Selections" && local == "PlainTextSelection") {
             auto sid = _sources.find(tok(a, "sourceGUID"));
-            std::size_t si = 0;
-            while (sid != _sources.end() && si < _p.sources.size() && _p.sources[si].id != sid->second) ++si;
+            if (_sourceIndex.size() != _p.sources.size()) {  // built once: the Sources come first
+                _sourceIndex.clear();
+                for (std::size_t i = 0; i < _p.sources.size(); ++i) _sourceIndex.emplace(_p.sources[i].id, i);
+            }
+            auto sx = sid == _sources.end() ? _sourceIndex.end() : _sourceIndex.find(sid->second);
+            std::size_t si = sx == _sourceIndex.end() ? _p.sources.size() : sx->second;
             if (sid == _sources.end() || si == _p.sources.size() || _p.sources[si].kind != SourceKind::Text) {
                 _q.add("quirk.dangling-reference", "a PlainTextSelection of <Selections> names no text source: " + tok(a, "sourceGUID") +
                                                        " (kept raw in ext refi:unknown)", tok(a, "guid"));
@@ -1840,6 +1845,7 @@ void Reader::resolveReferences()
     // NoteRefs: the note is attached to the element holding the NoteRef
     std::unordered_map<std::string, std::size_t> memoIdx;
     for (std::size_t i = 0; i < _p.memos.size(); ++i) memoIdx.emplace(normalizeId(_p.memos[i].id), i);
+    std::unordered_map<std::string, std::string> excerptIdx;  // normalised id -> id, built when first needed
     for (const auto& [owner, note] : _noteRefs) {
         auto it = memoIdx.find(normalizeId(note));
         auto ownerMemo = owner.empty() ? memoIdx.end() : memoIdx.find(normalizeId(owner));
@@ -1854,8 +1860,12 @@ void Reader::resolveReferences()
                     break;
                 }
             }
-            for (std::size_t i = 0; tid.empty() && i < _p.excerpts.size(); ++i)
-                if (normalizeId(_p.excerpts[i].id) == normalizeId(note)) tid = _p.excerpts[i].id;
+            if (tid.empty()) {  // a selection: indexed once, not scanned per NoteRef
+                if (excerptIdx.empty())
+                    for (const Excerpt& e : _p.excerpts) excerptIdx.emplace(normalizeId(e.id), e.id);
+                auto x = excerptIdx.find(normalizeId(note));
+                if (x != excerptIdx.end()) tid = x->second;
+            }
             if (!tid.empty()) {
                 _q.add("quirk.noteref-in-note",
                        "a NoteRef inside a Note names what the note is about, not a Note: " + note + " (read as the note's target)", owner);
