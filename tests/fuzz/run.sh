@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses in build-fuzz with clang-14 (ASan + UBSan)
 # and runs each for $FUZZ_SECONDS (default 60), one after the other. Without
-# harness names, the five default harnesses share 4 x $FUZZ_SECONDS (48 s
-# each at the default), the time four harnesses took before fuzz_xmldiff joined.
+# harness names, the seven default harnesses share 4 x $FUZZ_SECONDS (34 s
+# each at the default), the time four harnesses took before the others joined.
 #
 #   tests/fuzz/run.sh                 # build, then fuzz every harness (4 x 60 s in all)
+#   FUZZ_SECONDS=600 tests/fuzz/run.sh xlsxparts   # the xlsx reader behind a zip the harness builds
 #   FUZZ_SECONDS=3600 tests/fuzz/run.sh json refi   # an hour each, two harnesses
 #   FUZZ_BUILD_ONLY=1 tests/fuzz/run.sh
 #   FUZZ_NO_BUILD=1 FUZZ_BUILD_DIR=build-asan tests/fuzz/run.sh   # harnesses already built (CI)
@@ -21,8 +22,8 @@ BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
 SECONDS_EACH=${FUZZ_SECONDS:-60}
 HARNESSES=("$@")
 if [ ${#HARNESSES[@]} -eq 0 ]; then
-  HARNESSES=(json refi csv xlsx xmldiff)
-  SECONDS_EACH=$(( SECONDS_EACH * 4 / 5 ))
+  HARNESSES=(json refi csv xlsx xmldiff xlsxparts qdpxparts)
+  SECONDS_EACH=$(( SECONDS_EACH * 4 / 7 ))
 fi
 CC=${CC_FUZZ:-clang-14}
 CXX=${CXX_FUZZ:-clang++-14}
@@ -74,6 +75,9 @@ if [ -x "$QDX_BIN" ]; then
   seed csv "$SEEDS"/sample.zip "$SEEDS"/sample.csv
   seed refi "$SEEDS"/sample.qdpx
 fi
+# The parts harnesses take the members of every zip seed above, unzipped into "==> name" parts.
+/usr/bin/python3 "$ROOT/tests/fuzz/zip2parts.py" "$SEEDS/xlsxparts" "$SEEDS"/xlsx/*
+/usr/bin/python3 "$ROOT/tests/fuzz/zip2parts.py" "$SEEDS/qdpxparts" "$SEEDS"/refi/*
 for d in "$ROOT"/tests/hostile/regressions/*/; do  # earlier findings seed their harness too
   n=$(basename "$d"); seed "$n" "$d"*
 done
@@ -83,7 +87,10 @@ for h in "${HARNESSES[@]}"; do
   corpus=$BUILD/corpus/$h artifacts=$BUILD/artifacts/$h
   mkdir -p "$corpus" "$artifacts"
   echo "== fuzz_$h for ${SECONDS_EACH}s"
-  if ! "$BUILD/fuzz/fuzz_$h" "$corpus" "$SEEDS/$h" -dict="$ROOT/tests/fuzz/dict/$h.dict" \
+  dict=$ROOT/tests/fuzz/dict/$h.dict
+  case $h in xlsxparts) dict=$ROOT/tests/fuzz/dict/xlsx.dict ;; qdpxparts) dict=$ROOT/tests/fuzz/dict/refi.dict ;; esac
+  mkdir -p "$SEEDS/$h"
+  if ! "$BUILD/fuzz/fuzz_$h" "$corpus" "$SEEDS/$h" -dict="$dict" \
        -max_total_time="$SECONDS_EACH" -max_len="${FUZZ_MAX_LEN:-262144}" -timeout="${FUZZ_TIMEOUT:-20}" \
        -rss_limit_mb="${FUZZ_RSS_MB:-2560}" -print_final_stats=1 \
        -artifact_prefix="$artifacts/" ${FUZZ_ARGS:-} >"$BUILD/fuzz_$h.log" 2>&1; then
