@@ -277,8 +277,8 @@ private:
         else if (it->second != id) id.assign(it->second);
     }
     Audit audit(const XmlAttributes& a);
-    /// A user reference attribute; also under the name OpenQDA uses (creatingUserId for creatingUser[GUID]).
-    std::string userAttr(const XmlAttributes& a, const char* standard);
+    /// A user reference attribute, or the first of its aliases (kUserAliases) that is there.
+    std::string userAttr(const XmlAttributes& a, const char* standard, bool project = false);
     void checkDate(const std::string& d);
     void extraAttributes(std::string_view element, const XmlAttributes& a, Extensions* ext);
     Extensions& extOf(const Frame& f);
@@ -449,19 +449,43 @@ void Reader::checkDate(const std::string& d)
     }
 }
 
-std::string Reader::userAttr(const XmlAttributes& a, const char* standard)
+namespace {
+
+/// Other names real tools give the user attributes: OpenQDA writes creatingUserId (on the
+/// Project and the sources) where the schema has creatingUser / creatingUserGUID; Quackdas
+/// writes the Project's creatingUserGUID on its sources and notes. In the order they are tried.
+struct UserAlias {
+    const char* alias;
+    const char* standard;  // on the elements with an audit
+    const char* project;   // on the Project, or nullptr
+};
+constexpr UserAlias kUserAliases[] = {
+    {"creatingUserId", "creatingUser", "creatingUserGUID"},
+    {"modifyingUserId", "modifyingUser", "modifyingUserGUID"},
+    {"creatingUserGUID", "creatingUser", nullptr},
+    {"modifyingUserGUID", "modifyingUser", nullptr},
+};
+
+/// The alias read for `standard` on this element (none when the standard attribute is there).
+const char* aliasRead(const XmlAttributes& a, std::string_view standard, bool project)
+{
+    if (has(a, std::string(standard).c_str())) return nullptr;
+    for (const UserAlias& u : kUserAliases) {
+        const char* st = project ? u.project : u.standard;
+        if (st && standard == st && has(a, u.alias)) return u.alias;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+std::string Reader::userAttr(const XmlAttributes& a, const char* standard, bool project)
 {
     if (has(a, standard)) return tok(a, standard);
-    // OpenQDA writes creatingUserId (on the Project and the sources) where the schema has
-    // creatingUser / creatingUserGUID: the same user GUID under another name.
-    std::string_view sv(standard);
-    std::string alias(sv.substr(0, sv.find("User") + 4));
-    alias += "Id";
-    // Quackdas writes creatingUserGUID / modifyingUserGUID (the Project's names) on its sources and notes
-    if (!has(a, alias.c_str()) && sv.find("GUID") == std::string_view::npos) alias.replace(alias.size() - 2, 2, "GUID");
-    if (!has(a, alias.c_str())) return {};
-    _q.add("quirk.attribute-alias", "attribute '" + alias + "' read as '" + std::string(standard) + "'");
-    return tok(a, alias.c_str());
+    const char* alias = aliasRead(a, standard, project);
+    if (!alias) return {};
+    _q.add("quirk.attribute-alias", "attribute '" + std::string(alias) + "' read as '" + standard + "'");
+    return tok(a, alias);
 }
 
 Audit Reader::audit(const XmlAttributes& a)
@@ -518,15 +542,14 @@ void Reader::extraAttributes(std::string_view element, const XmlAttributes& a, E
         auto in = [nv](const Names& names) { return std::find(names.begin(), names.end(), nv) != names.end(); };
         if (in(k->second) || (withAudit && in(auditA))) continue;
         if ((nv == "codeGUID" && element == "Coding") || (nv == "sourceGUID" && _inSelections)) continue;  // read as references
-        if ((nv == "creatingUserGUID" || nv == "modifyingUserGUID") && withAudit) {
-            // read by userAttr() as the creator or modifier (Quackdas), unless the standard attribute is there too
-            if (!has(a, std::string(nv.substr(0, nv.size() - 4)).c_str())) continue;
-        }
-        if ((nv == "creatingUserId" || nv == "modifyingUserId") && (withAudit || element == "Project")) {
-            // read by userAttr() as the creator or modifier, unless the standard attribute is there too
-            std::string standard(nv.substr(0, nv.size() - 2));
-            if (element == "Project") standard += "GUID";
-            if (!has(a, standard.c_str())) continue;
+        if (withAudit || element == "Project") {  // an alias userAttr() read as the creator or modifier
+            bool project = element == "Project";
+            bool read = false;
+            for (const UserAlias& u : kUserAliases) {
+                const char* st = project ? u.project : u.standard;
+                if (st && nv == u.alias) read = read || aliasRead(a, st, project) == u.alias;
+            }
+            if (read) continue;
         }
         std::string n(nv);
         if (ext) {
@@ -655,9 +678,9 @@ void Reader::startElement(std::string_view ns, std::string_view local, const Xml
                 if (!has(a, "name")) _q.add("quirk.project-name-missing", "the Project has no name attribute");
                 _p.origin = attr(a, "origin");
                 _p.basePath = attr(a, "basePath");
-                _p.audit.creator = userAttr(a, "creatingUserGUID");
+                _p.audit.creator = userAttr(a, "creatingUserGUID", true);
                 _p.audit.created = tok(a, "creationDateTime");
-                _p.audit.modifier = userAttr(a, "modifyingUserGUID");
+                _p.audit.modifier = userAttr(a, "modifyingUserGUID", true);
                 _p.audit.modified = tok(a, "modifiedDateTime");
                 checkDate(_p.audit.created);
                 checkDate(_p.audit.modified);

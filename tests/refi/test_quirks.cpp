@@ -673,3 +673,32 @@ TEST_CASE("refi quirks: transact-qda look-alike, a .docx as plain text, a Graph 
     CHECK(attrAfter("<Edge", "sourceVertex") == council);
     CHECK(dw.countCode("refi.guid-minted") == 1);
 }
+
+TEST_CASE("refi quirks: one alias of a user attribute is read, a second one is kept", "[quirks]")
+{
+    // creatingUserId (OpenQDA) and creatingUserGUID (Quackdas) both on a source without
+    // creatingUser: the first is read as the creator, the other stays in ext, not dropped.
+    const std::string u1 = "AAAAAAAA-0000-4000-8000-000000000001", u2 = "AAAAAAAA-0000-4000-8000-000000000002";
+    const std::string qde = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                            "<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"alias\" origin=\"qdx test\" creatingUserId=\"" + u2 + "\">"
+                            "<Users><User guid=\"" + u1 + "\" name=\"A\"/><User guid=\"" + u2 + "\" name=\"B\"/></Users>"
+                            "<Sources><TextSource guid=\"99999999-0000-4000-8000-000000000001\" name=\"s\" creatingUserId=\"" + u1 +
+                            "\" creatingUserGUID=\"" + u2 + "\" modifyingUser=\"" + u2 + "\" modifyingUserId=\"" + u1 + "\">"
+                            "<PlainTextContent>Hello</PlainTextContent></TextSource></Sources></Project>";
+    std::string path = tempDir() + "/alias.qde";
+    std::ofstream(path, std::ios::binary) << qde;
+    qdx::Diagnostics d;
+    qdx::Project p = read(path, d);
+    REQUIRE(p.sources.size() == 1);
+    const qdx::Source& s = p.sources[0];
+    CHECK(p.audit.creator == u2);
+    CHECK(s.audit.creator == u1);
+    CHECK(s.audit.modifier == u2);  // the standard attribute wins over its alias
+    REQUIRE(s.ext.count("refi:attributes") == 1);
+    const qdx::Json& kept = s.ext.at("refi:attributes");
+    REQUIRE(kept.find("creatingUserGUID") != nullptr);
+    CHECK(kept.find("creatingUserGUID")->asString() == u2);
+    REQUIRE(kept.find("modifyingUserId") != nullptr);
+    CHECK(kept.find("creatingUserId") == nullptr);
+    CHECK(d.countCode("quirk.attribute-alias") == 1);
+}
