@@ -23,6 +23,7 @@
 #include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 #include <cerrno>
 #include <cstdio>
@@ -1436,8 +1437,12 @@ public:
         if (_deflate) {
             unsigned cores = std::thread::hardware_concurrency();
             if (sizeHint > kParallelDeflateMin && cores > 1) {
-                _par = std::make_unique<ParallelDeflate>(out, path, level, std::min(cores, 8u));
-                return;
+                try {
+                    _par = std::make_unique<ParallelDeflate>(out, path, level, std::min(cores, 8u));
+                    return;
+                } catch (const std::system_error&) {
+                    // no thread to be had: one stream on this thread, as for a small member
+                }
             }
             _zs = std::make_unique<z_stream>();
             // Raw deflate with the memory level libzip uses: the same bytes as before.
