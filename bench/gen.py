@@ -15,7 +15,15 @@ CJK, Hangul, and characters outside the BMP: emoji, Gothic, CJK extension B), co
 1..3 codes (cycling 1,2,3, so two codings per excerpt on average) until exactly --codings
 codings exist; --themes codes in a tree (--top top-level codes, --fanout children each);
 three users; two variables with a value on every source. Offsets count code points over
-the text as stored (CRLF counts two). Everything is a function of the arguments: ids are
+the text as stored (CRLF counts two).
+
+Two switches reach the paths that word-aligned Latin text never does (the REFI reader's
+word-boundary check and its search for a better offset profile, issue 15):
+  --text cjk          sources in Chinese and Japanese, written without spaces between words,
+                      sentences run together in paragraphs of eight (CRLF between paragraphs);
+  --selections inside every selection starts 1-3 code points after its sentence's start and ends
+                      1-3 before its end, i.e. inside words (the default 'sentences' selects
+                      whole sentences). Everything is a function of the arguments: ids are
 counters spread by a multiplicative hash and formatted as GUIDs, there is no clock and no
 randomness other than a seeded PRNG for the media bytes.
 
@@ -62,7 +70,23 @@ SENTENCES = [
     "Respondents described the hotline as \"always busy\" & hard to reach at night.",
     "ولفت إلى أن النساء واجهن صعوبات أكبر في الوصول إلى الخدمات 👩‍👧.",
 ]
+# --text cjk: no spaces between words, no Latin letters; sentences of at least 8 code points.
+CJK_SENTENCES = [
+    "受访者表示社区中心在周末开放后参与人数明显增加。",
+    "参加者は最初は不安だったが仲間ができて安心したと話した。",
+    "她说培训之后找工作仍然很困难但是邻居们互相帮助。",
+    "調査員は村の日常生活がどう変わったかを尋ねた。",
+    "协调员指出提供交通之后出席人数翻了一番。",
+    "支援センターが遠すぎて頻繁には行けなかったと述べた。",
+    "他们说地方组织是第一个向家庭提供帮助的。",
+    "女性はサービスを利用する上でより大きな困難に直面した。",
+    "参与者强调对机构的信任增长得很慢𠀀𠀁。",
+    "彼女は長い間黙ってから初めて誰かが聞いてくれたと言った。",
+    "热线总是占线晚上很难打通。",
+    "交通費が最大の障害だったと回答者は述べた。",
+]
 PARA_OPEN = "Interview transcript, section {n} — notes kept verbatim."
+CJK_PARA_OPEN = "访谈记录第{n}部分逐字记录。"
 
 
 def xml_escape(s, attr=False):
@@ -113,6 +137,10 @@ class Buffered:
 class Project:
     def __init__(self, a):
         self.a = a
+        self.pool = CJK_SENTENCES if a.text == "cjk" else SENTENCES
+        self.para_open = CJK_PARA_OPEN if a.text == "cjk" else PARA_OPEN
+        # what follows sentence k of a source: CRLF, or (cjk) nothing inside a paragraph of eight
+        self.sep = (lambda k: "\r\n" if k % 8 == 7 else "") if a.text == "cjk" else (lambda k: "\r\n")
         self.users = [(guid(K_USER, i), n) for i, n in enumerate(["Ana Pérez", "Ли Мин", "Jō Tanaka 🌸"])]
         self.project_id = guid(K_PROJECT, 0)
         self.dates = ["2023-%02d-%02dT%02d:%02d:%02dZ" % (1 + i % 12, 1 + i % 28, i % 24, (i * 7) % 60, (i * 13) % 60)
@@ -131,10 +159,10 @@ class Project:
         self.attrs = [(guid(K_ATTR, 0), "Language", "Text", "text"), (guid(K_ATTR, 1), "Wave", "Integer", "integer")]
         self.langs = ["es", "el", "ru", "ar", "he", "hi", "zh", "ja", "ko", "en", "de", "fr", "tr", "pl", "vi", "sw", "th"]
         # sentence pool: code point lengths, XML and JSON forms, excerpt names
-        self.s_len = [len(s) for s in SENTENCES]
-        self.s_xml = [xml_escape(s) for s in SENTENCES]
-        self.s_json = [json_escape(s) for s in SENTENCES]
-        names = [s[:40] + ("…" if len(s) > 40 else "") for s in SENTENCES]
+        self.s_len = [len(s) for s in self.pool]
+        self.s_xml = [xml_escape(s) for s in self.pool]
+        self.s_json = [json_escape(s) for s in self.pool]
+        names = [s[:40] + ("…" if len(s) > 40 else "") for s in self.pool]
         self.n_xml = [xml_escape(n, True) for n in names]
         self.n_json = [json_escape(n) for n in names]
 
@@ -149,24 +177,33 @@ class Project:
 
     def source_layout(self, s, n_ex):
         """Sentence indices and (start, end) code point offsets of each excerpt of source s."""
-        P = len(SENTENCES)
-        head = PARA_OPEN.format(n=s + 1)
+        P = len(self.pool)
+        head = self.para_open.format(n=s + 1)
         pos = len(head) + 2
         idx, spans = [], []
+        inside = self.a.selections == "inside"
         for k in range(n_ex):
             j = (s * 7 + k * 5 + (k >> 3)) % P
             idx.append(j)
             e = pos + self.s_len[j]
-            spans.append((pos, e))
-            pos = e + 2          # CRLF
+            if inside:           # 1-3 code points in from each end: inside the first and last word
+                spans.append((pos + 1 + k % 3, e - 1 - (k >> 1) % 3))
+            else:
+                spans.append((pos, e))
+            pos = e + len(self.sep(k))
         return head, idx, spans
 
+    def tail(self, n):
+        """The CRLF that ends a text whose last sentence has no separator of its own (cjk)."""
+        return "\r\n" if n and not self.sep(n - 1) else ""
+
     def text_xml_free(self, head, idx):
-        """The source text (for the .txt member): header CRLF sentence CRLF ... (ends with CRLF)."""
-        return head + "\r\n" + "".join(SENTENCES[j] + "\r\n" for j in idx)
+        """The source text (for the .txt member): header CRLF sentence separator ... (ends with CRLF)."""
+        return head + "\r\n" + "".join(self.pool[j] + self.sep(k) for k, j in enumerate(idx)) + self.tail(len(idx))
 
     def text_json(self, head, idx):
-        return json_escape(head) + "\\r\\n" + "".join(self.s_json[j] + "\\r\\n" for j in idx)
+        return (json_escape(head) + "\\r\\n" + "".join(self.s_json[j] + json_escape(self.sep(k)) for k, j in enumerate(idx))
+                + json_escape(self.tail(len(idx))))
 
 
 def distribute(a):
@@ -193,6 +230,12 @@ def main():
     ap.add_argument("--media-mb", type=int, default=0, help="add a video source with a member of N MiB")
     ap.add_argument("--media-deflate", action="store_true", help="deflate the video member (default: stored)")
     ap.add_argument("--level", type=int, default=6, help="deflate level of project.qde and the texts (default 6)")
+    ap.add_argument("--text", choices=["mixed", "cjk"], default="mixed",
+                    help="mixed: sentences in many scripts, one per line (default); cjk: Chinese and Japanese "
+                         "without spaces, eight sentences to a paragraph")
+    ap.add_argument("--selections", choices=["sentences", "inside"], default="sentences",
+                    help="sentences: each selection is one whole sentence (default); inside: it starts and ends "
+                         "inside words")
     ap.add_argument("--no-json", action="store_true")
     ap.add_argument("--no-qdpx", action="store_true")
     ap.add_argument("--out", default="bench/out")
