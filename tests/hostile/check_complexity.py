@@ -1,0 +1,259 @@
+#!/usr/bin/python3
+"""Time complexity of every importer and writer: doubling the input must about
+double the time, not quadruple it.
+
+Each case builds one synthetic input shape at two sizes, n and 2n, and runs the
+same qdx command on both, alternating, REPEAT times. The time of a run is the
+CPU time (user + system, all threads) of the qdx process, which load on a shared
+machine disturbs far less than wall time; the time of a size is the minimum of
+its runs, less the minimum time of the same command on a tiny input (start-up,
+plugin loading). The case fails when t(2n) / t(n) exceeds LIMIT (default 3.0:
+linear work gives about 2, quadratic about 4) and t(2n) is over 50 ms. The sizes are chosen so that the
+quadratic paths of issue 15 showed ratios of 4 to 8 (the REFI reader's offset
+check on CJK text, theme paths in the table writers, the theme-cycle check,
+Json::set, the search for missing source files), while every case takes well
+under a second when linear.
+
+Timings under a sanitizer say nothing about the release build: with
+QDX_SANITIZE=1 the script only runs each case once at size n, as a smoke test.
+
+usage: check_complexity.py QDX_BINARY SOURCE_DIR WORK_DIR [CASE_SUBSTRING...]
+environment: QDX_COMPLEXITY_LIMIT (3.0), QDX_COMPLEXITY_REPEAT (3),
+             QDX_COMPLEXITY_SCALE (1.0: multiplies every size)"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+
+QDX, SRC, WORK = (os.path.abspath(a) for a in sys.argv[1:4])
+ONLY = sys.argv[4:]
+GEN = os.path.join(SRC, "bench", "gen.py")
+PY = "/usr/bin/python3"
+LIMIT = float(os.environ.get("QDX_COMPLEXITY_LIMIT", "3.0"))
+REPEAT = int(os.environ.get("QDX_COMPLEXITY_REPEAT", "3"))
+SCALE = float(os.environ.get("QDX_COMPLEXITY_SCALE", "1.0"))
+SANITIZE = os.environ.get("QDX_SANITIZE") == "1"
+TIMEOUT = 60.0
+FLOOR = 0.05  # seconds: below this at 2n the work is negligible and its ratio mostly noise
+NS_REFI = "urn:QDA-XML:project:1.0"
+NS_QDC = "urn:QDA-XML:codebook:1.0"
+
+
+def guid(kind, i):
+    return "%08X-0000-4000-8000-%012X" % (kind, i)
+
+
+# ------------------------------------------------------------------ inputs
+
+def gen_project(n, name, *extra):
+    """bench/gen.py: n codings, both forms (.json and .qdpx)."""
+    base = os.path.join(WORK, name)
+    if not os.path.exists(base + ".json"):
+        subprocess.run([PY, GEN, "--codings", str(n), "--out", WORK, "--name", name] + list(extra), check=True,
+                       stdout=subprocess.DEVNULL)
+    return base
+
+
+def bench_json(n):
+    return gen_project(n, "bench-%d" % n) + ".json"
+
+
+def bench_cjk_qdpx(n):
+    """n codings in CJK text, ten selections to a source, none on a word boundary: each source
+    scores poorly, which sent the REFI reader through every selection of the project once per
+    source and other offset profile."""
+    return gen_project(n, "cjk-%d" % n, "--excerpts", "10", "--text", "cjk", "--selections", "inside") + ".qdpx"
+
+
+def converted(src, ext):
+    """src converted by qdx itself (untimed): the input of an importer case."""
+    dst = os.path.splitext(src)[0] + "." + ext
+    if not os.path.exists(dst):
+        subprocess.run([QDX, "convert", src, dst, "-q"], check=True, timeout=TIMEOUT)
+    return dst
+
+
+def write_json(path, doc):
+    if not os.path.exists(path):
+        with open(path + ".tmp", "w", encoding="utf-8") as f:
+            json.dump(doc, f)
+        os.replace(path + ".tmp", path)
+    return path
+
+
+def themes_json(n, shape):
+    """A project of n themes and nothing else: flat, a tree of fan-out 4, or one chain."""
+    themes = []
+    for i in range(n):
+        t = {"id": guid(1, i), "name": "Theme %d" % i}
+        parent = None if shape == "flat" else (i - 1 if shape == "chain" else (i - 1) // 4)
+        if parent is not None and parent >= 0:
+            t["parent"] = guid(1, parent)
+        themes.append(t)
+    return write_json(os.path.join(WORK, "themes-%s-%d.json" % (shape, n)), {"qdx": "1.0", "themes": themes})
+
+
+def qdc_tree(n):
+    """A REFI codebook of n codes nested four to a parent."""
+    path = os.path.join(WORK, "codebook-%d.qdc" % n)
+    if os.path.exists(path):
+        return path
+    kids = [[] for _ in range(n)]
+    for i in range(1, n):
+        kids[(i - 1) // 4].append(i)
+    parts = ['<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns="%s" origin="complexity"><Codes>' % NS_QDC]
+    stack = [(0, False)]
+    while stack:
+        i, done = stack.pop()
+        if done:
+            parts.append("</Code>")
+            continue
+        parts.append('<Code guid="%s" name="Code %d" isCodable="true">' % (guid(1, i), i))
+        stack.append((i, True))
+        stack.extend((k, False) for k in reversed(kids[i]))
+    parts.append("</Codes></CodeBook>\n")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("".join(parts))
+    return path
+
+
+def qdpx(path, qde, members):
+    if not os.path.exists(path):
+        with zipfile.ZipFile(path + ".tmp", "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("project.qde", qde)
+            for name, data in members:
+                z.writestr(name, data)
+        os.replace(path + ".tmp", path)
+    return path
+
+
+def refi_missing_sources(n):
+    """n text sources whose files are not in the archive, beside n other members: each missing file
+    was looked for by a scan of every member."""
+    src = "".join('<TextSource guid="%s" name="S%d" plainTextPath="internal://gone-%d.txt"/>' % (guid(2, i), i, i)
+                  for i in range(n))
+    qde = '<?xml version="1.0" encoding="utf-8"?><Project xmlns="%s" name="missing"><Sources>%s</Sources></Project>' % (NS_REFI, src)
+    return qdpx(os.path.join(WORK, "missing-%d.qdpx" % n), qde, [("other/file-%d.bin" % i, b"x") for i in range(n)])
+
+
+def refi_unknown_attributes(n):
+    """One element with n attributes the schema does not know: each was added by Json::set, a linear search."""
+    attrs = " ".join('a%d="%d"' % (i, i) for i in range(n))
+    qde = '<?xml version="1.0" encoding="utf-8"?><Project xmlns="%s" name="attrs" %s/>' % (NS_REFI, attrs)
+    return qdpx(os.path.join(WORK, "attrs-%d.qdpx" % n), qde, [])
+
+
+def tiny_json():
+    return themes_json(1, "flat")
+
+
+# ------------------------------------------------------------------ cases
+# (name, n, input(n), command(input, output)): command runs `qdx` with these arguments.
+
+def read(path, _out):
+    return ["validate", path, "-q"]
+
+
+def write(ext):
+    return lambda path, out: ["convert", path, out + "." + ext, "-q"]
+
+
+CASES = [
+    # importers (validate: read and the integrity check, nothing written)
+    ("read json (bench project)", 10000, bench_json, read),
+    ("read refi-qdc (code tree)", 20000, qdc_tree, read),
+    ("read csv (bundle of the bench project)", 10000, lambda n: converted(bench_json(n), "zip"), read),
+    ("read xlsx (bench project)", 5000, lambda n: converted(bench_json(n), "xlsx"), read),
+    # writers
+    ("write json (bench project)", 10000, bench_json, write("json")),
+    ("write refi (bench project)", 10000, bench_json, write("qdpx")),
+    ("write refi-qdc (code tree)", 20000, lambda n: themes_json(n, "tree"), write("qdc")),
+    ("write csv (bench project)", 10000, bench_json, write("zip")),
+    ("write xlsx (bench project)", 5000, bench_json, write("xlsx")),
+]
+
+
+def cpu_time(args):
+    """CPU seconds (user + system) of one qdx run; raises on failure or timeout."""
+    t0 = time.monotonic()
+    errf = open(os.path.join(WORK, "stderr.txt"), "w+b")
+    p = subprocess.Popen([QDX] + args, stdout=subprocess.DEVNULL, stderr=errf, cwd=WORK)
+    while True:
+        pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() - t0 > TIMEOUT:
+            p.kill()
+            os.wait4(p.pid, 0)
+            raise RuntimeError("timed out after %.0f s: qdx %s" % (TIMEOUT, " ".join(args)))
+        time.sleep(0.002)
+    errf.seek(0)
+    err = errf.read().decode("utf-8", "replace")
+    errf.close()
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):  # validate exits 1 on problems: a chain has none, but stay tolerant
+        raise RuntimeError("exit %d: qdx %s\n%s" % (code, " ".join(args), err[-600:]))
+    return usage.ru_utime + usage.ru_stime
+
+
+STARTUP = {}  # the time of a command on a tiny input, by the command's shape
+
+
+def startup(command, out):
+    args = command(tiny_json(), out)
+    key = tuple(args[:1] + [os.path.splitext(a)[1] for a in args[1:]])
+    if key not in STARTUP:
+        STARTUP[key] = min(cpu_time(args) for _ in range(REPEAT))
+    return STARTUP[key]
+
+
+def measure(n, make, command):
+    """(t(n), t(2n), ratio), or None for a sanitizer build's single run."""
+    out = os.path.join(WORK, "out")
+    small, big = make(int(n * SCALE)), make(int(2 * n * SCALE))
+    if SANITIZE:
+        cpu_time(command(small, out))
+        return None
+    base = startup(command, out)
+    t1, t2 = [], []
+    for _ in range(REPEAT):  # alternating, so that a slow spell of the machine hits both sizes
+        t1.append(cpu_time(command(small, out)))
+        t2.append(cpu_time(command(big, out)))
+    a, b = min(t1) - base, min(t2) - base
+    return a, b, b / max(a, 1e-3)
+
+
+def main():
+    os.makedirs(WORK, exist_ok=True)
+    failures = []
+    started = time.monotonic()
+    for name, n, make, command in CASES:
+        if ONLY and not any(s in name for s in ONLY):
+            continue
+        try:
+            r = measure(n, make, command)
+        except (RuntimeError, subprocess.CalledProcessError) as ex:
+            failures.append(name)
+            print("FAIL %s: %s" % (name, ex))
+            continue
+        if r is None:
+            print("ok   %s (sanitizer build: run once, not timed)" % name)
+            continue
+        t1, t2, ratio = r
+        ok = ratio <= LIMIT or t2 < FLOOR
+        print("%s %-52s n=%-6d %.3f s -> 2n %.3f s: x%.2f" % ("ok  " if ok else "FAIL", name, n * SCALE, t1, t2, ratio))
+        if not ok:
+            failures.append(name)
+    print("%d case(s) in %.1f s wall; limit x%.1f per doubling, CPU time, min of %d runs less start-up"
+          % (len([c for c in CASES if not ONLY or any(s in c[0] for s in ONLY)]), time.monotonic() - started, LIMIT, REPEAT))
+    if failures:
+        print("super-linear: %s" % "; ".join(failures))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
