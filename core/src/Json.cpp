@@ -7,8 +7,12 @@
 #include <rapidjson/reader.h>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstdio>
+#include <cstdint>
+#include <functional>
+#include <memory>
 
 namespace qdx {
 
@@ -22,23 +26,69 @@ Json::Json(double d) {
     _v = Number{buf};
 }
 
+namespace {
+constexpr std::size_t kIndexFrom = 16;  // members below which a scan is as fast as hashing
+
+std::size_t keyHash(std::string_view k) { return std::hash<std::string_view>{}(k); }
+
+/// Where `key` is in an object's table: its member's slot, or the free one where it would go.
+std::size_t probe(const std::vector<std::uint32_t>& table, const Json::Object& members, std::string_view key) {
+    const std::size_t mask = table.size() - 1;
+    for (std::size_t i = keyHash(key) & mask;; i = (i + 1) & mask)
+        if (table[i] == 0 || members[table[i] - 1].first == key) return i;
+}
+
+/// The member of `key` through the table, or nullptr.
+const Json* lookup(const std::vector<std::uint32_t>& table, const Json::Object& members, std::string_view key) {
+    std::uint32_t s = table[probe(table, members, key)];
+    return s ? &members[s - 1].second : nullptr;
+}
+
+/// A table for the members (load at most 1/2), each key at its first member.
+std::unique_ptr<std::vector<std::uint32_t>> indexOf(const Json::Object& members) {
+    std::size_t size = 64;
+    while (size < members.size() * 2 + 2) size *= 2;
+    auto t = std::make_unique<std::vector<std::uint32_t>>(size, 0);
+    for (std::size_t i = 0; i < members.size(); ++i) {
+        std::uint32_t& s = (*t)[probe(*t, members, members[i].first)];
+        if (s == 0) s = static_cast<std::uint32_t>(i + 1);
+    }
+    return t;
+}
+} // namespace
+
 const Json* Json::find(std::string_view key) const {
     if (!isObject()) return nullptr;
-    for (const auto& kv : asObject())
+    const auto& o = std::get<ObjectRep>(_v);
+    if (o.index) return lookup(*o.index, o.members, key);
+    for (const auto& kv : o.members)
         if (kv.first == key) return &kv.second;
     return nullptr;
 }
 
 Json& Json::set(std::string key, Json value) {
-    if (isNull()) _v = Object{};
-    auto& o = asObject();
-    for (auto& kv : o)
-        if (kv.first == key) {
-            kv.second = std::move(value);
-            return kv.second;
-        }
-    o.emplace_back(std::move(key), std::move(value));
-    return o.back().second;
+    if (isNull()) _v = ObjectRep{};
+    auto& o = std::get<ObjectRep>(_v);
+    auto& m = o.members;
+    if (!o.index && m.size() >= kIndexFrom && m.size() < UINT32_MAX / 2) o.index = indexOf(m);
+    if (!o.index) {
+        for (auto& kv : m)
+            if (kv.first == key) {
+                kv.second = std::move(value);
+                return kv.second;
+            }
+        m.emplace_back(std::move(key), std::move(value));
+        return m.back().second;
+    }
+    std::uint32_t& s = (*o.index)[probe(*o.index, m, key)];
+    if (s) {
+        m[s - 1].second = std::move(value);
+        return m[s - 1].second;
+    }
+    m.emplace_back(std::move(key), std::move(value));
+    s = static_cast<std::uint32_t>(m.size());
+    if (m.size() * 2 + 2 > o.index->size()) o.index = m.size() < UINT32_MAX / 2 ? indexOf(m) : nullptr;
+    return m.back().second;
 }
 
 Json& Json::push(Json value) {
@@ -138,8 +188,12 @@ bool operator==(const Json& a, const Json& b) {
         const auto& x = a.asObject();
         const auto& y = b.asObject();
         if (x.size() != y.size()) return false;
+        // b's members by key, hashed unless set() keeps them so already (a find per member was O(n²))
+        std::unique_ptr<std::vector<std::uint32_t>> local;
+        const auto* table = std::get<Json::ObjectRep>(b._v).index.get();
+        if (!table && y.size() >= kIndexFrom && y.size() < UINT32_MAX / 2) table = (local = indexOf(y)).get();
         for (const auto& kv : x) {
-            const Json* other = b.find(kv.first);
+            const Json* other = table ? lookup(*table, y, kv.first) : b.find(kv.first);
             if (!other || !(*other == kv.second)) return false;
         }
         return true;

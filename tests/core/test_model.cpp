@@ -34,6 +34,50 @@ TEST_CASE("theme paths follow parents and stop at cycles") {
     CHECK(themePath(p, "missing").empty());
 }
 
+TEST_CASE("JSON objects keep order and first-key lookup as they grow past the hashed size") {
+    Json o = Json::object();
+    for (int i = 0; i < 1000; ++i) o.set("k" + std::to_string(i), Json(i));
+    for (int i = 0; i < 1000; i += 7) o.set("k" + std::to_string(i), Json("again"));  // replaced in place
+    REQUIRE(o.asObject().size() == 1000);
+    CHECK(o.asObject()[0].first == "k0");
+    CHECK(o.asObject()[999].first == "k999");
+    CHECK(o.find("k7")->asString() == "again");
+    CHECK(o.find("k8")->numberText() == "8");
+    CHECK(o.find("nope") == nullptr);
+    Json copy = o;  // the copy indexes itself again when set() needs it
+    copy.set("k8", Json(true));
+    CHECK(copy.find("k8")->asBool());
+    CHECK(o.find("k8")->numberText() == "8");
+    CHECK(copy != o);
+    copy.set("k8", Json(8));
+    CHECK(copy == o);
+    // members changed behind set()'s back: set() and find() still see them
+    o.asObject().emplace(o.asObject().begin(), "first", Json(1));
+    o.asObject().pop_back();
+    CHECK(o.find("k999") == nullptr);
+    CHECK(o.find("first")->numberText() == "1");
+    o.set("k999", Json(2));
+    CHECK(o.asObject().back().first == "k999");
+    CHECK(o.asObject().size() == 1001);
+    o.set("first", Json(3));
+    CHECK(o.asObject().size() == 1001);
+    CHECK(o.find("first")->numberText() == "3");
+    // a duplicate key (possible through asObject()) is found at its first member, as before
+    o.asObject().emplace_back("k1", Json("second k1"));
+    CHECK(o.find("k1")->numberText() == "1");
+    o.set("k1", Json("set"));
+    CHECK(o.asObject()[2].second.asString() == "set");
+}
+
+TEST_CASE("setting 300k distinct keys takes linear time") {
+    // Json::set searched linearly: 250k unknown attributes took over a minute (issue 15).
+    Json o;
+    for (int i = 0; i < 300000; ++i) o.set(std::to_string(i), Json());
+    CHECK(o.asObject().size() == 300000);
+    Json p = parseJson(o.dump());  // compared member by member: hashed as well
+    CHECK(p == o);
+}
+
 TEST_CASE("JSON values keep number text and compare objects by content") {
     Json a = parseJson(R"({"n": 1.50, "s": "x\u0000y", "a": [true, null], "o": {"k": 1}})");
     CHECK(a.find("n")->numberText() == "1.50");

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,7 +35,7 @@ public:
     Json(const char* s) : _v(std::string(s)) {}
     Json(std::string s) : _v(std::move(s)) {}
     Json(Array a) : _v(std::move(a)) {}
-    Json(Object o) : _v(std::move(o)) {}
+    Json(Object o) : _v(ObjectRep{std::move(o)}) {}
 
     static Json number(std::string lexical) { return Json(Number{std::move(lexical)}); }
     static Json array() { return Json(Array{}); }
@@ -53,12 +54,20 @@ public:
     const std::string& asString() const { return std::get<std::string>(_v); }
     const Array& asArray() const { return std::get<Array>(_v); }
     Array& asArray() { return std::get<Array>(_v); }
-    const Object& asObject() const { return std::get<Object>(_v); }
-    Object& asObject() { return std::get<Object>(_v); }
+    const Object& asObject() const { return std::get<ObjectRep>(_v).members; }
+    /// The members to change as the caller likes: set()'s index of them is dropped.
+    Object& asObject()
+    {
+        auto& o = std::get<ObjectRep>(_v);
+        o.index.reset();
+        return o.members;
+    }
 
-    /// Member lookup on an object; nullptr when absent or not an object.
+    /// Member lookup on an object (the first of a key); nullptr when absent or
+    /// not an object. Hashed when set() built the object, else a linear scan.
     const Json* find(std::string_view key) const;
     /// Sets (or replaces) an object member; turns a null value into an object.
+    /// Amortised O(1): from 16 members on, set() keeps a hash index of them.
     Json& set(std::string key, Json value);
     /// Appends to an array; turns a null value into an array.
     Json& push(Json value);
@@ -70,7 +79,27 @@ public:
     friend bool operator!=(const Json& a, const Json& b) { return !(a == b); }
 
 private:
-    std::variant<std::nullptr_t, bool, Number, std::string, Array, Object> _v{nullptr};
+    /// An object's members and, once set() has met 16 of them, an open-addressing
+    /// table of their positions + 1 (0: free slot). A linear search per set()
+    /// made 250k keys take minutes. The table is never copied, and dropped by
+    /// anything that may change the members behind set()'s back; 32 bytes, as
+    /// big as a std::string, so a Json stays 40 bytes.
+    struct ObjectRep {
+        Object members;
+        std::unique_ptr<std::vector<std::uint32_t>> index;
+        ObjectRep() = default;
+        explicit ObjectRep(Object m) : members(std::move(m)) {}
+        ObjectRep(const ObjectRep& o) : members(o.members) {}
+        ObjectRep(ObjectRep&&) noexcept = default;
+        ObjectRep& operator=(const ObjectRep& o)
+        {
+            members = o.members;
+            index.reset();
+            return *this;
+        }
+        ObjectRep& operator=(ObjectRep&&) noexcept = default;
+    };
+    std::variant<std::nullptr_t, bool, Number, std::string, Array, ObjectRep> _v{nullptr};
 };
 
 /// Limits for parseJson; the defaults suit extension values and small documents.
