@@ -1,12 +1,14 @@
 #include "qdx/Model.h"
 
+#include "qdx/IdIndex.h"
 #include "qdx/Text.h"
 
 #include <Poco/UUIDGenerator.h>
 
+#include <algorithm>
 #include <cstring>
-#include <set>
 #include <stdexcept>
+#include <unordered_set>
 
 namespace qdx {
 
@@ -182,22 +184,37 @@ std::string newUuid() {
     return s;
 }
 
-std::vector<std::string> themePath(const Project& p, const std::string& themeId) {
+struct ThemeIndex::Impl {
+    IdIndex<const Theme*> byId;
+};
+
+ThemeIndex::ThemeIndex(const Project& p) : _impl(std::make_unique<Impl>())
+{
+    _impl->byId.reserve(p.themes.size());
+    for (const auto& t : p.themes) _impl->byId.emplace(t.id, &t);  // keeps the first of an id
+}
+
+ThemeIndex::~ThemeIndex() = default;
+ThemeIndex::ThemeIndex(ThemeIndex&&) noexcept = default;
+ThemeIndex& ThemeIndex::operator=(ThemeIndex&&) noexcept = default;
+
+const Theme* ThemeIndex::find(std::string_view id) const
+{
+    const Theme* const* t = _impl->byId.find(id);
+    return t ? *t : nullptr;
+}
+
+std::vector<std::string> ThemeIndex::path(std::string_view themeId) const
+{
     std::vector<std::string> path;
-    std::set<std::string> seen;
-    std::string cur = normalizeId(themeId);
-    while (!cur.empty() && seen.insert(cur).second) {
-        const Theme* t = nullptr;
-        for (const auto& th : p.themes)
-            if (normalizeId(th.id) == cur) {
-                t = &th;
-                break;
-            }
-        if (!t) break;
-        path.insert(path.begin(), t->name);
-        cur = normalizeId(t->parent);
-    }
+    std::unordered_set<const Theme*> seen;  // a cycle ends the walk where it closes
+    for (const Theme* t = idCore(themeId).empty() ? nullptr : find(themeId); t && seen.insert(t).second;
+         t = idCore(t->parent).empty() ? nullptr : find(t->parent))
+        path.push_back(t->name);
+    std::reverse(path.begin(), path.end());
     return path;
 }
+
+std::vector<std::string> themePath(const Project& p, const std::string& themeId) { return ThemeIndex(p).path(themeId); }
 
 } // namespace qdx

@@ -34,6 +34,24 @@ TEST_CASE("theme paths follow parents and stop at cycles") {
     CHECK(themePath(p, "missing").empty());
 }
 
+TEST_CASE("a theme index gives the paths themePath gives") {
+    Project p;
+    p.themes = {{"1", "Macro", "", "", "", false, {}, {}},      {"2", "Legislation", "{1}", "", "", true, {}, {}},
+                {"3", "Loop A", "4", "", "", true, {}, {}},     {"4", "Loop B", "3", "", "", true, {}, {}},
+                {"{2}", "Second of id 2", "", "", "", true, {}, {}}, {"5", "Dangling", "nope", "", "", true, {}, {}},
+                {"6", "Self", "6", "", "", true, {}, {}},       {"", "No id", "", "", "", true, {}, {}}};
+    ThemeIndex idx(p);
+    for (const char* id : {"1", "2", "{2}", "3", "4", "5", "6", "missing", "", "{}", " 1 "})
+        CHECK(idx.path(id) == themePath(p, id));
+    CHECK(idx.path("2") == std::vector<std::string>{"Macro", "Legislation"});  // the first theme of an id
+    CHECK(idx.find("{2}") == &p.themes[1]);
+    CHECK(idx.path("3") == std::vector<std::string>{"Loop B", "Loop A"});
+    CHECK(idx.path("5") == std::vector<std::string>{"Dangling"});
+    CHECK(idx.path("6") == std::vector<std::string>{"Self"});
+    CHECK(idx.path("").empty());
+    CHECK(idx.find("missing") == nullptr);
+}
+
 TEST_CASE("JSON objects keep order and first-key lookup as they grow past the hashed size") {
     Json o = Json::object();
     for (int i = 0; i < 1000; ++i) o.set("k" + std::to_string(i), Json(i));

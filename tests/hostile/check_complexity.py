@@ -174,7 +174,10 @@ CASES = [
     ("write refi (bench project)", 10000, bench_json, write("qdpx")),
     ("write refi-qdc (code tree)", 20000, lambda n: themes_json(n, "tree"), write("qdc")),
     ("write csv (bench project)", 10000, bench_json, write("zip")),
+    ("write csv (flat codebook)", 8000, lambda n: themes_json(n, "flat"), write("zip")),
     ("write xlsx (bench project)", 5000, bench_json, write("xlsx")),
+    ("write xlsx (flat codebook)", 8000, lambda n: themes_json(n, "flat"), write("xlsx")),
+    ("write xlsx (code tree)", 8000, lambda n: themes_json(n, "tree"), write("xlsx")),
 ]
 
 

@@ -325,7 +325,31 @@ struct IdEqual {
 std::string newUuid();
 
 /// Theme path from the root, e.g. {"Macrosystem", "Tightening legislation"}.
-/// Stops at a cycle or a dangling parent.
+/// Stops at a cycle or a dangling parent. Indexes every theme for one lookup
+/// (O(themes)): for a path per theme or per coding, use a ThemeIndex.
 std::vector<std::string> themePath(const Project& p, const std::string& themeId);
+
+/// The themes of a project indexed once by id (as normalizeId() compares;
+/// the first theme of an id wins, as in themePath): find() is a hash lookup
+/// and path() costs the depth of the theme, where a scan per lookup made a
+/// path per theme O(n²) and, on a chain, O(n³). Holds pointers into p.themes:
+/// build it again after themes are added or removed.
+class ThemeIndex {
+public:
+    explicit ThemeIndex(const Project& p);
+    ~ThemeIndex();
+    ThemeIndex(ThemeIndex&&) noexcept;
+    ThemeIndex& operator=(ThemeIndex&&) noexcept;
+
+    /// The theme with this id, or nullptr.
+    const Theme* find(std::string_view id) const;
+    /// As themePath(): names from the root down to the theme; stops at a
+    /// cycle or a dangling parent; empty for an unknown id.
+    std::vector<std::string> path(std::string_view themeId) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> _impl;
+};
 
 } // namespace qdx

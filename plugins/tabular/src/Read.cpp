@@ -20,6 +20,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace qdx::tabular {
 
@@ -222,6 +223,16 @@ public:
         auto it = _themeById.find(normalizeId(id));
         return it == _themeById.end() ? nullptr : &p.themes[it->second];
     }
+    /// The names from the root down to the theme `id`, through the builder's
+    /// own index (themePath() indexes every theme again at each call).
+    std::vector<std::string> pathOf(const std::string& id) {
+        std::vector<std::string> path;
+        std::unordered_set<const Theme*> seen;  // a cycle ends the walk where it closes
+        for (Theme* t = themeById(id); t && seen.insert(t).second; t = t->parent.empty() ? nullptr : themeById(t->parent))
+            path.push_back(t->name);
+        std::reverse(path.begin(), path.end());
+        return path;
+    }
     Theme* themeByPath(const std::vector<std::string>& path) {
         auto it = _themeByPath.find(themeKey(path));
         return it == _themeByPath.end() ? nullptr : &p.themes[it->second];
@@ -265,7 +276,7 @@ public:
     void addTheme(Theme th) {
         std::vector<std::string> path;
         if (!th.parent.empty()) {
-            if (Theme* parent = themeById(th.parent)) path = themePath(p, parent->id);
+            if (Theme* parent = themeById(th.parent)) path = pathOf(parent->id);
         }
         path.push_back(th.name);
         _themeById[normalizeId(th.id)] = p.themes.size();
@@ -1118,7 +1129,7 @@ void readMaxqdaCodeVariables(Builder& b, const Table& t, std::size_t h) {
             if (!parent.empty()) {
                 // Obercode is only the parent's name: attach below a theme of that name when there is one.
                 auto parents = b.themesNamed(parent);
-                if (!parents.empty()) path = themePath(b.p, parents.front()->id);
+                if (!parents.empty()) path = b.pathOf(parents.front()->id);
                 else path.push_back(parent);
             }
             path.push_back(code);
@@ -1347,7 +1358,7 @@ void readAtlasQuotations(Builder& b, const Table& t, std::size_t h) {
     std::vector<std::string> known;
     std::map<std::string, std::string> idByName;
     for (const auto& th : b.p.themes) {
-        auto path = themePath(b.p, th.id);
+        auto path = b.pathOf(th.id);
         std::string full = joinPath(path, PathStyle::Atlas);
         known.push_back(full);
         idByName.emplace(full, th.id);

@@ -65,8 +65,9 @@ struct Index {
     std::unordered_map<std::string, const Source*> sources;
     std::unordered_map<std::string, std::string> userLabel;  // id -> name when the name is unique
     std::unordered_map<std::string, std::string> pathCache;
+    ThemeIndex tree;  // a path per theme costs its depth (themePath() scans every theme)
 
-    explicit Index(const Project& project) : p(project) {
+    explicit Index(const Project& project) : p(project), tree(project) {
         for (const auto& t : p.themes) themes.emplace(normalizeId(t.id), &t);
         for (const auto& s : p.sources) sources.emplace(normalizeId(s.id), &s);
         std::map<std::string, int> nameCount;
@@ -95,7 +96,7 @@ struct Index {
     const std::string& path(const std::string& themeId, const char* sep) {
         auto it = pathCache.find(themeId);
         if (it != pathCache.end()) return it->second;
-        auto names = themePath(p, themeId);
+        auto names = tree.path(themeId);
         std::string s;
         for (std::size_t i = 0; i < names.size(); ++i) {
             if (i) s += sep;
