@@ -169,6 +169,7 @@ CASES = [
     ("read refi-qdc (code tree)", 20000, qdc_tree, read),
     ("read csv (bundle of the bench project)", 10000, lambda n: converted(bench_json(n), "zip"), read),
     ("read xlsx (bench project)", 5000, lambda n: converted(bench_json(n), "xlsx"), read),
+    ("validate json (theme chain)", 4000, lambda n: themes_json(n, "chain"), read),
     # writers
     ("write json (bench project)", 10000, bench_json, write("json")),
     ("write refi (bench project)", 10000, bench_json, write("qdpx")),
