@@ -346,6 +346,11 @@ private:
     std::vector<std::pair<std::string, std::string>> _links;     // (origin, target)
     Quirks _q;
     bool _sourcesFolderCaseReported = false;
+    /// Lower-cased member names and base names -> the first member of each, for
+    /// files not under sources/ (built on the first such lookup: a scan of
+    /// every member per missing file was O(sources × members)).
+    std::unordered_map<std::string, std::size_t> _looseMembers;
+    bool _looseMembersBuilt = false;
     std::size_t _emptyDescriptions = 0;
     bool _floatingDates = false;
     std::size_t _unverified = 0;
@@ -1420,17 +1425,23 @@ const ZipReader::Entry* Reader::member(const std::string& rawPath, const std::st
             return e;
         }
     }
-    for (const auto& ent : _zip->entries()) {
-        if (ent.isDirectory) continue;
-        std::string n = text::asciiLower(ent.name);
-        auto slash = n.rfind('/');
-        std::string base = slash == std::string::npos ? n : n.substr(slash + 1);
-        if (n == lowName || base == lowName) {
-            _q.add("quirk.source-outside-folder", "internal file '" + name + "' found as '" + ent.name + "' outside sources/", who);
-            return &ent;
+    const auto& all = _zip->entries();
+    if (!_looseMembersBuilt) {
+        _looseMembersBuilt = true;
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            if (all[i].isDirectory) continue;
+            std::string n = text::asciiLower(all[i].name);
+            auto slash = n.rfind('/');
+            if (slash != std::string::npos) _looseMembers.emplace(n.substr(slash + 1), i);
+            _looseMembers.emplace(std::move(n), i);
         }
     }
-    return nullptr;
+    // The first member whose name or base name is the file's name (a name may be both).
+    auto it = _looseMembers.find(lowName);
+    if (it == _looseMembers.end()) return nullptr;
+    const ZipReader::Entry& ent = all[it->second];
+    _q.add("quirk.source-outside-folder", "internal file '" + name + "' found as '" + ent.name + "' outside sources/", who);
+    return &ent;
 }
 
 std::string Reader::loadText(const ZipReader::Entry& e, const std::string& who)
@@ -1606,6 +1617,9 @@ void Reader::convertOffsets()
     }
     std::size_t checked = 0, matched = 0;
     std::map<std::size_t, std::pair<std::size_t, std::size_t>> boundary;  // source -> (on boundary, total)
+    // The spans of each source with text, for the second look at a poorly scoring source below
+    // (a scan of every span of the project per such source was O(sources × selections)).
+    std::unordered_map<std::size_t, std::vector<const RawSpan*>> spansOf;
 
     for (const RawSpan& rs : _spans) {
         Excerpt& e = _p.excerpts[rs.excerpt];
@@ -1621,6 +1635,7 @@ void Reader::convertOffsets()
             drop.insert(rs.excerpt);
             continue;
         }
+        spansOf[si].push_back(&rs);
         auto& m = maps[si];
         if (!m) m = std::make_unique<text::OffsetMap>(*src.text, unitOf(prof));
         auto s = m->toCodePoints(rs.start), en = m->toCodePoints(rs.end);
@@ -1709,10 +1724,9 @@ void Reader::convertOffsets()
             if (alt == prof) continue;
             text::OffsetMap am(txt, unitOf(alt));
             std::size_t ok = 0, n = 0;
-            for (const RawSpan& rs : _spans) {
-                if (_p.excerpts[rs.excerpt].source != _p.sources[si].id || rs.start > rs.end) continue;
+            for (const RawSpan* rs : spansOf[si]) {
                 ++n;
-                auto s = am.toCodePoints(rs.start), en = am.toCodePoints(rs.end);
+                auto s = am.toCodePoints(rs->start), en = am.toCodePoints(rs->end);
                 if (s && en && onWordBoundaries(txt, *cpIdx[si], *s, *en)) ++ok;
             }
             if (n && ok * 20 >= n * 19 && ok >= b.first + n / 5)

@@ -165,6 +165,8 @@ def write(ext):
 CASES = [
     # importers (validate: read and the integrity check, nothing written)
     ("read json (bench project)", 10000, bench_json, read),
+    ("read refi (CJK text, selections inside words)", 20000, bench_cjk_qdpx, read),
+    ("read refi (missing source files)", 8000, refi_missing_sources, read),
     ("read refi (unknown attributes on one element)", 20000, refi_unknown_attributes, read),
     ("read refi-qdc (code tree)", 20000, qdc_tree, read),
     ("read csv (bundle of the bench project)", 10000, lambda n: converted(bench_json(n), "zip"), read),
