@@ -133,12 +133,23 @@ inline unsigned char foldAscii(char c) {
     auto u = static_cast<unsigned char>(c);
     return (u >= 'A' && u <= 'Z') ? static_cast<unsigned char>(u + ('a' - 'A')) : u;
 }
+
+/// Eight bytes with A-Z folded onto a-z and nothing else changed, as foldAscii()
+/// folds one. OR-ing 0x20 into every byte also merged '@' with '`', '[' with '{'
+/// and so on: distinct ids spelt with those hashed alike by the million, and
+/// every table of ids degraded to a scan (issue 15).
+inline std::uint64_t foldWord(std::uint64_t w) {
+    constexpr std::uint64_t k01 = 0x0101010101010101ull, k80 = 0x8080808080808080ull;
+    std::uint64_t low = w & ~k80;                         // the low seven bits of each byte
+    std::uint64_t geA = low + (0x80 - 'A') * k01;         // bit 7 set where the byte is >= 'A'
+    std::uint64_t gtZ = low + (0x80 - 'Z' - 1) * k01;     // bit 7 set where the byte is > 'Z'
+    std::uint64_t upper = geA & ~gtZ & ~w & k80;          // ... and the byte itself is ASCII
+    return w | (upper >> 2);                              // bit 7 -> bit 5: + 0x20
+}
 } // namespace
 
 std::size_t IdHash::operator()(std::string_view id) const noexcept {
-    // Eight bytes at a time. OR-ing 0x20 into every byte folds A-Z onto a-z
-    // (and merges a few non-letters, which only costs a rare collision that
-    // IdEqual settles): ids equal under IdEqual hash alike.
+    // Eight bytes at a time, A-Z folded: ids equal under IdEqual hash alike.
     id = idCore(id);
     const char* p = id.data();
     std::size_t n = id.size();
@@ -152,12 +163,12 @@ std::size_t IdHash::operator()(std::string_view id) const noexcept {
     for (; n >= 8; p += 8, n -= 8) {
         std::uint64_t w;
         std::memcpy(&w, p, 8);
-        mix(w | 0x2020202020202020ull);
+        mix(foldWord(w));
     }
     if (n) {
-        std::uint64_t w = 0;
+        std::uint64_t w = 0;  // zero bytes stay zero
         std::memcpy(&w, p, n);
-        mix(w | (0x2020202020202020ull >> (8 * (8 - n))));
+        mix(foldWord(w));
     }
     h ^= h >> 33;  // final avalanche (MurmurHash3's fmix64)
     h *= 0xFF51AFD7ED558CCDull;

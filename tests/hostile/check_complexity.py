@@ -147,6 +147,64 @@ def refi_unknown_attributes(n):
     return qdpx(os.path.join(WORK, "attrs-%d.qdpx" % n), qde, [])
 
 
+def refi_undeclared_users(n):
+    """n sources, each created by a user that <Users> does not declare: each such id was looked for
+    by a scan of the whole project."""
+    src = "".join('<TextSource guid="%s" name="S%d" creatingUser="%s"/>' % (guid(2, i), i, guid(3, i)) for i in range(n))
+    qde = '<?xml version="1.0" encoding="utf-8"?><Project xmlns="%s" name="users"><Sources>%s</Sources></Project>' % (NS_REFI, src)
+    return qdpx(os.path.join(WORK, "users-%d.qdpx" % n), qde, [])
+
+
+def refi_colliding_ids(n):
+    """n codes whose distinct ids hash alike ('@' and '`' differ in the bit that the id hash folds
+    for case): each code's id was compared with every entity read before it."""
+    def gid(i):
+        return "".join("`" if i >> b & 1 else "@" for b in range(20))
+    codes = "".join('<Code guid="%s" name="C%d" isCodable="true"/>' % (gid(i), i) for i in range(n))
+    qde = ('<?xml version="1.0" encoding="utf-8"?><Project xmlns="%s" name="ids"><CodeBook><Codes>%s</Codes></CodeBook></Project>'
+           % (NS_REFI, codes))
+    return qdpx(os.path.join(WORK, "ids-%d.qdpx" % n), qde, [])
+
+
+def refi_duplicate_ids(n, copies):
+    """n codes, each id used by `copies` of them: each duplicate was confirmed by a scan of the
+    model, and the k-th copy of an id tried k derived ids, each with a scan."""
+    codes = "".join('<Code guid="%s" name="C%d" isCodable="true"/>' % (guid(7, i // copies), i) for i in range(n))
+    qde = ('<?xml version="1.0" encoding="utf-8"?><Project xmlns="%s" name="dups"><CodeBook><Codes>%s</Codes></CodeBook></Project>'
+           % (NS_REFI, codes))
+    return qdpx(os.path.join(WORK, "dups-%d-%d.qdpx" % (n, copies)), qde, [])
+
+
+def refi_note_links(n):
+    """One note linked to n targets: each link looked for its target among the note's targets so far."""
+    links = "".join('<Link guid="%s" originGUID="%s" targetGUID="%s"/>' % (guid(4, i), guid(5, 0), guid(6, i)) for i in range(n))
+    qde = ('<?xml version="1.0" encoding="utf-8"?><Project xmlns="%s" name="links"><Notes><Note guid="%s" name="N"/></Notes>'
+           '<Links>%s</Links></Project>' % (NS_REFI, guid(5, 0), links))
+    return qdpx(os.path.join(WORK, "links-%d.qdpx" % n), qde, [])
+
+
+def write_text(path, text):
+    if not os.path.exists(path):
+        with open(path + ".tmp", "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(path + ".tmp", path)
+    return path
+
+
+def csv_document_group(n):
+    """MAXQDA document variables: n documents in one document group, each added to the group's list
+    after a search of it."""
+    rows = "".join("Group,Document %d\n" % i for i in range(n))
+    return write_text(os.path.join(WORK, "docgroup-%d.csv" % n), "Dokumentgruppe,Dokumentname\n" + rows)
+
+
+def csv_atlas_quotations(n):
+    """ATLAS.ti quotations, each coded with a new code: every Codes cell was split against all the
+    code names known so far, sorted again for each row."""
+    rows = "".join("Document %d,quotation %d,Code %d\n" % (i % 7, i, i) for i in range(n))
+    return write_text(os.path.join(WORK, "quotations-%d.csv" % n), "Document,Text Content,Codes\n" + rows)
+
+
 def tiny_json():
     return themes_json(1, "flat")
 
@@ -168,6 +226,7 @@ CASES = [
     ("read refi (CJK text, selections inside words)", 20000, bench_cjk_qdpx, read),
     ("read refi (missing source files)", 8000, refi_missing_sources, read),
     ("read refi (unknown attributes on one element)", 20000, refi_unknown_attributes, read),
+    ("read refi (distinct ids that hash alike)", 4000, refi_colliding_ids, read),
     ("read refi-qdc (code tree)", 20000, qdc_tree, read),
     ("read csv (bundle of the bench project)", 10000, lambda n: converted(bench_json(n), "zip"), read),
     ("read xlsx (bench project)", 5000, lambda n: converted(bench_json(n), "xlsx"), read),
