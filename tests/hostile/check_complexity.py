@@ -229,6 +229,8 @@ CASES = [
     ("read refi (distinct ids that hash alike)", 4000, refi_colliding_ids, read),
     ("read refi-qdc (code tree)", 20000, qdc_tree, read),
     ("read csv (bundle of the bench project)", 10000, lambda n: converted(bench_json(n), "zip"), read),
+    ("read csv (MAXQDA: one document group of many documents)", 16000, csv_document_group, read),
+    ("read csv (ATLAS.ti quotations, a new code in each)", 4000, csv_atlas_quotations, read),
     ("read xlsx (bench project)", 5000, lambda n: converted(bench_json(n), "xlsx"), read),
     ("validate json (theme chain)", 4000, lambda n: themes_json(n, "chain"), read),
     # writers

@@ -180,34 +180,44 @@ std::string joinPath(const std::vector<std::string>& names, PathStyle style) {
     return out;
 }
 
-std::vector<std::string> splitJoinedCodes(std::string_view cell, const std::vector<std::string>& known,
-                                          std::string_view separator, std::vector<std::string>* unknown) {
+KnownNames::KnownNames(const std::vector<std::string>& names) {
+    for (const auto& n : names) add(n);
+}
+
+void KnownNames::add(std::string_view name) {
+    if (name.empty() || _byName.count(name)) return;
+    _owned.push_back(std::make_unique<std::string>(name));
+    const std::string* s = _owned.back().get();
+    _byName.emplace(std::string_view(*s), s);
+    auto at = std::lower_bound(_lengths.begin(), _lengths.end(), s->size(), std::greater<std::size_t>());
+    if (at == _lengths.end() || *at != s->size()) _lengths.insert(at, s->size());
+}
+
+const std::string* KnownNames::longestPrefix(std::string_view rest,
+                                              const std::function<bool(std::string_view)>& fits) const {
+    // Names of one length that are prefixes of `rest` are the same string: the
+    // longest fitting length decides, as a scan of the names sorted longest first did.
+    for (std::size_t len : _lengths) {
+        if (len > rest.size() || !fits(rest.substr(len))) continue;
+        auto it = _byName.find(rest.substr(0, len));
+        if (it != _byName.end()) return it->second;
+    }
+    return nullptr;
+}
+
+std::vector<std::string> splitJoinedCodes(std::string_view cell, const KnownNames& known, std::string_view separator,
+                                          std::vector<std::string>* unknown) {
     std::vector<std::string> out;
     std::string_view rest = trimView(cell);
     if (rest.empty()) return out;
-    // Longest names first, so "A, B" wins over "A" when both are codes.
-    std::vector<const std::string*> names;
-    names.reserve(known.size());
-    for (const auto& k : known)
-        if (!k.empty()) names.push_back(&k);
-    std::sort(names.begin(), names.end(), [](const std::string* a, const std::string* b) {
-        return a->size() != b->size() ? a->size() > b->size() : *a < *b;
-    });
     std::string_view sepTrim = trimView(separator);
+    // A known name must end the cell or be followed by the separator, so "A, B" wins over "A" when both are codes.
+    auto fits = [&](std::string_view after) {
+        return after.empty() || startsWith(after, separator) || (!sepTrim.empty() && startsWith(trimView(after), sepTrim)) ||
+               startsWith(after, "\n") || startsWith(after, "\r\n");
+    };
     while (!rest.empty()) {
-        const std::string* hit = nullptr;
-        for (const std::string* n : names) {
-            if (startsWith(rest, *n)) {
-                std::string_view after = rest.substr(n->size());
-                // The match must end the cell or be followed by the separator.
-                if (after.empty() || startsWith(after, separator) ||
-                    (!sepTrim.empty() && startsWith(trimView(after), sepTrim)) || startsWith(after, "\n") ||
-                    startsWith(after, "\r\n")) {
-                    hit = n;
-                    break;
-                }
-            }
-        }
+        const std::string* hit = known.longestPrefix(rest, fits);
         std::string_view piece;
         if (hit) {
             piece = std::string_view(*hit);

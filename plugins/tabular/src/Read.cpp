@@ -350,6 +350,19 @@ public:
         return p.cases.back();
     }
 
+    /// Appends `id` to `list` (a member list of the set or case `owner`, named
+    /// `field`) unless it is there already. A std::find per row was O(rows ×
+    /// members): a table of 10^5 documents in one group took minutes. Entries
+    /// appended to the list by other code are taken into account.
+    void addOnce(std::vector<std::string>& list, const std::string& owner, const char* field, const std::string& id) {
+        auto& m = _members[owner + kKeySep + field];
+        if (list.size() < m.synced) m = MemberIndex{};
+        for (; m.synced < list.size(); ++m.synced) m.ids.insert(list[m.synced]);
+        if (!m.ids.insert(id).second) return;
+        list.push_back(id);
+        m.synced = list.size();
+    }
+
     Set& setNamed(const std::string& kind, const std::string& name) {
         std::string key = kind + kKeySep + name;
         auto it = _setByKey.find(key);
@@ -492,6 +505,11 @@ private:
     std::set<std::string> _userIds;
     std::unordered_map<std::string, std::string> _userByName;
     std::set<std::string> _inferAttr;
+    struct MemberIndex {
+        std::unordered_set<std::string> ids;
+        std::size_t synced = 0;  // list entries already in ids
+    };
+    std::unordered_map<std::string, MemberIndex> _members;  // see addOnce()
 };
 
 void reportUnusedColumns(Builder& b, const Table& t, const Columns& cols, std::size_t headerRow, const char* what) {
@@ -934,7 +952,7 @@ void readMaxqdaSegments(Builder& b, const Table& t, std::size_t h) {
         std::string group = b.field(t, r, cGroup);
         if (!group.empty()) {
             Set& g = b.setNamed("document-group", group);
-            if (std::find(g.sources.begin(), g.sources.end(), src.id) == g.sources.end()) g.sources.push_back(src.id);
+            b.addOnce(g.sources, g.id, "sources", src.id);
         }
         for (std::size_t c : docVars) {
             std::string v = b.field(t, r, static_cast<int>(c));
@@ -1091,7 +1109,7 @@ void readMaxqdaDocumentList(Builder& b, const Table& t, std::size_t h) {
         std::string sid = s.id;
         for (const auto& g : groups) {
             Set& set = b.setNamed("document-group", g);
-            if (std::find(set.sources.begin(), set.sources.end(), sid) == set.sources.end()) set.sources.push_back(sid);
+            b.addOnce(set.sources, set.id, "sources", sid);
         }
     }
 }
@@ -1171,7 +1189,7 @@ void readMaxqdaDocumentVariables(Builder& b, const Table& t, std::size_t h) {
         std::string group = b.field(t, r, cGroup);
         if (!group.empty()) {
             Set& g = b.setNamed("document-group", group);
-            if (std::find(g.sources.begin(), g.sources.end(), s.id) == g.sources.end()) g.sources.push_back(s.id);
+            b.addOnce(g.sources, g.id, "sources", s.id);
         }
         if (s.audit.creator.empty()) s.audit.creator = b.user(b.field(t, r, cCrBy));
         if (s.audit.created.empty()) s.audit.created = b.date(b.field(t, r, cCr), t, r, cCr);
@@ -1252,7 +1270,7 @@ std::string stripGlyph(const std::string& s) {
 
 void addToSet(Builder& b, const std::string& kind, const std::string& group, const std::string& themeId) {
     Set& s = b.setNamed(kind, group);
-    if (std::find(s.themes.begin(), s.themes.end(), themeId) == s.themes.end()) s.themes.push_back(themeId);
+    b.addOnce(s.themes, s.id, "themes", themeId);
 }
 
 void readAtlasCodeList(Builder& b, const Table& t, std::size_t h) {
@@ -1265,6 +1283,8 @@ void readAtlasCodeList(Builder& b, const Table& t, std::size_t h) {
         cComment = cols.find(Role::Comment), cCr = cols.find(Role::Created), cMod = cols.find(Role::Modified);
     cols.findName("number of groups");
     std::vector<std::string> stack;
+    KnownNames groupNames;  // the names of the sets so far
+    for (const auto& s : b.p.sets) groupNames.add(s.name);
     for (std::size_t r = h + 1; r < t.rows.size(); ++r) {
         std::size_t depth = SIZE_MAX;
         for (std::size_t c = 0; c < indent; ++c)
@@ -1288,9 +1308,10 @@ void readAtlasCodeList(Builder& b, const Table& t, std::size_t h) {
         // Group names may contain ", ": split against groups seen so far, then by ", ".
         std::string groups = b.field(t, r, cGroups);
         if (!groups.empty()) {
-            std::vector<std::string> known;
-            for (const auto& s : b.p.sets) known.push_back(s.name);
-            for (const auto& gname : splitJoinedCodes(groups, known, ", ")) addToSet(b, "code-group", gname, th->id);
+            for (const auto& gname : splitJoinedCodes(groups, groupNames, ", ")) {
+                addToSet(b, "code-group", gname, th->id);
+                groupNames.add(gname);
+            }
         }
     }
 }
@@ -1355,14 +1376,14 @@ void readAtlasQuotations(Builder& b, const Table& t, std::size_t h) {
     if (cStart < 0) cStart = cols.find(Role::Start);
     if (cEnd < 0) cEnd = cols.find(Role::End);
     // Known code names: leaf names and "Parent: Child" paths of the codebook read so far.
-    std::vector<std::string> known;
+    KnownNames known;
     std::map<std::string, std::string> idByName;
     for (const auto& th : b.p.themes) {
         auto path = b.pathOf(th.id);
         std::string full = joinPath(path, PathStyle::Atlas);
-        known.push_back(full);
+        known.add(full);
         idByName.emplace(full, th.id);
-        known.push_back(th.name);
+        known.add(th.name);
         idByName.emplace(th.name, th.id);
     }
     std::size_t mismatches = 0, guessed = 0;
@@ -1406,7 +1427,7 @@ void readAtlasQuotations(Builder& b, const Table& t, std::size_t h) {
                 std::vector<std::string> path{c};
                 tid = b.theme(path);
                 idByName.emplace(c, tid);
-                known.push_back(c);
+                known.add(c);
             }
             Coding cd;
             cd.theme = tid;
@@ -1446,7 +1467,7 @@ void readQualcoderAttributeExport(Builder& b, const Table& t, std::size_t h, boo
             if (!date.empty()) s.audit.created = date;
             for (const auto& cname : splitJoinedCodes(b.text(t, r, 4), {}, ";")) {
                 Case& k = b.caseNamed(cname);
-                if (std::find(k.sources.begin(), k.sources.end(), sid) == k.sources.end()) k.sources.push_back(sid);
+                b.addOnce(k.sources, k.id, "sources", sid);
             }
             for (std::size_t c = fixed; c < header.size(); ++c)
                 b.setValue(b.sourceById(sid)->values, attrIds[c], b.field(t, r, static_cast<int>(c)), sid, t.where(r, c));
@@ -1459,7 +1480,7 @@ void readQualcoderAttributeExport(Builder& b, const Table& t, std::size_t h, boo
             for (const auto& f : splitJoinedCodes(filesCell, {}, filesCell.find(';') != std::string::npos ? ";" : ",")) {
                 std::string sid = b.source(f).id;
                 Case& kk = b.caseNamed(name);
-                if (std::find(kk.sources.begin(), kk.sources.end(), sid) == kk.sources.end()) kk.sources.push_back(sid);
+                b.addOnce(kk.sources, kk.id, "sources", sid);
             }
             for (std::size_t c = fixed; c < header.size(); ++c)
                 b.setValue(b.caseNamed(name).values, attrIds[c], b.field(t, r, static_cast<int>(c)), kid, t.where(r, c));
@@ -1671,7 +1692,7 @@ void readQualcoderReport(Builder& b, const Table& t, std::size_t h) {
         }
         if (byCase) {
             Case& k = b.caseNamed(first);
-            if (std::find(k.sources.begin(), k.sources.end(), sid) == k.sources.end()) k.sources.push_back(sid);
+            b.addOnce(k.sources, k.id, "sources", sid);
             std::string kid = k.id;
             for (const auto& [c, name] : caseVars) {
                 std::string attr = b.attribute(name);
@@ -1748,8 +1769,8 @@ void readDedoose(Builder& b, const Table& t, std::size_t h) {
             if (it != byPath.end()) codeCols[it->second].weightCol = static_cast<int>(c);
         }
     }
-    std::vector<std::string> known;
-    for (const auto& th : b.p.themes) known.push_back(th.name);
+    KnownNames known;
+    for (const auto& th : b.p.themes) known.add(th.name);
     std::vector<std::size_t> descriptors = cols.unused();
     for (std::size_t c : descriptors) cols.markUsed(c);
     for (std::size_t r = h + 1; r < t.rows.size(); ++r) {
