@@ -1,6 +1,7 @@
 #include "RefiReader.h"
 
 #include "RefiCommon.h"
+#include "qdx/IdIndex.h"
 #include "qdx/Text.h"
 #include "qdx/Xml.h"
 #include "qdx/Zip.h"
@@ -85,8 +86,11 @@ bool onWordBoundaries(std::string_view whole, const CodePointIndex& ci, std::int
 
 /// A set of 64-bit hashes, open addressing (a node-based set costs an
 /// allocation and a cache miss per id: 10^6 codings are 2·10^6 ids).
-/// Thrown by a reader that deferred its duplicate check and found two equal ids.
-struct DuplicateIds {};
+/// Thrown by a reader that deferred its duplicate check and found two equal
+/// ids: the hash of every id it claimed, sorted, for the second reading.
+struct DuplicateIds {
+    std::vector<std::uint64_t> hashes;
+};
 
 /// Sorts 64-bit keys by bytes, least significant first (8 counting passes over
 /// sequential memory; a comparison sort of millions of keys costs more).
@@ -101,48 +105,6 @@ void radixSort(std::vector<std::uint64_t>& v)
         v.swap(tmp);
     }
 }
-
-class HashSet {
-public:
-    /// Inserts; false when the hash was there already.
-    bool insert(std::uint64_t h)
-    {
-        if (h == 0) h = 1;  // 0 marks an empty slot
-        if ((_size + 1) * 2 > _slots.size()) grow();
-        std::size_t mask = _slots.size() - 1;
-        for (std::size_t i = static_cast<std::size_t>((h * 0x9E3779B97F4A7C15ull) >> _shift);; i = (i + 1) & mask) {
-            if (_slots[i] == h) return false;
-            if (_slots[i] == 0) {
-                _slots[i] = h;
-                ++_size;
-                return true;
-            }
-        }
-    }
-
-    /// Forgets everything and gives the memory back.
-    void release()
-    {
-        std::vector<std::uint64_t>().swap(_slots);
-        _size = 0;
-        _shift = 64;
-    }
-
-private:
-    void grow()
-    {
-        std::vector<std::uint64_t> old = std::move(_slots);
-        _slots.assign(old.empty() ? 1024 : old.size() * 2, 0);
-        _shift = 64;
-        for (std::size_t n = _slots.size(); n > 1; n >>= 1) --_shift;  // top bits of the product index the table
-        _size = 0;
-        for (std::uint64_t h : old)
-            if (h) insert(h);
-    }
-    std::vector<std::uint64_t> _slots;
-    std::size_t _size = 0;
-    unsigned _shift = 64;
-};
 
 /// Collects tolerated deviations, one diagnostic per code with its count.
 struct Quirks {
@@ -235,13 +197,19 @@ struct BadPosition {
 
 class Reader final : public XmlHandler {
 public:
-    /// With `deferDuplicates`, ids are not checked for duplicates while parsing:
+    /// Without `firstHashes`, ids are not checked for duplicates while parsing:
     /// their hashes are kept in document order and compared once after the parse,
-    /// and run() throws DuplicateIds when two are equal (the caller then reads
-    /// again without deferring, which handles duplicates as they come).
-    Reader(const Input& in, const ReadOptions& o, Diagnostics& d, bool deferDuplicates)
-        : _in(in), _opts(o), _sink(d), _deferDuplicates(deferDuplicates)
+    /// and run() throws DuplicateIds when two are equal. The caller then reads
+    /// again with the hashes it carries, handling duplicates as they come.
+    Reader(const Input& in, const ReadOptions& o, Diagnostics& d, const std::vector<std::uint64_t>* firstHashes)
+        : _in(in), _opts(o), _sink(d), _deferDuplicates(firstHashes == nullptr)
     {
+        if (firstHashes) {
+            _firstHashes = firstHashes;
+            for (std::size_t i = 1; i < firstHashes->size(); ++i)
+                if ((*firstHashes)[i] == (*firstHashes)[i - 1] && (_twiceHashes.empty() || _twiceHashes.back() != (*firstHashes)[i]))
+                    _twiceHashes.push_back((*firstHashes)[i]);
+        }
         if (_deferDuplicates) {  // parse-time diagnostics wait until the ids are known to be distinct
             _parseDiag.setStrict(d.strict());
             _parseDiag.setPerCodeLimit(0);
@@ -324,15 +292,31 @@ private:
     Json* _capTarget = nullptr;
     std::size_t _capDepth = 0;
 
-    /// True when an entity with this id (normalised) was read before. Hashes
-    /// only; a hash hit is confirmed against the model's ids (duplicates are rare).
+    /// True when an entity with this id (normalised) was read before. The first
+    /// reading only records the hashes; the second compares exactly only the ids
+    /// whose hash the first met twice (a scan of the model per equal hash was
+    /// quadratic in the duplicates, cubic with the ids derived for them).
     bool seen(const std::string& id);
+    /// Whether an id derived for a duplicate is taken: by an id of the file (its
+    /// hash alone decides: a false alarm only skips a derived number) or by an
+    /// id derived before.
+    bool derivedTaken(const std::string& id);
     bool anyIdEquals(const std::string& id) const;
-    HashSet _idHashes;
+    /// Whether any entity has this id, after the parse: users through _users
+    /// (which resolveReferences() grows), the others by a scan for the first
+    /// calls, then through an index of their ids built once (a scan per
+    /// undeclared user id was O(users × entities)).
+    bool idTaken(const std::string& id);
     const bool _deferDuplicates;
     std::vector<std::uint64_t> _claimedHashes;  // deferred: the hash of every id claimed
-    /// Deferred: whether two claimed ids hash alike (frees the hashes).
-    bool anyEqualClaimedHashes();
+    const std::vector<std::uint64_t>* _firstHashes = nullptr;  // second reading: the first one's, sorted
+    std::vector<std::uint64_t> _twiceHashes;                   // ... those met more than once
+    std::unordered_set<std::string> _exactIds;                 // normalised ids of those hashes, and derived ids
+    std::unordered_map<std::string, int> _nextDerived;         // normalised duplicate id -> next number to derive
+    std::unique_ptr<IdIndex<char>> _allIds;                    // see idTaken()
+    std::size_t _idScans = 0;
+    /// Deferred: the claimed hashes, sorted, when two are equal (else empty; frees them).
+    std::vector<std::uint64_t> equalClaimedHashes();
     bool _themeRefsPending = false;  // some coding's CodeRef was not resolved while parsing
     bool _userRefsPending = false;   // some selection's or coding's user was not
     IdTable _themes, _sources, _excerpts, _memos, _attrs, _users, _transcripts, _syncs, _cases, _sets;
@@ -375,10 +359,12 @@ std::string Reader::claim(std::string id, const char* what, Extensions& ext)
     if (seen(id)) {
         std::string norm = normalizeId(id);
         std::string derived;
-        for (int n = 2;; ++n) {
-            derived = derivedUuid("duplicate:" + norm + ":" + std::to_string(n));
-            if (!seen(derived)) break;
+        int& next = _nextDerived.try_emplace(norm, 2).first->second;  // the k-th copy of an id does not retry k numbers
+        for (;; ++next) {
+            derived = derivedUuid("duplicate:" + norm + ":" + std::to_string(next));
+            if (!derivedTaken(derived)) break;
         }
+        ++next;
         _q.add("quirk.duplicate-guid",
                std::string("a ") + what + " reuses the guid " + id + "; read as a distinct entity with id " + derived +
                    " (original kept in ext refi:guid)",
@@ -396,16 +382,54 @@ bool Reader::seen(const std::string& id)
         _claimedHashes.push_back(h);
         return false;
     }
-    if (_idHashes.insert(h)) return false;
-    return anyIdEquals(id);
+    // The second reading claims the same ids in the same order: an id whose hash
+    // the first met once can only repeat an id derived for a duplicate, and
+    // derivedTaken() never lets one of those take a hash of the file.
+    if (!std::binary_search(_twiceHashes.begin(), _twiceHashes.end(), h)) return false;
+    return !_exactIds.insert(normalizeId(id)).second;
 }
 
-bool Reader::anyEqualClaimedHashes()
+bool Reader::derivedTaken(const std::string& id)
+{
+    if (_deferDuplicates) return seen(id);
+    if (std::binary_search(_firstHashes->begin(), _firstHashes->end(), IdHash{}(id))) return true;
+    return !_exactIds.insert(normalizeId(id)).second;
+}
+
+std::vector<std::uint64_t> Reader::equalClaimedHashes()
 {
     std::vector<std::uint64_t> h = std::move(_claimedHashes);
     _claimedHashes = {};
     radixSort(h);
-    return std::adjacent_find(h.begin(), h.end()) != h.end();
+    if (std::adjacent_find(h.begin(), h.end()) == h.end()) return {};
+    return h;
+}
+
+bool Reader::idTaken(const std::string& id)
+{
+    if (_users.count(id)) return true;
+    if (!_allIds && ++_idScans <= 16) return anyIdEquals(id);
+    if (!_allIds) {  // views of the model's ids: nothing but users is added from here on
+        _allIds = std::make_unique<IdIndex<char>>();
+        auto add = [&](const std::string& x) { _allIds->emplace(x, 0); };
+        for (const auto& t : _p.themes) add(t.id);
+        for (const auto& a : _p.attributes) add(a.id);
+        for (const auto& c : _p.cases) add(c.id);
+        for (const auto& s : _p.sources) {
+            add(s.id);
+            for (const auto& t : s.transcripts) {
+                add(t.id);
+                for (const auto& sp : t.syncPoints) add(sp.id);
+            }
+        }
+        for (const auto& e : _p.excerpts) {
+            add(e.id);
+            for (const auto& c : e.codings) add(c.id);
+        }
+        for (const auto& m : _p.memos) add(m.id);
+        for (const auto& s : _p.sets) add(s.id);
+    }
+    return _allIds->contains(id);
 }
 
 bool Reader::anyIdEquals(const std::string& id) const
@@ -1812,7 +1836,7 @@ void Reader::resolveReferences()
         }
         std::string id = trim(x);
         auto f = byFile.find(normalizeId(id));
-        if (f == byFile.end() || f->second.first.empty() || anyIdEquals(id)) {
+        if (f == byFile.end() || f->second.first.empty() || idTaken(id)) {
             x = resolve(_sources, x, "source", in);
             return;
         }
@@ -1847,7 +1871,7 @@ void Reader::resolveReferences()
             return;
         }
         std::string id = trim(u);
-        if (id.empty() || notUsers.count(id) || anyIdEquals(id)) {  // anyIdEquals scans the project: once per id
+        if (id.empty() || notUsers.count(id) || idTaken(id)) {
             notUsers.insert(id);
             u = resolve(_users, u, "User");
             return;
@@ -1920,6 +1944,7 @@ void Reader::resolveReferences()
         else m.targets.push_back(owner);
     }
     // Links from a Note: the note is attached to the link's target too
+    std::unordered_map<std::size_t, std::unordered_set<std::string>> linked;  // memo -> its targets (a find per link was O(links²))
     for (const auto& [origin, target] : _links) {
         auto it = memoIdx.find(normalizeId(origin));
         if (it == memoIdx.end() || target.empty()) continue;
@@ -1932,7 +1957,9 @@ void Reader::resolveReferences()
             }
         }
         Memo& m = _p.memos[it->second];
-        if (std::find(m.targets.begin(), m.targets.end(), tid) == m.targets.end()) {
+        auto [known, fresh] = linked.try_emplace(it->second);
+        if (fresh) known->second.insert(m.targets.begin(), m.targets.end());
+        if (known->second.insert(tid).second) {
             m.targets.push_back(tid);
             m.ext[key::kLinkTargets].push(Json(tid));
         }
@@ -1998,9 +2025,13 @@ Project Reader::run()
     }
     if (_codebook) _p.name = _p.name.empty() ? std::string() : _p.name;
     // Ids are only claimed while parsing; the texts loaded next would
-    // otherwise share the peak with this table (8 bytes x 2 per id).
-    _idHashes.release();
-    if (_deferDuplicates && anyEqualClaimedHashes()) throw DuplicateIds{};
+    // otherwise share the peak with these tables.
+    _exactIds = {};
+    _nextDerived = {};
+    if (_deferDuplicates) {
+        std::vector<std::uint64_t> hashes = equalClaimedHashes();
+        if (!hashes.empty()) throw DuplicateIds{std::move(hashes)};
+    }
     releaseParseDiagnostics();
     resolveContents();
     convertOffsets();
@@ -2073,10 +2104,10 @@ Project readRefi(const Input& in, const ReadOptions& opts, Diagnostics& diag)
         // ids were equal, read again, checking each id as it comes.
         std::optional<Project> p;
         try {
-            Reader r(in, opts, diag, true);
+            Reader r(in, opts, diag, nullptr);
             p = r.run();
-        } catch (const DuplicateIds&) {
-            Reader r(in, opts, diag, false);
+        } catch (const DuplicateIds& dup) {
+            Reader r(in, opts, diag, &dup.hashes);
             p = r.run();
         }
         diag.setStrict(was);
