@@ -8,6 +8,8 @@
 #include <memory>
 #include <set>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 namespace qdx {
 
@@ -273,10 +275,7 @@ private:
                                     ", " + std::to_string(span->end) + ")");
                 }
             } else if (auto* ts = std::get_if<TranscriptSpan>(&e.anchor)) {
-                const IdEqual same;
-                const Transcript* tr = nullptr;
-                for (const auto& t : s.transcripts)
-                    if (same(t.id, ts->transcript())) tr = &t;
+                const Transcript* tr = transcriptOf(s, ts->transcript());
                 if (!tr) {
                     problem("dangling-reference", e.id, place() + ".anchor.transcript",
                             "transcript '" + ts->transcript() + "' is not a transcript of source '" + s.id + "'");
@@ -284,10 +283,7 @@ private:
                 }
                 for (const auto* spId : {&ts->fromSyncPoint(), &ts->toSyncPoint()}) {
                     if (spId->empty()) continue;
-                    bool found = false;
-                    for (const auto& sp : tr->syncPoints)
-                        if (same(sp.id, *spId)) found = true;
-                    if (!found)
+                    if (!hasSyncPoint(*tr, *spId))
                         problem("dangling-reference", e.id, place() + ".anchor",
                                 "sync point '" + *spId + "' is not in transcript '" + tr->id + "'");
                 }
@@ -296,6 +292,23 @@ private:
                     problem("span-out-of-range", e.id, place() + ".anchor", "time span is negative or inverted");
             }
         }
+    }
+
+    /// The transcript of a source with this id (the last of an id) and whether a
+    /// transcript has a sync point, through indexes built on first use: a scan of
+    /// the transcripts and sync points per excerpt was O(excerpts × sync points).
+    const Transcript* transcriptOf(const Source& s, const std::string& id) {
+        auto [idx, fresh] = _transcripts.try_emplace(&s);
+        if (fresh)
+            for (const auto& t : s.transcripts) *idx->second.emplace(t.id, &t).first = &t;
+        const Transcript* const* t = idx->second.find(id);
+        return t ? *t : nullptr;
+    }
+    bool hasSyncPoint(const Transcript& t, const std::string& id) {
+        auto [idx, fresh] = _syncPoints.try_emplace(&t);
+        if (fresh)
+            for (const auto& sp : t.syncPoints) idx->second.emplace(sp.id, 0);
+        return idx->second.contains(id);
     }
 
     void checkMemos() {
@@ -334,6 +347,8 @@ private:
     IdMap<AttributeType> _attrTypes;
     IdMap<const Source*> _sources;
     std::map<const Source*, std::unique_ptr<text::CodePointIndex>> _textIndex;
+    std::unordered_map<const Source*, IdMap<const Transcript*>> _transcripts;
+    std::unordered_map<const Transcript*, IdMap<char>> _syncPoints;
     const Source* _lastIndexed = nullptr;  // excerpts come grouped by source: the last index used
     const text::CodePointIndex* _lastIndex = nullptr;
 };

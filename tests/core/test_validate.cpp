@@ -80,6 +80,35 @@ TEST_CASE("a long chain of themes is checked in linear time") {
     CHECK(validateProject(p, d) == std::size_t(n));
 }
 
+TEST_CASE("transcript anchors name a transcript of their source and its sync points") {
+    Project p;
+    Source s;
+    s.id = "S";
+    s.kind = SourceKind::Audio;
+    Transcript t;
+    t.id = "T";
+    for (int i = 0; i < 3; ++i) t.syncPoints.push_back(SyncPoint{"SP" + std::to_string(i), i * 1000, i, {}});
+    s.transcripts.push_back(t);
+    p.sources.push_back(s);
+    auto anchored = [&](std::string id, std::string tr, std::string from, std::string to) {
+        Excerpt e;
+        e.id = std::move(id);
+        e.source = "S";
+        e.anchor = TranscriptSpan{std::move(tr), std::move(from), std::move(to)};
+        p.excerpts.push_back(std::move(e));
+    };
+    anchored("E1", "{t}", "sp0", "SP2");  // ids compare without braces and case
+    anchored("E2", "T", "SP1", "");
+    CHECK(problems(p) == 0);
+    anchored("E3", "nope", "SP0", "SP1");
+    anchored("E4", "T", "SP0", "SP9");
+    Diagnostics d;
+    REQUIRE(validateProject(p, d) == 2);
+    CHECK(d.all()[0].message.find("excerpts[E3].anchor.transcript: transcript 'nope' is not a transcript of source 'S'") !=
+          std::string::npos);
+    CHECK(d.all()[1].message.find("sync point 'SP9' is not in transcript 'T'") != std::string::npos);
+}
+
 TEST_CASE("spans must lie inside their source and match their quote") {
     Project p = test::richProject();
     std::get<TextSpan>(p.excerpts[0].anchor).end = 10000;

@@ -97,6 +97,18 @@ def themes_json(n, shape):
     return write_json(os.path.join(WORK, "themes-%s-%d.json" % (shape, n)), {"qdx": "1.0", "themes": themes})
 
 
+def transcript_json(n):
+    """One audio source whose transcript has n sync points, and n excerpts anchored on them: each
+    anchor's sync points were looked for by a scan of the transcript's."""
+    sps = [{"id": guid(8, i), "timeMs": i * 1000, "position": i} for i in range(n)]
+    src = {"id": guid(2, 0), "name": "Audio", "kind": "audio",
+           "transcripts": [{"id": guid(9, 0), "name": "T", "text": "x" * n, "syncPoints": sps}]}
+    exc = [{"id": guid(10, i), "source": guid(2, 0),
+            "anchor": {"type": "transcript", "transcript": guid(9, 0), "fromSyncPoint": guid(8, i),
+                       "toSyncPoint": guid(8, min(i + 1, n - 1))}} for i in range(n)]
+    return write_json(os.path.join(WORK, "transcript-%d.json" % n), {"qdx": "1.0", "sources": [src], "excerpts": exc})
+
+
 def qdc_tree(n):
     """A REFI codebook of n codes nested four to a parent."""
     path = os.path.join(WORK, "codebook-%d.qdc" % n)
@@ -237,6 +249,7 @@ CASES = [
     ("read csv (ATLAS.ti quotations, a new code in each)", 4000, csv_atlas_quotations, read),
     ("read xlsx (bench project)", 5000, lambda n: converted(bench_json(n), "xlsx"), read),
     ("validate json (theme chain)", 4000, lambda n: themes_json(n, "chain"), read),
+    ("validate json (a transcript of many sync points)", 8000, transcript_json, read),
     # writers
     ("write json (bench project)", 10000, bench_json, write("json")),
     ("write refi (bench project)", 10000, bench_json, write("qdpx")),
