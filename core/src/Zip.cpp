@@ -3,8 +3,11 @@
 // encryption, by libzip for AES (see "Writing" below).
 //
 // The rules come from docs/security.md; each check below says which attack
-// it stops. libzip's own ZIP_CHECKCONS catches duplicate names, local/central
-// header mismatches and trailing junk; everything else is done here.
+// it stops. libzip's own ZIP_CHECKCONS catches duplicate names and some
+// local/central header mismatches; checkLayout() reads the raw structure
+// itself (libzip shows a NUL in a name as a space, and reads the first of two
+// archives in one file where other tools read the second); everything else is
+// done here too.
 
 #include "qdx/Zip.h"
 
@@ -431,6 +434,198 @@ zip_t* openArchive(const std::string& name, int flags, MakeSource make)
 
 // -------------------------------------------------------------------------
 
+namespace {
+
+/// The archive's bytes as they lie in the file (or buffer), for the layout check.
+class RawBytes {
+public:
+    RawBytes(int fd, std::uint64_t size) : _fd(fd), _size(size) {}
+    explicit RawBytes(const std::string& memory) : _memory(&memory), _size(memory.size()) {}
+    std::uint64_t size() const { return _size; }
+    /// `len` bytes at `at`, or fewer where the archive ends.
+    std::string read(std::uint64_t at, std::uint64_t len) const
+    {
+        if (at >= _size) return {};
+        len = std::min(len, _size - at);
+        if (_memory) return _memory->substr(static_cast<std::size_t>(at), static_cast<std::size_t>(len));
+        std::string out(static_cast<std::size_t>(len), '\0');
+        std::size_t got = 0;
+        while (got < out.size()) {
+            ssize_t n = ::pread(_fd, &out[got], out.size() - got, static_cast<off_t>(at + got));
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            got += static_cast<std::size_t>(n);
+        }
+        out.resize(got);
+        return out;
+    }
+
+private:
+    int _fd = -1;
+    const std::string* _memory = nullptr;
+    std::uint64_t _size = 0;
+};
+
+std::uint64_t le(const std::string& b, std::size_t at, int n)
+{
+    std::uint64_t v = 0;
+    for (int k = n - 1; k >= 0; --k) v = (v << 8) | static_cast<unsigned char>(b[at + static_cast<std::size_t>(k)]);
+    return v;
+}
+
+/// One member as the central directory and its local header describe it.
+struct RawMember {
+    std::string name;  // the raw bytes
+    std::uint64_t offset = 0, compressed = 0, size = 0;
+    std::uint32_t crc = 0;
+    unsigned flags = 0, method = 0;
+};
+
+/// The zip64 extended information (extra field 0x0001) replaces the fields that hold all ones.
+void applyZip64(const std::string& extra, RawMember& m, bool central)
+{
+    for (std::size_t i = 0; i + 4 <= extra.size();) {
+        std::size_t id = le(extra, i, 2), len = le(extra, i + 2, 2);
+        if (i + 4 + len > extra.size()) break;
+        if (id == 1) {
+            std::size_t at = i + 4, end = at + len;
+            auto take = [&](std::uint64_t& field) {
+                if (field == 0xFFFFFFFFu && at + 8 <= end) {
+                    field = le(extra, at, 8);
+                    at += 8;
+                }
+            };
+            take(m.size);
+            take(m.compressed);
+            if (central) take(m.offset);
+        }
+        i += 4 + len;
+    }
+}
+
+[[noreturn]] void ambiguous(const std::string& archive, std::string_view member, const std::string& what)
+{
+    throw InputError(at(archive, member), "ambiguous zip structure: " + what +
+                                              "; other tools may read other data from this file, so it is refused");
+}
+
+/// Refuses an archive whose structure tools read differently (issue 15): bytes
+/// before the first member or after the end record (two zips in one file, a
+/// stub, a hidden tail), gaps between members, local headers that disagree with
+/// the central directory, and raw names holding control bytes (a NUL shows as a
+/// space in libzip and ends the name in Python, which then sees two members of
+/// one name). The members must tile the file: local header, data, descriptor,
+/// then the next member, then the central directory and the end record.
+void checkLayout(const std::string& archive, const RawBytes& raw, std::size_t expected)
+{
+    const std::uint64_t size = raw.size();
+    const std::uint64_t tailAt = size > 65557 ? size - 65557 : 0;
+    const std::string tail = raw.read(tailAt, size - tailAt);
+    std::size_t e = tail.size() >= 22 ? tail.rfind(std::string("PK\x05\x06", 4), tail.size() - 22) : std::string::npos;
+    if (e == std::string::npos) ambiguous(archive, {}, "no end record in the last 64 KiB");
+    const std::uint64_t eocd = tailAt + e;
+    const std::uint64_t eocdEnd = eocd + 22 + le(tail, e + 20, 2);
+    if (eocdEnd < size)
+        ambiguous(archive, {}, bytes(size - eocdEnd) + " after the end of the zip archive (another archive or hidden data?)");
+    if (eocdEnd > size) ambiguous(archive, {}, "the comment of the end record runs past the end of the file");
+    if (le(tail, e + 4, 2) != 0 || le(tail, e + 6, 2) != 0) ambiguous(archive, {}, "a multi-disk archive");
+    std::uint64_t count = le(tail, e + 10, 2), cdSize = le(tail, e + 12, 4), cdOffset = le(tail, e + 16, 4);
+    std::uint64_t cdEnd = eocd;
+    if (count == 0xFFFF || cdSize == 0xFFFFFFFFu || cdOffset == 0xFFFFFFFFu) {
+        std::string loc = eocd >= 20 ? raw.read(eocd - 20, 20) : std::string();
+        if (loc.size() < 20 || loc.compare(0, 4, "PK\x06\x07", 4) != 0)
+            ambiguous(archive, {}, "the zip64 end locator is not right before the end record");
+        std::uint64_t rec = le(loc, 8, 8);
+        std::string r = raw.read(rec, 56);
+        if (r.size() < 56 || r.compare(0, 4, "PK\x06\x06", 4) != 0 || rec + 12 + le(r, 4, 8) != eocd - 20)
+            ambiguous(archive, {}, "the zip64 end record is not right before its locator");
+        count = le(r, 32, 8);
+        cdSize = le(r, 40, 8);
+        cdOffset = le(r, 48, 8);
+        cdEnd = rec;
+    }
+    if (cdOffset > cdEnd || cdEnd - cdOffset != cdSize)
+        ambiguous(archive, {}, "the last end record (at byte " + std::to_string(eocd) +
+                                   ") does not follow its central directory (two archives in one file, or data before the zip?)");
+    if (count != expected) ambiguous(archive, {}, "the end record counts " + std::to_string(count) + " members, the directory " + std::to_string(expected));
+
+    const std::string cd = raw.read(cdOffset, cdSize);
+    std::vector<RawMember> members;
+    members.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(count, 1u << 20)));
+    std::size_t i = 0;
+    while (i < cd.size()) {
+        if (i + 46 > cd.size() || cd.compare(i, 4, "PK\x01\x02", 4) != 0) ambiguous(archive, {}, "a malformed central directory");
+        RawMember m;
+        m.flags = static_cast<unsigned>(le(cd, i + 8, 2));
+        m.method = static_cast<unsigned>(le(cd, i + 10, 2));
+        m.crc = static_cast<std::uint32_t>(le(cd, i + 16, 4));
+        m.compressed = le(cd, i + 20, 4);
+        m.size = le(cd, i + 24, 4);
+        std::size_t n = le(cd, i + 28, 2), x = le(cd, i + 30, 2), c = le(cd, i + 32, 2);
+        m.offset = le(cd, i + 42, 4);
+        if (i + 46 + n + x + c > cd.size()) ambiguous(archive, {}, "a malformed central directory");
+        m.name = cd.substr(i + 46, n);
+        applyZip64(cd.substr(i + 46 + n, x), m, true);
+        for (char ch : m.name) {
+            auto b = static_cast<unsigned char>(ch);
+            if (b < 0x20 || b == 0x7f)
+                ambiguous(archive, printable(m.name), std::string("the member name holds the control byte \\x") +
+                                                          "0123456789abcdef"[b >> 4] + "0123456789abcdef"[b & 15]);
+        }
+        members.push_back(std::move(m));
+        i += 46 + n + x + c;
+    }
+    if (members.size() != expected) ambiguous(archive, {}, "the central directory holds " + std::to_string(members.size()) + " records, the end record counts " + std::to_string(expected));
+
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> spans;  // [start, end) of each member in the file
+    spans.reserve(members.size());
+    for (const RawMember& m : members) {
+        const std::string shown = printable(m.name);
+        std::string h = raw.read(m.offset, 30);
+        if (h.size() < 30 || h.compare(0, 4, "PK\x03\x04", 4) != 0) ambiguous(archive, shown, "no local header where the central directory puts it");
+        RawMember l;
+        l.flags = static_cast<unsigned>(le(h, 6, 2));
+        l.method = static_cast<unsigned>(le(h, 8, 2));
+        l.crc = static_cast<std::uint32_t>(le(h, 14, 4));
+        l.compressed = le(h, 18, 4);
+        l.size = le(h, 22, 4);
+        std::size_t n = le(h, 26, 2), x = le(h, 28, 2);
+        std::string rest = raw.read(m.offset + 30, n + x);
+        if (rest.size() < n + x) ambiguous(archive, shown, "the local header runs past the end of the file");
+        l.name = rest.substr(0, n);
+        applyZip64(rest.substr(n), l, false);
+        if (l.name != m.name) ambiguous(archive, shown, "the local header names it '" + printable(l.name) + "'");
+        if (l.method != m.method || (l.flags & 9) != (m.flags & 9))
+            ambiguous(archive, shown, "its local header disagrees with the central directory on the method or flags");
+        const bool descriptor = (m.flags & 8) != 0;
+        if (!descriptor && (l.crc != m.crc || l.compressed != m.compressed || l.size != m.size))
+            ambiguous(archive, shown, "its local header disagrees with the central directory on the sizes or the CRC");
+        std::uint64_t end = m.offset + 30 + n + x + m.compressed;
+        if (descriptor) {  // CRC and sizes after the data, with or without a signature, sizes of 4 or 8 bytes
+            std::string d = raw.read(end, 24);
+            std::size_t at = d.size() >= 4 && d.compare(0, 4, "PK\x07\x08", 4) == 0 ? 4 : 0;
+            if (d.size() >= at + 12 && le(d, at, 4) == m.crc && le(d, at + 4, 4) == m.compressed && le(d, at + 8, 4) == m.size)
+                end += at + 12;
+            else if (d.size() >= at + 20 && le(d, at, 4) == m.crc && le(d, at + 4, 8) == m.compressed && le(d, at + 12, 8) == m.size)
+                end += at + 20;
+            else
+                ambiguous(archive, shown, "its data descriptor disagrees with the central directory");
+        }
+        spans.emplace_back(m.offset, end);
+    }
+    std::sort(spans.begin(), spans.end());
+    std::uint64_t pos = 0;
+    for (const auto& [start, end] : spans) {
+        if (start > pos) ambiguous(archive, {}, bytes(start - pos) + (pos == 0 ? " before the first member (another archive or a stub?)" : " between two members"));
+        if (start < pos) ambiguous(archive, {}, "two members overlap");
+        pos = end;
+    }
+    if (pos < cdOffset) ambiguous(archive, {}, bytes(cdOffset - pos) + " between the last member and the central directory");
+    if (pos > cdOffset) ambiguous(archive, {}, "the last member runs into the central directory");
+}
+
+} // namespace
+
 bool isSafeZipName(std::string_view name)
 {
     if (name.empty() || name.front() == '/') return false;
@@ -553,6 +748,8 @@ std::shared_ptr<ZipReader> ZipReader::open(const Input& in, const ZipLimits& lim
                                         + bytes(archiveSize) + " (overlapping members: zip bomb?)");
         r->_entries.push_back(std::move(e));
     }
+    if (r->_file) checkLayout(r->_name, RawBytes(r->_file->fd(), archiveSize), r->_entries.size());
+    else checkLayout(r->_name, RawBytes(*r->_memory), r->_entries.size());
     // Case collisions: real tools differ in case, so lookups fold case, and two
     // members folding to one name would be ambiguous.
     r->_folded.reserve(r->_entries.size());

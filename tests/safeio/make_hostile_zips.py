@@ -236,6 +236,60 @@ def main():
     good = open(os.path.join(OUT, "good.zip"), "rb").read()
     write("truncated.zip", good[: len(good) // 2])
 
+    # Structures that tools read differently (issue 15), and benign look-alikes.
+    a = build([entry("project.qde", b"<Project name='first'/>\n")])
+    b = build([entry("project.qde", b"<Project name='second'/>\n")])
+    write("concat.zip", a + b)  # unzip and Python read the second, libzip the first
+    write("trailing.zip", a + b"hidden data after the end record")
+    # The same, with the second archive inside the first one's end record comment:
+    # libzip reads the first, unzip and Python find the last end record and the second.
+    a_comment = bytearray(a)
+    struct.pack_into("<H", a_comment, len(a_comment) - 2, len(b))
+    write("concat_comment.zip", bytes(a_comment) + b)
+    # A prefix: the second archive's offsets moved by the first's length (as `zip -A`
+    # does for a self-extractor), so it is a whole, valid zip after a first one.
+    shifted = bytearray(b)
+    n = len(a)
+    cd_off = struct.unpack_from("<I", shifted, len(shifted) - 6)[0]
+    struct.pack_into("<I", shifted, len(shifted) - 6, cd_off + n)
+    struct.pack_into("<I", shifted, cd_off + 42, struct.unpack_from("<I", shifted, cd_off + 42)[0] + n)
+    write("prefixed.zip", a + bytes(shifted))
+    # A NUL in a name: libzip shows it as a space, Python ends the name there and
+    # sees two project.qde.
+    write("nul_name.zip", build([entry("project.qde", b"<Project name='first'/>\n"),
+                                 entry(b"project.qde\x00.txt", b"<Project name='second'/>\n")]))
+    # Local headers that disagree with the central directory: a name, a size.
+    ok = build([entry("project.qde", b"<Project/>\n" * 50)])
+    i = ok.index(b"project.qde")  # the local header's copy comes first
+    write("local_name.zip", ok[:i] + b"PROJECT.qde" + ok[i + 11:])
+    lie = bytearray(ok)
+    struct.pack_into("<I", lie, 22, struct.unpack_from("<I", lie, 22)[0] + 1)  # uncompressed size
+    write("local_size.zip", bytes(lie))
+    # Hidden bytes between two members (central offsets point past them).
+    e1, e2 = entry("a.txt", hello), entry("b.txt", hello)
+    one = local_header("a.txt", 8, e1["crc"], len(e1["data"]), e1["usize"]) + e1["data"]
+    gap = b"HIDDEN" * 10
+    two = local_header("b.txt", 8, e2["crc"], len(e2["data"]), e2["usize"]) + e2["data"]
+    cd = (central_header("a.txt", 8, e1["crc"], len(e1["data"]), e1["usize"], 0)
+          + central_header("b.txt", 8, e2["crc"], len(e2["data"]), e2["usize"], len(one) + len(gap)))
+    body = one + gap + two
+    write("gap.zip", body + cd + end_record(2, len(cd), len(body)))
+    # An end record whose comment holds another end record.
+    fake = end_record(0, 0, 0)
+    good_c = bytearray(ok)
+    struct.pack_into("<H", good_c, len(good_c) - 2, len(fake))
+    write("comment_eocd.zip", bytes(good_c) + fake)
+    # Benign: an ordinary comment, and zip64 records (Python's force_zip64).
+    plain = bytearray(ok)
+    struct.pack_into("<H", plain, len(plain) - 2, 9)
+    write("comment.zip", bytes(plain) + b"a comment")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as z:
+        with z.open("project.qde", "w", force_zip64=True) as f:
+            f.write(b"<Project/>\n" * 100)
+        z.writestr("sources/a.txt", hello)
+    write("zip64.zip", buf.getvalue())
+
     # Source for the raw-copy test: deflate level 1 (libzip writes level 6 by
     # default, so recompressed bytes would differ) and a stored member.
     text = b"".join(b"line %d of some coded text, qualitative data\n" % i
