@@ -537,7 +537,7 @@ void checkLayout(const std::string& archive, const RawBytes& raw, std::size_t ex
             ambiguous(archive, {}, "the zip64 end locator is not right before the end record");
         std::uint64_t rec = le(loc, 8, 8);
         std::string r = raw.read(rec, 56);
-        if (r.size() < 56 || r.compare(0, 4, "PK\x06\x06", 4) != 0 || rec + 12 + le(r, 4, 8) != eocd - 20)
+        if (r.size() < 56 || r.compare(0, 4, "PK\x06\x06", 4) != 0 || rec + 56 > eocd - 20 || le(r, 4, 8) != eocd - 20 - rec - 12)
             ambiguous(archive, {}, "the zip64 end record is not right before its locator");
         count = le(r, 32, 8);
         cdSize = le(r, 40, 8);
@@ -581,6 +581,7 @@ void checkLayout(const std::string& archive, const RawBytes& raw, std::size_t ex
     spans.reserve(members.size());
     for (const RawMember& m : members) {
         const std::string shown = printable(m.name);
+        if (m.offset >= size || m.compressed >= size) ambiguous(archive, shown, "it claims more data than the file holds");
         std::string h = raw.read(m.offset, 30);
         if (h.size() < 30 || h.compare(0, 4, "PK\x03\x04", 4) != 0) ambiguous(archive, shown, "no local header where the central directory puts it");
         RawMember l;
