@@ -7,8 +7,6 @@
 #include "qdx/Json.h"
 #include "qdx/Validate.h"
 
-#include <Poco/TemporaryFile.h>
-
 #include <algorithm>
 #include <fstream>
 #include <future>
@@ -355,7 +353,7 @@ int cmdConvert(const CommandLine& cl, Context& ctx) {
     if (inPath != "-") inputs.push_back(inPath);
     int rc = kOk;
     if (outPath == "-") {
-        Poco::TemporaryFile tmp;  // exporters write files; stdout gets a copy
+        ScratchFile tmp;  // exporters write files; stdout gets a copy, from a private folder
         writeChecked(tmp.path());
         for (const auto& d : wdiag.all()) diag.report(d);
         rc = failOnCode(cl, diag);

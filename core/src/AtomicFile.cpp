@@ -5,11 +5,14 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fcntl.h>
 #include <random>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 namespace qdx {
 
@@ -40,7 +43,9 @@ AtomicFile::AtomicFile(std::string target, const std::vector<std::string>& input
         char tag[32];
         std::snprintf(tag, sizeof tag, ".qdx-tmp-%08x", static_cast<unsigned>(rd()));
         std::string candidate = (dir == "/" ? "/" : dir + "/") + "." + base + tag + suffix;
-        int fd = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        // 0600 while it is written (commit() gives it the target's or the umask's mode):
+        // a half-written, perhaps decrypted, project is nobody else's to read.
+        int fd = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd >= 0) {
             ::close(fd);
             _temp = candidate;
@@ -50,6 +55,24 @@ AtomicFile::AtomicFile(std::string target, const std::vector<std::string>& input
             throw OutputError("cannot create a temporary file in '" + dir + "': " + std::strerror(errno));
     }
     throw OutputError("cannot create a temporary file in '" + dir + "'");
+}
+
+ScratchFile::ScratchFile(const std::string& name) {
+    const char* env = std::getenv("TMPDIR");
+    std::string base = env && *env ? env : "/tmp";
+    if (base.size() > 1 && base.back() == '/') base.pop_back();
+    std::string templ = base + "/qdx-XXXXXX";
+    std::vector<char> buf(templ.begin(), templ.end());
+    buf.push_back('\0');
+    if (!::mkdtemp(buf.data()))
+        throw OutputError("cannot create a private temporary folder in '" + base + "': " + std::strerror(errno));
+    _dir = buf.data();
+    _path = _dir + "/" + name;
+}
+
+ScratchFile::~ScratchFile() {
+    std::error_code ec;
+    std::filesystem::remove_all(_dir, ec);
 }
 
 AtomicFile::~AtomicFile() {

@@ -2,7 +2,7 @@
 
 #include "qdx/Errors.h"
 
-#include <Poco/TemporaryFile.h>
+#include "qdx/AtomicFile.h"
 
 #include <cstdlib>
 
@@ -46,7 +46,7 @@ Exporter::~Exporter() = default;
 FormatProvider::~FormatProvider() = default;
 
 void Exporter::check(const Project& p, const Options& opts, Diagnostics& diag) {
-    Poco::TemporaryFile scratch;  // removed when it goes out of scope
+    ScratchFile scratch;  // private, removed when it goes out of scope
     write(p, scratch.path(), opts, diag);
 }
 

@@ -6,9 +6,11 @@ usage: test_cli.py QDX SOURCE_DIR
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 QDX, SRC = sys.argv[1], sys.argv[2]
@@ -17,6 +19,11 @@ SAMPLE = os.path.join(SRC, "samples", "hti-central-asia", "hti-central-asia.json
 
 def qdx(*args, stdin=None):
     p = subprocess.run([QDX, *args], input=stdin, capture_output=True, timeout=120)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def qdx_env(env, *args):
+    p = subprocess.run([QDX, *args], capture_output=True, timeout=120, env=env)
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
@@ -223,6 +230,42 @@ class Cli(unittest.TestCase):
         self.assertEqual(json.loads(out)["project"]["name"], json.loads(data)["project"]["name"])
         rc, _, err = qdx("convert", "-", "-", stdin=data)
         self.assertEqual(rc, 2)
+
+    def test_stdout_goes_through_a_private_folder(self):
+        # convert IN - wrote the export to a predictable $TMPDIR/tmp<PID>..., mode 0644,
+        # without O_EXCL: a planted link was followed and the project readable meanwhile.
+        # Now a mkdtemp folder (0700) holds it. Seen while qdx blocks on a full pipe.
+        tmpdir = self.path("tmp")
+        os.mkdir(tmpdir)
+        os.chmod(tmpdir, 0o1777)
+        subprocess.run(["/usr/bin/python3", os.path.join(SRC, "bench", "gen.py"), "--codings", "3000", "--no-qdpx",
+                        "--out", self.d, "--name", "big"], check=True, capture_output=True)
+        env = dict(os.environ, TMPDIR=tmpdir)
+        p = subprocess.Popen([QDX, "convert", self.path("big.json"), "-", "-t", "json", "-q"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=env)
+        seen = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and p.poll() is None and not any(files for _, _, files in os.walk(tmpdir)):
+            time.sleep(0.01)
+        for root, dirs, files in os.walk(tmpdir):
+            for n in dirs + files:
+                st = os.lstat(os.path.join(root, n))
+                seen.append((os.path.relpath(os.path.join(root, n), tmpdir), stat.S_IMODE(st.st_mode), st.st_uid,
+                             stat.S_ISDIR(st.st_mode)))
+        out, err = p.communicate(timeout=120)
+        self.assertEqual(p.returncode, 0, err)
+        self.assertEqual(json.loads(out)["project"]["name"], json.load(open(self.path("big.json")))["project"]["name"])
+        self.assertTrue(seen, "the export was never seen in TMPDIR (did qdx block on the pipe?)")
+        top = [x for x in seen if "/" not in x[0]]
+        self.assertEqual(len(top), 1, seen)
+        name, mode, uid, is_dir = top[0]
+        self.assertTrue(is_dir, "the export lies in TMPDIR itself: %s" % (seen,))
+        self.assertEqual(mode, 0o700, seen)
+        self.assertEqual(uid, os.getuid())
+        self.assertEqual(os.listdir(tmpdir), [], "the private folder was not removed")
+        rc, _, err = qdx_env(env, "check", SAMPLE, "-t", "xlsx")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(os.listdir(tmpdir), [])
 
     def test_report_and_fail_on(self):
         report = self.path("report.json")

@@ -38,6 +38,24 @@ private:
     bool _committed = false;
 };
 
+/// A file name in a private temporary folder, for output that has no target
+/// to be written beside (stdout, `qdx check`): the folder is made with mkdtemp
+/// (mode 0700) in $TMPDIR or /tmp, so nobody else can read the file, guess its
+/// name or plant a link there first (a predictable /tmp/tmp<PID> name, 0644,
+/// was followed and readable). The folder and what it holds are removed on
+/// destruction. Throws OutputError when no folder can be made.
+class ScratchFile {
+public:
+    explicit ScratchFile(const std::string& name = "output");
+    ~ScratchFile();
+    ScratchFile(const ScratchFile&) = delete;
+    ScratchFile& operator=(const ScratchFile&) = delete;
+    const std::string& path() const { return _path; }
+
+private:
+    std::string _dir, _path;
+};
+
 /// True when both paths name the same existing file (same device and inode).
 bool sameFile(const std::string& a, const std::string& b);
 
