@@ -267,6 +267,32 @@ class Cli(unittest.TestCase):
         self.assertEqual(rc, 0, err)
         self.assertEqual(os.listdir(tmpdir), [])
 
+    def test_report_never_replaces_the_output_or_the_input(self):
+        out = self.path("out.json")
+        with open(out, "w") as f:
+            f.write("previous")
+        for report in (out, os.path.join(self.d, ".", "out.json"), os.path.join(self.d, "sub", "..", "out.json")):
+            if "sub" in report:
+                os.makedirs(self.path("sub"), exist_ok=True)
+            rc, _, err = qdx("convert", SAMPLE, out, "--report", report)
+            self.assertEqual(rc, 4, err)
+            self.assertIn("refusing to write the report", err)
+            self.assertIn("output", err)
+            self.assertEqual(open(out).read(), "previous")
+        fresh = self.path("fresh.json")  # an output that does not exist yet
+        rc, _, err = qdx("convert", SAMPLE, fresh, "--report", fresh)
+        self.assertEqual(rc, 4, err)
+        self.assertFalse(os.path.exists(fresh))
+        copy = self.path("in.json")
+        shutil.copy(SAMPLE, copy)
+        before = open(copy, "rb").read()
+        for cmd in (["convert", copy, self.path("x.json")], ["check", copy, "-t", "csv"]):
+            rc, _, err = qdx(*cmd, "--report", copy)
+            self.assertEqual(rc, 4, err)
+            self.assertIn("it is the input file", err)
+        self.assertEqual(open(copy, "rb").read(), before)
+        self.assertFalse(os.path.exists(self.path("x.json")))
+
     def test_report_and_fail_on(self):
         report = self.path("report.json")
         rc, _, err = qdx("convert", SAMPLE, self.path("x.json"), "--report", report, "--fail-on", "lossy")
