@@ -145,13 +145,16 @@ protected:
 
         qdx::FormatRegistry registry;
         qdx::Diagnostics loadDiag;
+        // The executable's real folder: argv[0] may be a link to qdx planted beside a library.
         std::string exeDir = Poco::Path(commandPath()).makeAbsolute().parent().toString();
         if (!exeDir.empty() && exeDir.back() == '/') exeDir.pop_back();
+        exeDir = qdx::PluginLoader::executableFolder(exeDir);
         auto folders = qdx::PluginLoader::searchPath(_pluginPath, exeDir);
         folders.push_back(exeDir + "/" + QDX_PLUGIN_RELDIR);
         _loader.loadFolders(folders, registry, loadDiag);
         for (const auto& d : loadDiag.all())
-            if (d.severity != qdx::Severity::Info || _cl.verbose) std::cerr << "qdx: " << d.message << "\n";
+            if (d.severity != qdx::Severity::Info || _cl.verbose)
+                std::cerr << "qdx: " << d.message << (d.hint.empty() ? "" : " (" + d.hint + ")") << "\n";
         qdx::cli::Context ctx{registry, loadDiag, std::cout, std::cerr};
         return qdx::cli::runCommand(_cl, ctx);
     }

@@ -14,6 +14,7 @@ import time
 import unittest
 
 QDX, SRC = sys.argv[1], sys.argv[2]
+PLANTED = sys.argv[3] if len(sys.argv) > 3 else None  # a library that runs code when loaded (planted.cpp)
 SAMPLE = os.path.join(SRC, "samples", "hti-central-asia", "hti-central-asia.json")
 
 
@@ -292,6 +293,69 @@ class Cli(unittest.TestCase):
             self.assertIn("it is the input file", err)
         self.assertEqual(open(copy, "rb").read(), before)
         self.assertFalse(os.path.exists(self.path("x.json")))
+
+    def planted_run(self, args, folder=None, env=None):
+        """Runs qdx with the planted library as qdx_evil.so in `folder`; True when its code ran."""
+        if not PLANTED:
+            self.skipTest("the planted library was not built (argument 3)")
+        marker = self.path("planted-ran")
+        if os.path.exists(marker):
+            os.remove(marker)
+        if folder:
+            shutil.copy(PLANTED, os.path.join(folder, "qdx_evil.so"))
+        e = dict(os.environ, QDX_PLANTED_MARKER=marker, QDX_PLUGIN_PATH="")
+        e.update(env or {})
+        p = subprocess.run(args, capture_output=True, timeout=120, env=e)
+        return os.path.exists(marker), p.returncode, p.stderr.decode("utf-8", "replace")
+
+    def test_a_link_to_qdx_does_not_load_the_libraries_beside_it(self):
+        # The plugin folder came from argv[0]: a link to qdx in a writable folder loaded any
+        # qdx_*.so beside it, and a library runs its code when loaded, before any check.
+        trap = self.path("trap")
+        os.mkdir(trap)
+        os.symlink(os.path.abspath(QDX), os.path.join(trap, "qdx"))
+        ran, rc, err = self.planted_run([os.path.join(trap, "qdx"), "formats"], folder=trap)
+        self.assertEqual(rc, 0, err)
+        self.assertFalse(ran, "a library beside a link to qdx was loaded")
+
+    def test_plugin_folders_and_files_others_can_write_are_refused(self):
+        shared = self.path("shared")
+        os.mkdir(shared)
+        os.chmod(shared, 0o777)
+        for how in (["--plugin-path", shared], None):
+            args = [QDX, "formats"] + (how or [])
+            env = None if how else {"QDX_PLUGIN_PATH": shared}
+            ran, rc, err = self.planted_run(args, folder=shared, env=env)
+            self.assertFalse(ran, "a library in a world-writable folder was loaded")
+            self.assertEqual(rc, 0, err)
+            self.assertIn("plugins in '%s' not loaded" % shared, err)
+            self.assertIn("writable by other users (mode 0777)", err)
+            self.assertIn("QDX_ALLOW_UNSAFE_PLUGINS=1", err)
+        # the documented override loads it (it is then refused as not a qdx plugin, after its code ran)
+        ran, rc, err = self.planted_run([QDX, "--plugin-path", shared, "formats"], folder=shared,
+                                        env={"QDX_ALLOW_UNSAFE_PLUGINS": "1"})
+        self.assertTrue(ran)
+        self.assertIn("not a qdx plugin", err)
+        # a group-writable file in a private folder
+        private = self.path("private")
+        os.mkdir(private, 0o700)
+        shutil.copy(PLANTED, os.path.join(private, "qdx_evil.so"))
+        os.chmod(os.path.join(private, "qdx_evil.so"), 0o775)
+        ran, rc, err = self.planted_run([QDX, "--plugin-path", private, "formats"])
+        self.assertFalse(ran)
+        self.assertIn("is writable by its group (mode 0775)", err)
+        # a file that belongs to someone else (only root can make one)
+        if os.geteuid() == 0:
+            os.chmod(os.path.join(private, "qdx_evil.so"), 0o755)
+            os.chown(os.path.join(private, "qdx_evil.so"), 65534, 65534)
+            ran, rc, err = self.planted_run([QDX, "--plugin-path", private, "formats"])
+            self.assertFalse(ran)
+            self.assertIn("belongs to another user (uid 65534)", err)
+        # and a safe folder still loads (the library runs, then is refused as not a plugin)
+        mine = self.path("mine")
+        os.mkdir(mine, 0o755)
+        ran, rc, err = self.planted_run([QDX, "--plugin-path", mine, "formats"], folder=mine)
+        self.assertTrue(ran, err)
 
     def test_report_and_fail_on(self):
         report = self.path("report.json")
