@@ -5,6 +5,7 @@
 #include "qdx/Compare.h"
 #include "qdx/Errors.h"
 #include "qdx/Json.h"
+#include "qdx/Text.h"
 #include "qdx/Validate.h"
 
 #include <algorithm>
@@ -89,14 +90,18 @@ std::string pad(std::string s, std::size_t n) {
     return s;
 }
 
+/// A field of one line for people: whatever the input put in names, ids and
+/// messages (ESC sequences, line breaks) is shown escaped (text::printable).
+std::string shown(const std::string& s) { return text::printable(s); }
+
 void printSummary(const Diagnostics& d, std::ostream& err, bool verbose, const std::string& what) {
     if (verbose) {
         for (const auto& x : d.all()) {
-            err << toString(x.severity) << " " << x.code;
-            if (!x.entityId.empty()) err << " [" << x.entityId << "]";
-            if (!x.location.empty()) err << " at " << x.location.str();
-            err << ": " << x.message;
-            if (!x.hint.empty()) err << " (hint: " << x.hint << ")";
+            err << toString(x.severity) << " " << shown(x.code);
+            if (!x.entityId.empty()) err << " [" << shown(x.entityId) << "]";
+            if (!x.location.empty()) err << " at " << shown(x.location.str());
+            err << ": " << shown(x.message);
+            if (!x.hint.empty()) err << " (hint: " << shown(x.hint) << ")";
             err << "\n";
         }
         return;
@@ -115,9 +120,9 @@ void printSummary(const Diagnostics& d, std::ostream& err, bool verbose, const s
     auto counts = d.summary();
     for (auto& [code, slot] : byCode) {
         const Diagnostic& x = *slot.second;
-        err << what << ": " << toString(x.severity) << " " << code << " x" << counts[code] << ": " << x.message;
-        if (!x.location.empty()) err << " (at " << x.location.str() << ")";
-        if (!x.hint.empty()) err << " -- hint: " << x.hint;
+        err << what << ": " << toString(x.severity) << " " << shown(code) << " x" << counts[code] << ": " << shown(x.message);
+        if (!x.location.empty()) err << " (at " << shown(x.location.str()) << ")";
+        if (!x.hint.empty()) err << " -- hint: " << shown(x.hint);
         err << "\n";
     }
     if (infos > 0) err << what << ": " << infos << " informational note(s); --verbose lists them\n";
@@ -393,7 +398,7 @@ int cmdConvert(const CommandLine& cl, Context& ctx) {
     if (!cl.quiet) printSummary(wdiag, ctx.err, cl.verbose, "write");
     if (!cl.report.empty()) writeTextAtomically(cl.report, diagnosticsJson(diag), inputs);
     if (rc != kOk)
-        ctx.err << "qdx: not written: losses at or above '" << cl.failOn << "' (--fail-on); '" << outPath
+        ctx.err << "qdx: not written: losses at or above '" << cl.failOn << "' (--fail-on); '" << shown(outPath)
                 << "' is unchanged\n";
     retire(std::move(l.project));
     return rc;
@@ -426,9 +431,9 @@ int cmdInfo(const CommandLine& cl, Context& ctx) {
         return kOk;
     }
     auto& out = ctx.out;
-    out << "file:       " << cl.args[0] << " (" << l.entry->info.name << ")\n";
-    out << "project:    " << (p.name.empty() ? std::string("(no name)") : p.name) << "\n";
-    if (!p.origin.empty()) out << "origin:     " << p.origin << "\n";
+    out << "file:       " << shown(cl.args[0]) << " (" << l.entry->info.name << ")\n";
+    out << "project:    " << (p.name.empty() ? std::string("(no name)") : shown(p.name)) << "\n";
+    if (!p.origin.empty()) out << "origin:     " << shown(p.origin) << "\n";
     out << "sources:    " << p.sources.size();
     if (!kinds.empty()) {
         out << " (";
@@ -468,9 +473,10 @@ int cmdValidate(const CommandLine& cl, Context& ctx) {
     if (cl.json) {
         ctx.out << diagnosticsJson(problems);
     } else {
-        for (const auto& d : problems.all()) ctx.out << cl.args[0] << ": " << d.code << ": " << d.message << "\n";
-        if (n == 0) ctx.out << cl.args[0] << ": valid (" << l.entry->info.name << ")\n";
-        else ctx.out << cl.args[0] << ": " << n << " problem(s)\n";
+        const std::string file = shown(cl.args[0]);
+        for (const auto& d : problems.all()) ctx.out << file << ": " << d.code << ": " << shown(d.message) << "\n";
+        if (n == 0) ctx.out << file << ": valid (" << l.entry->info.name << ")\n";
+        else ctx.out << file << ": " << n << " problem(s)\n";
     }
     return n == 0 ? kOk : kDifferent;
 }
@@ -491,7 +497,7 @@ int cmdCheck(const CommandLine& cl, Context& ctx) {
     std::size_t losses = wdiag.count(Severity::Lossy) + wdiag.count(Severity::Skipped);
     printSummary(diag, ctx.err, cl.verbose, "read");
     printSummary(wdiag, ctx.out, cl.verbose, we.info.name);
-    ctx.out << cl.args[0] << " -> " << we.info.name << ": "
+    ctx.out << shown(cl.args[0]) << " -> " << we.info.name << ": "
             << (losses == 0 ? "nothing would be lost" : std::to_string(losses) + " loss(es)") << "\n";
     for (const auto& d : wdiag.all()) diag.report(d);
     if (!cl.report.empty()) writeTextAtomically(cl.report, diagnosticsJson(diag), {cl.args[0]});
@@ -523,7 +529,7 @@ int cmdDiff(const CommandLine& cl, Context& ctx) {
     } else if (diffs.empty()) {
         ctx.out << "equal\n";
     } else {
-        for (const auto& d : diffs) ctx.out << d.path << ": " << d.left << " | " << d.right << "\n";
+        for (const auto& d : diffs) ctx.out << shown(d.path) << ": " << shown(d.left) << " | " << shown(d.right) << "\n";
         ctx.out << diffs.size() << " difference(s)\n";
     }
     return diffs.empty() ? kOk : kDifferent;

@@ -5,6 +5,7 @@
 
 #include "qdx/Errors.h"
 #include "qdx/PluginLoader.h"
+#include "qdx/Text.h"
 #include "qdx/plugin/Abi.h"
 
 #include <Poco/Path.h>
@@ -15,6 +16,9 @@
 #include <Poco/Util/OptionSet.h>
 
 #include <iostream>
+#include <optional>
+#include <streambuf>
+#include <string_view>
 
 #ifndef QDX_VERSION
 #define QDX_VERSION "0"
@@ -29,9 +33,61 @@ using Poco::Util::OptionSet;
 namespace {
 
 int report(const char* kind, const std::string& msg, int code) {
-    std::cerr << "qdx: " << kind << msg << "\n";
+    std::cerr << "qdx: " << kind << qdx::text::printable(msg) << "\n";  // one line, whatever the input named
     return code;
 }
+
+/// Shows what passes through text::printable (line breaks kept), a line at a
+/// time: everything qdx prints for people goes through one, so an ESC in a
+/// name, an id or a message never reaches the terminal raw.
+class PrintableBuf : public std::streambuf {
+public:
+    explicit PrintableBuf(std::streambuf* to) : _to(to) {}
+
+protected:
+    int_type overflow(int_type c) override {
+        if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+        _pending += traits_type::to_char_type(c);
+        if (c == '\n') pass(_pending.size());
+        return c;
+    }
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+        _pending.append(s, static_cast<std::size_t>(n));
+        auto nl = _pending.rfind('\n');
+        if (nl != std::string::npos) pass(nl + 1);  // whole lines: no character is cut in two
+        return n;
+    }
+    int sync() override {
+        pass(_pending.size());
+        return _to->pubsync();
+    }
+
+private:
+    void pass(std::size_t n) {
+        std::string shown = qdx::text::printable(std::string_view(_pending).substr(0, n), true);
+        _to->sputn(shown.data(), static_cast<std::streamsize>(shown.size()));
+        _pending.erase(0, n);
+    }
+    std::streambuf* _to;
+    std::string _pending;
+};
+
+/// Puts a PrintableBuf in front of a standard stream while it lives.
+class PrintableStream {
+public:
+    explicit PrintableStream(std::ostream& s) : _stream(s), _buf(s.rdbuf()), _old(s.rdbuf(&_buf)) {}
+    ~PrintableStream() {
+        _stream.flush();
+        _stream.rdbuf(_old);
+    }
+    PrintableStream(const PrintableStream&) = delete;
+    PrintableStream& operator=(const PrintableStream&) = delete;
+
+private:
+    std::ostream& _stream;
+    PrintableBuf _buf;
+    std::streambuf* _old;
+};
 
 /// Runs `f`, turning what it throws into a message and an exit code (README).
 template <class F>
@@ -142,6 +198,10 @@ protected:
             return qdx::cli::kOk;
         }
         _cl.args.assign(args.begin() + 1, args.end());
+        // Standard output is for people unless it carries data: JSON, or an export to '-'.
+        std::optional<PrintableStream> forPeople;
+        bool data = _cl.json || (_cl.command == "convert" && _cl.args.size() == 2 && _cl.args[1] == "-");
+        if (!data) forPeople.emplace(std::cout);
 
         qdx::FormatRegistry registry;
         qdx::Diagnostics loadDiag;
@@ -154,7 +214,7 @@ protected:
         _loader.loadFolders(folders, registry, loadDiag);
         for (const auto& d : loadDiag.all())
             if (d.severity != qdx::Severity::Info || _cl.verbose)
-                std::cerr << "qdx: " << d.message << (d.hint.empty() ? "" : " (" + d.hint + ")") << "\n";
+                std::cerr << "qdx: " << qdx::text::printable(d.message + (d.hint.empty() ? "" : " (" + d.hint + ")")) << "\n";
         qdx::cli::Context ctx{registry, loadDiag, std::cout, std::cerr};
         return qdx::cli::runCommand(_cl, ctx);
     }
@@ -170,6 +230,7 @@ private:
 } // namespace
 
 int main(int argc, char** argv) {
+    PrintableStream errors(std::cerr);  // messages name what the input holds: never raw to the terminal
     QdxApp app;
     return guarded([&] {
         app.init(argc, argv);  // option errors surface here

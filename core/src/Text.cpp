@@ -300,4 +300,35 @@ std::string asciiLower(std::string_view s) {
     return out;
 }
 
+std::string printable(std::string_view s, bool keepLineBreaks) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(s.size());
+    std::size_t i = 0;
+    while (i < s.size()) {
+        char32_t cp = 0;
+        std::size_t n = decode(s, i, cp);
+        if (n == 0 || cp < 0x20 || cp == 0x7F) {
+            auto c = static_cast<unsigned char>(s[i]);
+            if (n == 1 && keepLineBreaks && (c == '\n' || c == '\t')) {
+                out += static_cast<char>(c);
+            } else {
+                out += "\\x";
+                out += hex[c >> 4];
+                out += hex[c & 15];
+            }
+            ++i;
+            continue;
+        }
+        if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
+            out += "\\u";
+            for (int shift = 12; shift >= 0; shift -= 4) out += hex[(cp >> shift) & 15];
+        } else {
+            out.append(s.substr(i, n));
+        }
+        i += n;
+    }
+    return out;
+}
+
 } // namespace qdx::text

@@ -13,6 +13,7 @@
 
 #include "qdx/AtomicFile.h"
 #include "qdx/Errors.h"
+#include "qdx/Text.h"
 
 #include <zip.h>
 #include <zlib.h>
@@ -53,38 +54,8 @@ constexpr std::uint64_t kParallelDeflateMin = 4u << 20;  // in blocks of this si
 
 zip_t* Z(void* p) { return static_cast<zip_t*>(p); }
 
-/// A member name fit for messages: control bytes, DEL and invalid UTF-8 are
-/// shown as \xNN, so a hostile name cannot drive the terminal.
-std::string printable(std::string_view s)
-{
-    static const char hex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(s.size());
-    std::size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<unsigned char>(s[i]);
-        std::size_t len = 0;
-        if (c >= 0x20 && c < 0x7f) len = 1;
-        else if (c >= 0xc2 && c <= 0xdf) len = 2;
-        else if (c >= 0xe0 && c <= 0xef) len = 3;
-        else if (c >= 0xf0 && c <= 0xf4) len = 4;
-        bool ok = len > 0 && i + len <= s.size();
-        for (std::size_t k = 1; ok && k < len; ++k)
-            ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
-        // C1 controls (U+0080..U+009F) are shown escaped as well.
-        if (ok && len == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0) ok = false;
-        if (ok) {
-            out.append(s.substr(i, len));
-            i += len;
-        } else {
-            out += "\\x";
-            out += hex[c >> 4];
-            out += hex[c & 15];
-            ++i;
-        }
-    }
-    return out;
-}
+/// A member name fit for messages (see text::printable).
+std::string printable(std::string_view s) { return text::printable(s); }
 
 /// Decodes one UTF-8 sequence at s[i]; returns the code point and advances i,
 /// or returns -1 (without advancing) on an invalid sequence.

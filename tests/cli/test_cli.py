@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 import unittest
+import zipfile
 
 QDX, SRC = sys.argv[1], sys.argv[2]
 PLANTED = sys.argv[3] if len(sys.argv) > 3 else None  # a library that runs code when loaded (planted.cpp)
@@ -356,6 +357,34 @@ class Cli(unittest.TestCase):
         os.mkdir(mine, 0o755)
         ran, rc, err = self.planted_run([QDX, "--plugin-path", mine, "formats"], folder=mine)
         self.assertTrue(ran, err)
+
+    def test_control_characters_never_reach_the_terminal(self):
+        # ESC sequences in names and ids (JSON \u001b, xlsx _x001B_, raw CSV bytes) reached the
+        # terminal raw through info, validate and diagnostics: screen clearing, the window title,
+        # OSC 52 clipboard writes. Everything printed for people shows them escaped.
+        with open(SAMPLE, encoding="utf-8") as f:
+            doc = json.load(f)
+        evil = "\x1b]0;title\x07\x1b[2J\x1b]52;c;ZXZpbA==\x07\u009b31m\u202e"
+        doc["project"]["name"] = "Project " + evil
+        doc["sources"][0]["name"] = "Source " + evil
+        doc["themes"][0]["parent"] = "dangling " + evil  # validate names it, convert reports it
+        src = self.path("evil.json")
+        with open(src, "w", encoding="utf-8") as f:
+            json.dump(doc, f)
+        runs = [["info", src], ["validate", src], ["convert", src, self.path("evil.xlsx"), "-v"],
+                ["convert", src, self.path("evil.zip")], ["check", src, "-t", "csv", "-v"]]
+        for made in ("evil.xlsx", "evil.zip"):
+            runs += [["info", self.path(made)], ["validate", self.path(made)], ["diff", src, self.path(made)]]
+        for args in runs:
+            if args[0] == "info" and args[1].endswith(".xlsx"):  # the xlsx path really is exercised
+                with zipfile.ZipFile(self.path("evil.xlsx")) as z:
+                    self.assertTrue(any(b"_x001B_" in z.read(n) for n in z.namelist()))
+            p = subprocess.run([QDX] + args, capture_output=True, timeout=120)
+            for name, out in (("stdout", p.stdout), ("stderr", p.stderr)):
+                for raw in (b"\x1b", b"\x07", b"\xc2\x9b", b"\xe2\x80\xae"):
+                    self.assertNotIn(raw, out, "%s of qdx %s: %r" % (name, " ".join(args[:1]), out[:400]))
+            if args[0] == "info" and args[1] == src:
+                self.assertIn(b"Project \\x1b]0;title\\x07\\x1b[2J", p.stdout)
 
     def test_report_and_fail_on(self):
         report = self.path("report.json")

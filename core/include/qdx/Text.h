@@ -93,4 +93,12 @@ std::string pathExtension(std::string_view path);
 /// Lower-cases ASCII letters.
 std::string asciiLower(std::string_view s);
 
+/// Text fit for a terminal: C0 controls (ESC, NUL, CR, ...), DEL and bytes of
+/// invalid UTF-8 shown as \xNN, C1 controls and bidirectional overrides and
+/// isolates (U+202A-U+202E, U+2066-U+2069) as \uXXXX; everything else as is.
+/// Names and ids of a hostile file must not drive the terminal (screen
+/// clearing, window titles, OSC 52 clipboard writes) or reorder what is shown.
+/// With `keepLineBreaks`, LF and TAB pass (for whole messages of several lines).
+std::string printable(std::string_view s, bool keepLineBreaks = false);
+
 } // namespace qdx::text
