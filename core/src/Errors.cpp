@@ -14,6 +14,12 @@ std::string Location::str() const {
     return s;
 }
 
+std::string wholeMessage(std::string message) {
+    for (std::size_t at = message.find('\0'); at != std::string::npos; at = message.find('\0', at + 4))
+        message.replace(at, 1, "\\x00");
+    return message;
+}
+
 InputError::InputError(const Location& where, const std::string& reason)
     : Error(where.empty() ? reason : where.str() + ": " + reason), _where(where), _reason(reason) {}
 

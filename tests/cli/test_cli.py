@@ -385,6 +385,21 @@ class Cli(unittest.TestCase):
                     self.assertNotIn(raw, out, "%s of qdx %s: %r" % (name, " ".join(args[:1]), out[:400]))
             if args[0] == "info" and args[1] == src:
                 self.assertIn(b"Project \\x1b]0;title\\x07\\x1b[2J", p.stdout)
+        # a refusal whose message quotes the input, NUL included: shown whole (what() was read
+        # up to the NUL, and the rest of the message lost), escaped
+        bundle, bad = self.path("sample.zip"), self.path("nul.zip")
+        rc, _, err = qdx("convert", SAMPLE, bundle, "-q")
+        self.assertEqual(rc, 0, err)
+        with zipfile.ZipFile(bundle) as z, zipfile.ZipFile(bad, "w") as out:
+            for n in z.namelist():
+                data = z.read(n)
+                if n == "sources.csv":
+                    data = data.replace(b'",text,', b'",\x1b[2Jte\x00xt and the rest,', 1)
+                out.writestr(n, data)
+        rc, _, err = qdx("validate", bad)
+        self.assertEqual(rc, 3, err)
+        self.assertIn("unknown source kind '\\x1b[2Jte\\x00xt and the rest'", err)
+        self.assertNotIn("\x1b", err)
 
     def test_report_and_fail_on(self):
         report = self.path("report.json")

@@ -7,10 +7,16 @@
 
 namespace qdx {
 
+/// A message as what() can carry it: a NUL byte (from a name or an id of the
+/// input) shown as \x00, since what() is read up to the first NUL and the
+/// rest of the message (the reason, often) was lost.
+std::string wholeMessage(std::string message);
+
 /// Base of every qdx exception.
 class Error : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit Error(const std::string& message) : std::runtime_error(wholeMessage(message)) {}
+    explicit Error(const char* message) : std::runtime_error(message) {}
 };
 
 /// The command line or an option is wrong (exit code 2).
