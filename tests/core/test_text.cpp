@@ -110,3 +110,17 @@ TEST_CASE("whitespace collapsing for quote comparison") {
     CHECK(collapseWhitespace("  a \r\n\t b\xC2\xA0 c  ") == "a b c");
     CHECK(asciiLower("ABC-def") == "abc-def");
 }
+
+TEST_CASE("printable shows control characters, C1 controls, bidi overrides and bad UTF-8 escaped") {
+    using qdx::text::printable;
+    CHECK(printable("plain \xc3\xa9t\xc3\xa9 \xe4\xb8\xad") == "plain \xc3\xa9t\xc3\xa9 \xe4\xb8\xad");
+    CHECK(printable("\x1b]52;c;ZXZpbA==\x07") == "\\x1b]52;c;ZXZpbA==\\x07");
+    CHECK(printable(std::string("a\0b", 3)) == "a\\x00b");
+    CHECK(printable("a\r\nb\tc\x7f") == "a\\x0d\\x0ab\\x09c\\x7f");
+    CHECK(printable("a\nb\tc", true) == "a\nb\tc");       // whole messages keep their lines
+    CHECK(printable("\xc2\x9b" "31m") == "\\u009b31m");   // CSI as a C1 control
+    CHECK(printable("\xe2\x80\xae" "txt.exe") == "\\u202etxt.exe");
+    CHECK(printable("\xe2\x81\xa6x") == "\\u2066x");
+    CHECK(printable("\xff\xc3") == "\\xff\\xc3");         // invalid and cut UTF-8
+    CHECK(printable("\xc0\xae") == "\\xc0\\xae");         // overlong
+}
