@@ -1,5 +1,8 @@
 #include "qdx/Limits.h"
 
+#include <cstdint>
+#include <string>
+
 namespace qdx {
 
 namespace {
@@ -26,10 +29,17 @@ std::vector<OptionSpec> limitOptions(bool zip, bool xml) {
 }
 
 namespace {
+/// A positive option value, times 2^shift (MiB options): a value whose
+/// product does not fit in 64 bits is refused, not wrapped round to a tiny
+/// or zero limit.
 std::uint64_t positive(const Options& o, const char* key, std::uint64_t def, unsigned shift = 0) {
     if (!o.has(key)) return def;
     long long v = o.getInt(key);
-    if (v <= 0) throw UsageError(std::string("option '") + key + "' must be a positive number");
+    if (v <= 0) throw UsageError(std::string("option '") + key + "' must be a positive number, not " + std::to_string(v));
+    const std::uint64_t most = UINT64_MAX >> shift;
+    if (static_cast<std::uint64_t>(v) > most)
+        throw UsageError(std::string("option '") + key + "' is too large: " + std::to_string(v) +
+                         (shift == 20 ? " MiB" : "") + " does not fit in 64 bits (at most " + std::to_string(most) + ")");
     return static_cast<std::uint64_t>(v) << shift;
 }
 } // namespace

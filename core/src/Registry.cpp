@@ -4,6 +4,7 @@
 #include "qdx/Text.h"
 
 #include <algorithm>
+#include <climits>
 #include <cerrno>
 #include <cstdlib>
 
@@ -148,8 +149,11 @@ Options FormatRegistry::makeOptions(const Entry& e, const std::map<std::string, 
             char* end = nullptr;
             errno = 0;
             std::strtoll(value.c_str(), &end, 10);
-            if (value.empty() || *end != 0 || errno == ERANGE)
+            if (value.empty() || *end != 0)
                 throw UsageError("option '" + key + "' takes an integer, not '" + value + "'");
+            if (errno == ERANGE)  // an integer all the same: say what is wrong with it
+                throw UsageError("option '" + key + "' is out of range: " + value + " (integers run from " +
+                                 std::to_string(LLONG_MIN) + " to " + std::to_string(LLONG_MAX) + ")");
             break;
         }
         case OptionType::Choice:

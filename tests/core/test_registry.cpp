@@ -1,8 +1,10 @@
 #include "qdx/Errors.h"
+#include "qdx/Limits.h"
 #include "qdx/Registry.h"
 
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <stdexcept>
 
 using namespace qdx;
@@ -82,7 +84,11 @@ TEST_CASE("options are checked against the format's specs") {
     const auto& e = *r.find("alpha");
     CHECK_THROWS_WITH(FormatRegistry::makeOptions(e, {{"colour", "x"}}, false), Catch::Contains("unknown read option 'colour'"));
     CHECK_THROWS_WITH(FormatRegistry::makeOptions(e, {{"strict", "maybe"}}, false), Catch::Contains("true or false"));
-    CHECK_THROWS_WITH(FormatRegistry::makeOptions(e, {{"limit", "12x"}}, false), Catch::Contains("integer"));
+    CHECK_THROWS_WITH(FormatRegistry::makeOptions(e, {{"limit", "12x"}}, false), Catch::Contains("takes an integer, not '12x'"));
+    // an integer outside 64 bits is not "not an integer": the message says what is wrong
+    CHECK_THROWS_WITH(FormatRegistry::makeOptions(e, {{"limit", "99999999999999999999"}}, false),
+                      Catch::Contains("option 'limit' is out of range: 99999999999999999999 (integers run from"));
+    CHECK_THROWS_WITH(FormatRegistry::makeOptions(e, {{"limit", "-99999999999999999999"}}, false), Catch::Contains("out of range"));
     CHECK_THROWS_WITH(FormatRegistry::makeOptions(e, {{"target", "atlas"}}, true), Catch::Contains("standard|nvivo"));
     CHECK_THROWS_AS(FormatRegistry::makeOptions(e, {{"target", "nvivo"}}, false), UsageError);  // write-only option
     Options o = FormatRegistry::makeOptions(e, {{"limit", "12"}}, false);
@@ -91,6 +97,20 @@ TEST_CASE("options are checked against the format's specs") {
     CHECK_FALSE(o.getBool("strict"));
     Project p = r.read(e, Input::fromMemory("AAA", "x.a"), FormatRegistry::makeOptions(e, {{"title", "T"}}, false), d);
     CHECK(p.name == "T");
+}
+
+TEST_CASE("limit options in MiB that overflow 64 bits, or are not positive, say so") {
+    auto opts = [](std::string key, std::string value) {
+        std::vector<OptionSpec> specs = limitOptions(true, true);
+        return Options({{key, value}}, specs);
+    };
+    CHECK(zipLimits(opts("max-entry-mb", "17592186044415")).maxEntrySize == (UINT64_MAX >> 20) << 20);
+    // 2^44 MiB is 2^64 bytes: it wrapped round to a limit of 0 bytes
+    CHECK_THROWS_WITH(zipLimits(opts("max-entry-mb", "17592186044416")),
+                      Catch::Contains("option 'max-entry-mb' is too large: 17592186044416 MiB does not fit in 64 bits (at most 17592186044415)"));
+    CHECK_THROWS_WITH(zipLimits(opts("max-total-mb", "9223372036854775807")), Catch::Contains("too large"));
+    CHECK_THROWS_WITH(zipLimits(opts("max-ratio", "-3")), Catch::Contains("option 'max-ratio' must be a positive number, not -3"));
+    CHECK_THROWS_WITH(xmlLimits(opts("max-depth", "0")), Catch::Contains("must be a positive number, not 0"));
 }
 
 TEST_CASE("what a plugin throws is wrapped and names the plugin") {
