@@ -149,7 +149,7 @@ def main():
     ap.add_argument("--media-mb", type=int, default=1024)
     ap.add_argument("--media-rounds", type=int, default=7)
     ap.add_argument("--formats-runs", type=int, default=20)
-    ap.add_argument("--only", default="", help="comma list of suites: json,tojson,xlsx,csv,media,formats")
+    ap.add_argument("--only", default="", help="comma list of suites: json,tojson,xlsx,csv,cjk,media,formats")
     a = ap.parse_args()
     out = os.path.abspath(a.out)
     data, work = os.path.join(out, "data"), os.path.join(out, "work")
@@ -163,7 +163,7 @@ def main():
         logf.flush()
 
     qdx = os.path.abspath(a.qdx)
-    only = set(a.only.split(",")) if a.only else {"json", "tojson", "xlsx", "csv", "media", "formats"}
+    only = set(a.only.split(",")) if a.only else {"json", "tojson", "xlsx", "csv", "cjk", "media", "formats"}
     res = {"machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S"), "qdx": qdx, "sizes": {}, "media": None,
            "formats": None}
     log("qdx benchmark %s  machine: %s" % (res["started"], res["machine"]))
@@ -204,6 +204,16 @@ def main():
                                          Cmd("unzip -p", floor.argv),
                                          Cmd("python", [PY, os.path.join(base, "qdpx2csv.py"), qdpx, w("py.csv")],
                                              w("py.csv"))]))
+        if "cjk" in only:
+            # Chinese and Japanese without spaces, every selection inside words: the REFI
+            # reader's word-boundary check and its search for a better offset profile run
+            # for every source (word-aligned Latin text never reaches them).
+            cname = "c" + size_label(n)
+            generate(data, cname, ["--codings", str(n), "--text", "cjk", "--selections", "inside", "--no-json"], log)
+            cjk = os.path.join(data, cname + ".qdpx")
+            suites.append(("qdpx(cjk, inside words)->json",
+                           [Cmd("qdx", [qdx, "convert", cjk, w("cjk.qdx.json")], w("cjk.qdx.json")),
+                            Cmd("unzip -p", ["unzip", "-p", cjk])]))
         for title, cmds in suites:
             log("  %s" % title)
             group(cmds, rounds, warmup, log)
