@@ -14,6 +14,7 @@
 #include <future>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -34,7 +35,9 @@ const std::vector<CommandSpec>& commands() {
         {"format", "qdx format NAME", "Show one format: extensions, options with defaults, support matrix.", {}},
         {"convert", "qdx convert IN OUT [-f FMT] [-t FMT] [-o key=value]... [--report FILE.json] [--fail-on lossy|skipped] [--sync]",
          "Convert a project. Losses are listed, summarised by code. OUT is written atomically\n"
-         "(temporary file + rename) and never onto IN. '-' reads stdin / writes stdout.\n"
+         "(temporary file + rename) and never onto IN. '-' reads stdin / writes stdout. A format\n"
+         "that writes a folder (qualcoder's NAME.qda) builds it beside OUT and renames it into\n"
+         "place; an existing OUT is then never replaced.\n"
          "--sync flushes OUT to the disk before renaming it into place (as bags always are), so\n"
          "it also survives a power cut right after qdx exits; without it the kernel flushes it later.\n"
          "With --fail-on, nothing is written when a loss at or above that level occurs (exit 5).\n"
@@ -333,7 +336,12 @@ int cmdConvert(const CommandLine& cl, Context& ctx) {
     std::set<std::string> used;
     // Choose the writer first so that a wrong output name fails before any reading.
     const auto& we = ctx.registry.chooseWriter(outPath == "-" ? std::string() : outPath, cl.to);
+    if (outPath == "-" && we.info.writesFolder)
+        throw UsageError("format '" + we.info.name + "' writes a folder: name it, it cannot go to stdout");
     auto wraw = optionsFor(we, cl.options, true, used);
+    // A folder output is refused before any reading when its name is taken.
+    std::optional<AtomicFolder> folder;
+    if (we.info.writesFolder) folder.emplace(outPath, inPath == "-" ? std::vector<std::string>{} : std::vector<std::string>{inPath});
     Loaded l = load(ctx, inPath, cl, diag, used, false);
     rejectUnused(cl.options, used, "'" + l.entry->info.name + "' or '" + we.info.name + "'");
     Options wopts = FormatRegistry::makeOptions(we, wraw, true);
@@ -364,6 +372,11 @@ int cmdConvert(const CommandLine& cl, Context& ctx) {
             ctx.out << f.rdbuf();
             ctx.out.flush();
         }
+    } else if (folder) {
+        writeChecked(folder->tempPath());
+        for (const auto& d : wdiag.all()) diag.report(d);
+        rc = failOnCode(cl, diag);
+        if (rc == kOk) folder->commit();
     } else {
         AtomicFile af(outPath, inputs);
         writeChecked(af.tempPath());
