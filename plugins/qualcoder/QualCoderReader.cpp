@@ -303,9 +303,12 @@ private:
         std::string sql = "SELECT ";
         bool first = true;
         for (const auto& c : cols) {
-            sql += (first ? "" : ", ") + (hasColumn(table, c) ? "\"" + c + "\"" : std::string("NULL"));
+            // The first column is the row's number: databases before v4 had no code_text.ctid.
+            std::string expr = hasColumn(table, c) ? "\"" + c + "\"" : first ? std::string("rowid") : std::string("NULL");
+            sql += (first ? "" : ", ") + expr;
             first = false;
         }
+        if (std::string(order) != "rowid" && !hasColumn(table, order)) order = "rowid";
         if (extra) {
             for (const auto& c : _columns.at(table)) {
                 if (std::find(cols.begin(), cols.end(), c) != cols.end()) continue;
@@ -791,11 +794,11 @@ bool Reader::placeSpan(std::size_t si, std::int64_t& start, std::int64_t& end, c
     return true;
 }
 
-/// One excerpt per span and memo; each code_text row on it is one coding.
+/// One excerpt per span, memo and stored text; each code_text row on it is one coding.
 void Reader::addTextExcerpts(std::vector<TextRow>& rows) {
-    std::map<std::tuple<std::size_t, std::int64_t, std::int64_t, std::string>, std::size_t> bySpan;
+    std::map<std::tuple<std::size_t, std::int64_t, std::int64_t, std::string, std::string>, std::size_t> bySpan;
     for (auto& r : rows) {
-        auto k = std::make_tuple(r.source, r.start, r.end, r.memo);
+        auto k = std::make_tuple(r.source, r.start, r.end, r.memo, r.seltext);
         auto it = bySpan.find(k);
         std::string entity = makeId(ids::kTextCoding, r.ctid);
         if (it == bySpan.end()) {
@@ -819,9 +822,6 @@ void Reader::addTextExcerpts(std::vector<TextRow>& rows) {
             it = bySpan.emplace(k, _p.excerpts.size()).first;
             _excerptIds.insert(entity);
             _p.excerpts.push_back(std::move(e));
-        } else if (_p.excerpts[it->second].quote != r.seltext) {
-            _diag.info("offsets.quote-mismatch", "a second coding of the same span stores another text ('" + r.seltext.substr(0, 60) + "')",
-                       entity, at(rowPlace("code_text", "ctid", r.ctid)));
         }
         Coding c;
         c.id = entity;

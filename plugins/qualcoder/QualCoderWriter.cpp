@@ -638,11 +638,11 @@ void Writer::linkTexts() {
 
 // ---------------------------------------------------------------- excerpts
 
-/// Who made an excerpt and when, as QualCoder keeps it: on each coding row.
-/// Reading back gives the excerpt the first row's owner and date.
+/// Who made an excerpt and when, as QualCoder keeps it: on each coding row (the
+/// coding's own creator and date). Reading back gives the excerpt the first row's.
 void reportExcerptAudit(const Excerpt& e, Diagnostics& d) {
-    std::string creator = !e.codings.empty() && !e.codings[0].creator.empty() ? e.codings[0].creator : e.audit.creator;
-    std::string created = !e.codings.empty() && !e.codings[0].created.empty() ? e.codings[0].created : e.audit.created;
+    std::string creator = e.codings.empty() ? std::string() : e.codings[0].creator;
+    std::string created = e.codings.empty() ? std::string() : e.codings[0].created;
     bool differs = (!e.audit.creator.empty() && normalizeId(e.audit.creator) != normalizeId(creator)) ||
                    (!e.audit.created.empty() && e.audit.created != created) || !e.audit.modifier.empty() || !e.audit.modified.empty();
     if (differs) d.lossy("lossy.excerpt-audit", "QualCoder keeps who coded and when on each coding; the excerpt's own creator, dates or modifier are not kept", e.id);
@@ -755,7 +755,7 @@ void Writer::textExcerpt(const Excerpt& e, std::size_t si) {
             _d.skipped("skipped.coding-theme-missing", "a coding names no code of the project and is not written", e.id);
             continue;
         }
-        std::string who = owner(c.creator.empty() ? e.audit.creator : c.creator);
+        std::string who = owner(c.creator);
         auto dup = std::make_tuple(ti->second, w.fid, w.pos0, w.pos1, who);
         if (!_textKeys.insert(dup).second) {
             _d.skipped("skipped.coding-duplicate", "the same code on the same span by the same coder twice: QualCoder keeps it once", e.id);
@@ -778,7 +778,7 @@ void Writer::textExcerpt(const Excerpt& e, std::size_t si) {
         ins.bind(5, w.pos0);
         ins.bind(6, w.pos1);
         ins.bindTextOrNull(7, who);
-        ins.bindTextOrNull(8, dateToQualCoder(c.created.empty() ? e.audit.created : c.created));
+        ins.bindTextOrNull(8, dateToQualCoder(c.created));
         ins.bind(9, e.description);
         ins.bindOptional(10, avid);
         if (c.ext.count(key::kImportant)) ins.bind(11, std::int64_t(1));
@@ -826,8 +826,8 @@ void Writer::areaExcerpt(const Excerpt& e, const Source& s) {
         }
         ins.bind(7, _codes.find(_p.themes[ti->second].id).value_or(0));
         ins.bind(8, e.description);
-        ins.bindTextOrNull(9, dateToQualCoder(c.created.empty() ? e.audit.created : c.created));
-        ins.bindTextOrNull(10, owner(c.creator.empty() ? e.audit.creator : c.creator));
+        ins.bindTextOrNull(9, dateToQualCoder(c.created));
+        ins.bindTextOrNull(10, owner(c.creator));
         if (c.ext.count(key::kImportant)) ins.bind(11, std::int64_t(1));
         else ins.bindNull(11);
         ins.bindOptional(12, page);
@@ -857,8 +857,8 @@ void Writer::avExcerpt(const Excerpt& e) {
         ins.bind(4, span.end);
         ins.bind(5, _codes.find(_p.themes[ti->second].id).value_or(0));
         ins.bind(6, e.description);
-        ins.bindTextOrNull(7, dateToQualCoder(c.created.empty() ? e.audit.created : c.created));
-        ins.bindTextOrNull(8, owner(c.creator.empty() ? e.audit.creator : c.creator));
+        ins.bindTextOrNull(7, dateToQualCoder(c.created));
+        ins.bindTextOrNull(8, owner(c.creator));
         if (c.ext.count(key::kImportant)) ins.bind(9, std::int64_t(1));
         else ins.bindNull(9);
         ins.step();
