@@ -371,4 +371,10 @@ std::string suffixOf(std::string_view mediaType) {
 
 Json integerJson(std::int64_t v) { return Json(v); }
 
+std::string clip(std::string_view s, std::size_t n) {
+    if (s.size() <= n) return std::string(s);
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    return std::string(s.substr(0, n));
+}
+
 } // namespace qdx::qualcoder

@@ -97,6 +97,9 @@ inline constexpr const char* kLinks = "qualcoder:links";      ///< owner/date/me
 inline constexpr const char* kMediaPath = "qualcoder:mediapath";  ///< a source's mediapath, when linked outside the project
 }  // namespace key
 
+/// At most `n` bytes of `s`, cut at a character boundary (for messages: never a broken UTF-8 sequence).
+std::string clip(std::string_view s, std::size_t n);
+
 /// Canonical JSON for a column value read from SQLite.
 Json integerJson(std::int64_t v);
 

@@ -363,7 +363,7 @@ private:
         _p.description = str(s, 2, "project", "memo");
         std::string about = str(s, 3, "project", "about");
         if (about.find("QualCoder") == std::string::npos)
-            throw InputError(at("project"), "not a QualCoder project: the project's 'about' ('" + about.substr(0, 60) +
+            throw InputError(at("project"), "not a QualCoder project: the project's 'about' ('" + clip(about, 60) +
                                                 "') does not name QualCoder, and QualCoder refuses it too");
         _p.origin = originOf(about);
         Json row = extraColumns(s, 4, extra, "project");
@@ -377,7 +377,7 @@ private:
             throw InputError(at("project"), "made by a newer QualCoder: database version " + version + "; this qdx reads versions up to v" +
                                                 std::to_string(kDatabaseVersion) + " (QualCoder 4.0). Export it from QualCoder as REFI-QDA (.qdpx) instead");
         if (v == 0)
-            _diag.info("quirk.database-version", "the database version '" + version.substr(0, 20) + "' is not QualCoder's 'vN'; read as v" +
+            _diag.info("quirk.database-version", "the database version '" + clip(version, 20) + "' is not QualCoder's 'vN'; read as v" +
                                                      std::to_string(kDatabaseVersion), {}, at("project"));
         else if (v < kDatabaseVersion)
             _diag.info("qualcoder.older-version", "database version " + version + ": read as QualCoder " + std::to_string(kDatabaseVersion) +
@@ -662,7 +662,7 @@ void Reader::readSourceContent(Source& src, const std::string& mediapath, const 
     case MediaFolder::Video: src.kind = SourceKind::Video; break;
     case MediaFolder::None:
         src.kind = SourceKind::Text;
-        _diag.info("quirk.mediapath", "mediapath '" + mediapath.substr(0, 80) + "' names none of QualCoder's folders; read as a text",
+        _diag.info("quirk.mediapath", "mediapath '" + clip(mediapath, 80) + "' names none of QualCoder's folders; read as a text",
                    src.id, at(place));
         if (!src.text) src.text = std::string();
         return;
@@ -673,14 +673,14 @@ void Reader::readSourceContent(Source& src, const std::string& mediapath, const 
         // A file outside the project: named, never opened (a project from
         // someone else must not make qdx read /etc/... or a network share).
         src.ext[key::kMediaPath] = Json(mediapath);
-        _diag.info("qualcoder.linked-file", "the file of '" + src.name + "' is linked outside the project (" + mp.rest.substr(0, 120) +
+        _diag.info("qualcoder.linked-file", "the file of '" + src.name + "' is linked outside the project (" + clip(mp.rest, 120) +
                    "); it is named, not read", src.id, at(place));
         return;
     }
     std::string why;
     src.content = _media->find(mp.folder, mp.rest, why);
     if (!src.content && src.kind != SourceKind::Text)
-        _diag.lossy("lossy.source-content-missing", "the file of '" + src.name + "' (" + mediapath.substr(0, 120) + ") is not read: " + why,
+        _diag.lossy("lossy.source-content-missing", "the file of '" + src.name + "' (" + clip(mediapath, 120) + ") is not read: " + why,
                     src.id, {}, at(place));
     else if (!src.content)
         _diag.info("qualcoder.document-missing", "the original document of '" + src.name + "' is not read (" + why + "); its text is",
@@ -815,8 +815,8 @@ void Reader::addTextExcerpts(std::vector<TextRow>& rows) {
             if (r.seltext == span) {
                 ++_quotesMatched;
             } else {
-                _diag.info("offsets.quote-mismatch", "stored text '" + r.seltext.substr(0, 60) + "' differs from the text at its span '" +
-                           span.substr(0, 60) + "'", entity, at(rowPlace("code_text", "ctid", r.ctid)));
+                _diag.info("offsets.quote-mismatch", "stored text '" + clip(r.seltext, 60) + "' differs from the text at its span '" +
+                           clip(span, 60) + "'", entity, at(rowPlace("code_text", "ctid", r.ctid)));
             }
             e.quote = r.seltext;
             it = bySpan.emplace(k, _p.excerpts.size()).first;
@@ -1126,7 +1126,7 @@ void Reader::readAttributes() {
             const Source* src = kind == "file" ? sourceOf(owner, si) : nullptr;
             auto ci = kind == "case" && owner.state == IntValue::Value ? caseByNumber.find(owner.v) : caseByNumber.end();
             if (a == byName.end() || (!src && ci == caseByNumber.end())) {
-                _diag.skipped("skipped.attribute-value", "a value of '" + name.substr(0, 60) + "' names an attribute, case or file that does not exist",
+                _diag.skipped("skipped.attribute-value", "a value of '" + clip(name, 60) + "' names an attribute, case or file that does not exist",
                               {}, {}, at(place));
                 continue;
             }

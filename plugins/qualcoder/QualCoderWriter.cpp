@@ -132,7 +132,7 @@ public:
     void report(Diagnostics& d) const {
         if (_renamed == 0) return;
         d.lossy("lossy.id-renumbered", "QualCoder numbers its " + _what + ": " + std::to_string(_renamed) + " of them got new numbers " +
-                "(their ids, e.g. '" + _example.substr(0, 60) + "', are not kept; names, texts and codings are)", _example == "(no id)" ? std::string() : _example);
+                "(their ids, e.g. '" + clip(_example, 60) + "', are not kept; names, texts and codings are)", _example == "(no id)" ? std::string() : _example);
     }
 
 private:
@@ -155,7 +155,7 @@ public:
         for (int n = 2; _taken.count(name); ++n) name = base + " (" + std::to_string(n) + ")";
         _taken.insert(name);
         if (name != wanted)
-            d.lossy("lossy.name-changed", _what + " '" + wanted.substr(0, 80) + "' is written as '" + name.substr(0, 90) + "': QualCoder needs " +
+            d.lossy("lossy.name-changed", _what + " '" + clip(wanted, 200) + "' is written as '" + name + "': QualCoder needs " +
                     (wanted.empty() ? "a name" : "each name once"), entity);
         return name;
     }
@@ -306,13 +306,13 @@ void Writer::checkProjectLevel() {
     folderName = folderName.substr(folderName.find_last_of('/') + 1);
     if (folderName.size() > 4 && text::asciiLower(folderName.substr(folderName.size() - 4)) == ".qda") folderName.resize(folderName.size() - 4);
     if (!_dry && !_p.name.empty() && _p.name != folderName)
-        _d.lossy("lossy.project-name", "the project name '" + _p.name.substr(0, 80) + "' is not kept: a QualCoder project is named by its folder ('" +
-                 folderName + "')", {}, "name the output folder '" + _p.name.substr(0, 80) + ".qda'");
+        _d.lossy("lossy.project-name", "the project name '" + clip(_p.name, 80) + "' is not kept: a QualCoder project is named by its folder ('" +
+                 folderName + "')", {}, "name the output folder '" + clip(_p.name, 80) + ".qda'");
     if (!_p.basePath.empty()) _d.lossy("lossy.basepath", "the project's base path has no place in QualCoder");
     if (!_p.audit.creator.empty() || !_p.audit.modifier.empty() || !_p.audit.modified.empty())
         _d.lossy("lossy.project-audit", "QualCoder keeps the project's date only, not who made or changed it");
     for (const auto& s : _p.sets)
-        _d.skipped("skipped.set", "QualCoder has no sets: set '" + s.name.substr(0, 80) + "' is not written", s.id);
+        _d.skipped("skipped.set", "QualCoder has no sets: set '" + clip(s.name, 80) + "' is not written", s.id);
 }
 
 // ---------------------------------------------------------------- users
@@ -575,12 +575,12 @@ void Writer::sources() {
         } else if (s.path.rfind("absolute://", 0) == 0 || s.path.rfind("file://", 0) == 0) {
             std::string p = s.path.substr(s.path.find("//") + 2);
             mediapath = linkedPrefix(folder) + p;
-            _d.info("qualcoder.linked-file", "the file of '" + s.name.substr(0, 80) + "' is outside the project (" + p.substr(0, 120) + "): linked, not copied", s.id);
+            _d.info("qualcoder.linked-file", "the file of '" + clip(s.name, 80) + "' is outside the project (" + clip(p, 120) + "): linked, not copied", s.id);
         } else if (s.kind != SourceKind::Text) {
             if (s.kind == SourceKind::Pdf && !pdfName) fileName += ".pdf";
             mediapath = internalPrefix(folder) + fileName;
-            _d.lossy("lossy.source-content-missing", "the file of '" + s.name.substr(0, 80) + "' was not in the input; QualCoder will miss " +
-                     mediapath.substr(0, 120), s.id);
+            _d.lossy("lossy.source-content-missing", "the file of '" + clip(s.name, 80) + "' was not in the input; QualCoder will miss " +
+                     clip(mediapath, 120), s.id);
         }
         sourceRow(s, number, name, fulltext, mediapath, std::nullopt);
         _fileRows.emplace_back(number, &s);
@@ -608,7 +608,7 @@ void Writer::transcripts() {
             _transcriptText[normalizeId(t.id)] = {number, out.get()};
             _transcriptModels.push_back(std::move(out));
             if (k == 0 && !s.ext.count(key::kTranscript)) _transcriptOf[i] = number;
-            _d.lossy("lossy.transcript-as-source", "transcript '" + t.name.substr(0, 60) + "' is written as a text source of its own (QualCoder's way): it reads back as one"
+            _d.lossy("lossy.transcript-as-source", "transcript '" + clip(t.name, 60) + "' is written as a text source of its own (QualCoder's way): it reads back as one"
                      + std::string(t.syncPoints.empty() ? "" : "; its sync points are not kept"), t.id);
         }
     }
@@ -666,7 +666,7 @@ void Writer::excerpts() {
                 _d.skipped("skipped.excerpt-source-missing", "an excerpt names no source of the project and is not written", e.id);
                 continue;
             }
-            if (!e.name.empty()) _d.lossy("lossy.excerpt-name", "QualCoder codings have no name; the excerpt's name '" + e.name.substr(0, 60) + "' is not kept", e.id);
+            if (!e.name.empty()) _d.lossy("lossy.excerpt-name", "QualCoder codings have no name; the excerpt's name '" + clip(e.name, 60) + "' is not kept", e.id);
             for (const auto& [k, v] : e.ext)
                 if (k != key::kRow) _d.lossy("lossy.extension", "extension '" + k + "' of an excerpt has no place in QualCoder", e.id);
             if (e.codings.empty()) {
@@ -891,7 +891,7 @@ void Writer::memos() {
         if (!m.audit.modifier.empty() || !m.audit.modified.empty())
             _d.lossy("lossy.memo-audit", "QualCoder keeps who wrote a note and when, not who changed it", m.id);
         if (!m.targets.empty() && spans.size() == m.targets.size()) {
-            if (!m.name.empty()) _d.lossy("lossy.memo-name", "QualCoder annotations have no name; '" + m.name.substr(0, 60) + "' is not kept", m.id);
+            if (!m.name.empty()) _d.lossy("lossy.memo-name", "QualCoder annotations have no name; '" + clip(m.name, 60) + "' is not kept", m.id);
             std::string who = owner(m.audit.creator);
             for (std::size_t i = 0; i < spans.size(); ++i) {
                 if (!annKeys.insert({spans[i].fid, spans[i].pos0, spans[i].pos1, who}).second) {
@@ -1069,7 +1069,7 @@ void Writer::attributes() {
         std::vector<std::string> kinds{kind};
         if (files && cases) {
             kinds.push_back(kind == "file" ? "case" : "file");
-            _d.lossy("lossy.attribute-split", "QualCoder's attributes belong to files or to cases: '" + a.name.substr(0, 60) +
+            _d.lossy("lossy.attribute-split", "QualCoder's attributes belong to files or to cases: '" + clip(a.name, 60) +
                      "' is written twice, the second for " + kinds[1] + "s", a.id);
         }
         for (std::size_t i = 0; i < kinds.size(); ++i) {
@@ -1126,7 +1126,7 @@ void Writer::keptTables() {
     for (const auto& [table, rows] : it->second.asObject()) {
         const auto& known = qualcoder::keptTables();
         if (std::find(known.begin(), known.end(), table) == known.end() || !rows.isArray()) {
-            _d.lossy("lossy.extension", "kept table '" + table.substr(0, 60) + "' is not one QualCoder has; not written");
+            _d.lossy("lossy.extension", "kept table '" + clip(table, 60) + "' is not one QualCoder has; not written");
             continue;
         }
         bool ok = true;
@@ -1143,7 +1143,7 @@ void Writer::keptTables() {
             std::vector<const Json*> vals;
             for (const auto& [k, v] : r.asObject()) {
                 if (std::find(cols.begin(), cols.end(), k) == cols.end()) {
-                    _d.lossy("lossy.extension", "column '" + k.substr(0, 40) + "' of kept table '" + table + "' is not QualCoder's; not written");
+                    _d.lossy("lossy.extension", "column '" + clip(k, 40) + "' of kept table '" + table + "' is not QualCoder's; not written");
                     continue;
                 }
                 names += (names.empty() ? "" : ", ") + k;
@@ -1181,7 +1181,11 @@ void Writer::projectRow() {
     };
     bindCol(5, "bookmarkfile", files, 0);
     bindCol(6, "bookmarkpos", files, 0);
-    bindCol(7, "codername", true, std::nullopt);
+    // The last coder of the project: QualCoder asks to switch to it when it differs from the
+    // user's own, and sets it to the user's when it opens the project. "" (none) asks nothing;
+    // NULL would make it ask about a coder "None".
+    if (const Json* v = col("codername"); v && v->isString()) ins.bind(7, v->asString());
+    else ins.bind(7, std::string_view(""));
     if (const Json* v = codes ? col("recently_used_codes") : nullptr) bindJson(ins, 8, *v);
     else ins.bind(8, std::string_view(""));
     bindCol(9, "avbookmarkfile", files, std::nullopt);

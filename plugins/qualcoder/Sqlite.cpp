@@ -1,5 +1,7 @@
 #include "Sqlite.h"
 
+#include "QualCoderCommon.h"
+
 #include <sqlite3.h>
 
 #include <cstdio>
@@ -126,7 +128,7 @@ void Db::harden(const DbLimits& limits) {
         std::string why = rc != SQLITE_OK ? m : verdict;
         if ((rc & 0xFF) == SQLITE_TOOBIG) throw LimitError(Location{_display, {}, 0, 0, -1}, why);
         throw InputError(Location{_display, {}, 0, 0, -1},
-                         "the database is damaged: " + why.substr(0, 300) +
+                         "the database is damaged: " + clip(why, 300) +
                              " (SQLite's quick_check; QualCoder repairs what it can when it opens the project, "
                              "or run 'sqlite3 data.qda VACUUM' on a copy)");
     }
