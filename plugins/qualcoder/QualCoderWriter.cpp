@@ -244,7 +244,21 @@ private:
     std::vector<std::pair<std::int64_t, const Source*>> _fileRows;  ///< every source row: number, model source (none for transcripts)
     std::vector<std::unique_ptr<OutText>> _transcriptModels;  ///< texts of transcripts written as sources
     std::set<std::tuple<std::size_t, std::int64_t, std::int64_t, std::int64_t, std::string>> _textKeys;
-    std::map<std::string, std::int64_t> _caseNumber;          ///< normalised case id -> caseid  ///< QualCoder's unique(cid,fid,pos0,pos1,owner)
+    std::map<std::string, std::int64_t> _caseNumber;          ///< normalised case id -> caseid
+    std::map<std::string, TextSpan> _quoteSpans;               ///< excerpts placed on a text made of their quotes
+    std::unordered_map<std::string, std::vector<std::size_t>> _excerptsOf;  ///< normalised source id -> its excerpts
+    std::string textFromQuotes(std::size_t si);
+    /// The model span of a text excerpt on a written text (its source's index in `si`), if it has one.
+    std::optional<TextSpan> spanOf(const Excerpt& e, std::size_t& si) const {
+        if (!source(e.source, &si) || !_texts.count(si)) return std::nullopt;
+        auto q = _quoteSpans.find(normalizeId(e.id));
+        if (q != _quoteSpans.end()) return q->second;
+        const auto* span = std::get_if<TextSpan>(&e.anchor);
+        auto len = _modelLength.find(si);
+        if (!span || !_p.sources[si].text || span->start < 0 || span->end < span->start || len == _modelLength.end() || span->end > len->second)
+            return std::nullopt;
+        return *span;
+    }  ///< QualCoder's unique(cid,fid,pos0,pos1,owner)
 };
 
 // ---------------------------------------------------------------- folder and project
@@ -274,7 +288,10 @@ void Writer::makeFolder() {
 void Writer::run() {
     for (std::size_t i = 0; i < _p.themes.size(); ++i) _themeIndex.emplace(normalizeId(_p.themes[i].id), i);
     for (std::size_t i = 0; i < _p.sources.size(); ++i) _sourceIndex.emplace(normalizeId(_p.sources[i].id), i);
-    for (std::size_t i = 0; i < _p.excerpts.size(); ++i) _excerptIndex.emplace(normalizeId(_p.excerpts[i].id), i);
+    for (std::size_t i = 0; i < _p.excerpts.size(); ++i) {
+        _excerptIndex.emplace(normalizeId(_p.excerpts[i].id), i);
+        _excerptsOf[normalizeId(_p.excerpts[i].source)].push_back(i);
+    }
     for (const auto& m : _p.memos)
         for (const auto& t : m.targets) _targeted.insert(normalizeId(t));
     for (const auto& c : _p.cases)
@@ -550,11 +567,14 @@ void Writer::sources() {
         bool textual = s.kind == SourceKind::Text || s.kind == SourceKind::Pdf;
         const std::string* fulltext = nullptr;
         if (textual && (s.text || s.kind == SourceKind::Text)) {
-            auto out = std::make_unique<OutText>(s.text ? *s.text : std::string(), s.ext.count(key::kBom) != 0);
+            std::string fromQuotes;
+            if (!s.text && s.kind == SourceKind::Text) fromQuotes = textFromQuotes(i);
+            const std::string& modelText = s.text ? *s.text : fromQuotes;
+            auto out = std::make_unique<OutText>(modelText, s.ext.count(key::kBom) != 0);
             if (out->changedBreaks())
                 _d.lossy("lossy.line-endings", std::to_string(out->changedBreaks()) + " line breaks (CR LF or CR) are written as LF, as QualCoder "
                          "shows them; every span moves with its text", s.id);
-            _modelLength[i] = s.text ? text::codePointCount(*s.text) : 0;
+            _modelLength[i] = text::codePointCount(modelText);
             fulltext = &out->text();
             _texts[i] = std::move(out);
         } else if (s.text) {
@@ -585,6 +605,39 @@ void Writer::sources() {
         sourceRow(s, number, name, fulltext, mediapath, std::nullopt);
         _fileRows.emplace_back(number, &s);
     }
+}
+
+/// A text source whose text the input lacks (a table of coded segments) but whose
+/// excerpts quote it: QualCoder codes positions in a text, so its text is made of
+/// those quotes, one paragraph each, and every excerpt is placed on its quote.
+std::string Writer::textFromQuotes(std::size_t si) {
+    const Source& s = _p.sources[si];
+    auto it = _excerptsOf.find(normalizeId(s.id));
+    if (it == _excerptsOf.end()) return {};
+    std::string text;
+    std::int64_t length = 0;
+    std::map<std::string, TextSpan> placed;  // one place per distinct quote: the same segment coded twice
+    for (std::size_t ei : it->second) {
+        const Excerpt& e = _p.excerpts[ei];
+        if (!e.quote || e.quote->empty() || e.codings.empty()) continue;
+        if (!std::holds_alternative<std::monostate>(e.anchor) && !std::holds_alternative<TextSpan>(e.anchor)) continue;
+        auto [at, fresh] = placed.try_emplace(*e.quote);
+        if (fresh) {
+            if (!text.empty()) {
+                text += "\n\n";
+                length += 2;
+            }
+            std::int64_t n = text::codePointCount(*e.quote);
+            at->second = TextSpan{length, length + n};
+            text += *e.quote;
+            length += n;
+        }
+        _quoteSpans[normalizeId(e.id)] = at->second;
+    }
+    if (!placed.empty())
+        _d.lossy("lossy.text-from-quotes", "the input has no text for '" + clip(s.name, 80) + "': its text is written as the " +
+                 std::to_string(placed.size()) + " passages its excerpts quote, one paragraph each, each excerpt on its quote", s.id);
+    return text;
 }
 
 /// Transcripts of audio and video sources: QualCoder keeps each as a text source
@@ -728,7 +781,14 @@ void Writer::textExcerpt(const Excerpt& e, std::size_t si) {
             return;
         }
         std::int64_t len = _modelLength[si], a = 0, b = len;
-        if (const auto* span = std::get_if<TextSpan>(&e.anchor)) {
+        auto quoted = _quoteSpans.find(normalizeId(e.id));
+        if (quoted != _quoteSpans.end()) {
+            a = quoted->second.start;
+            b = quoted->second.end;
+        } else if (!_p.sources[si].text) {
+            _d.skipped("skipped.excerpt-anchor", "a text excerpt lies on a source without text and quotes no text to place it on", e.id);
+            return;
+        } else if (const auto* span = std::get_if<TextSpan>(&e.anchor)) {
             a = span->start;
             b = span->end;
         } else {
@@ -880,10 +940,10 @@ void Writer::memos() {
             auto ei = _excerptIndex.find(normalizeId(t));
             if (ei == _excerptIndex.end()) break;
             const Excerpt& e = _p.excerpts[ei->second];
-            const auto* span = std::get_if<TextSpan>(&e.anchor);
             std::size_t si = 0;
-            auto out = source(e.source, &si) ? _texts.find(si) : _texts.end();
-            if (!span || out == _texts.end() || span->start < 0 || span->end < span->start || span->end > _modelLength[si]) break;
+            auto span = spanOf(e, si);
+            auto out = span ? _texts.find(si) : _texts.end();
+            if (!span) break;
             spans.push_back({_sourceNumber[si], out->second->map(span->start), out->second->map(span->end), out->second.get()});
         }
         for (const auto& [k, v] : m.ext)
@@ -990,9 +1050,9 @@ void Writer::cases() {
             }
             const Excerpt& e = _p.excerpts[ei->second];
             std::size_t si = 0;
-            const auto* span = std::get_if<TextSpan>(&e.anchor);
-            auto out = source(e.source, &si) ? _texts.find(si) : _texts.end();
-            if (!span || out == _texts.end() || span->start < 0 || span->end < span->start || span->end > _modelLength[si]) {
+            auto span = spanOf(e, si);
+            auto out = span ? _texts.find(si) : _texts.end();
+            if (!span) {
                 _d.lossy("lossy.case-excerpt", "QualCoder links text spans to cases: a case member that is not a text span is not kept", e.id);
                 continue;
             }

@@ -338,3 +338,33 @@ TEST_CASE("a text that begins with U+FEFF is read without it and written back wi
     CHECK(qctest::sqlInt(tmp2 / "bom.qda", "select pos0 from code_text") == 7);
     CHECK(qctest::sqlInt(tmp2 / "bom.qda", "select unicode(fulltext) from source") == 0xFEFF);
 }
+
+TEST_CASE("a source known only by the quotes of its coded segments gets a text made of them") {
+    // What a table of coded segments gives (MAXQDA, ATLAS.ti exports): no text, quoted segments.
+    Project p;
+    Source s;
+    s.id = "S1";
+    s.name = "interview";
+    p.sources = {s};
+    p.themes = {{"T1", "hope", "", "#000000", "", true, {}, {}}, {"T2", "fear", "", "#111111", "", true, {}, {}}};
+    auto seg = [](std::string id, std::string quote, std::string theme) {
+        Excerpt e;
+        e.id = std::move(id);
+        e.source = "S1";
+        e.quote = std::move(quote);
+        e.codings = {Coding{"C" + e.id, std::move(theme), "", "", {}}};
+        return e;
+    };
+    p.excerpts = {seg("E1", "we will manage", "T1"), seg("E2", u8"nobody knows \U0001F61F", "T2"), seg("E3", "we will manage", "T2")};
+    TempDir tmp;
+    Diagnostics wd, rd;
+    qctest::write(p, tmp / "segments.qda", wd);
+    Project back = qctest::read(tmp / "segments.qda", rd);
+    CHECK(back.sources.at(0).text == std::string(u8"we will manage\n\nnobody knows \U0001F61F"));
+    std::vector<qctest::CodingText> want{{"interview", "fear", "we will manage"}, {"interview", "fear", u8"nobody knows \U0001F61F"},
+                                         {"interview", "hope", "we will manage"}};
+    std::sort(want.begin(), want.end());
+    CHECK(qctest::codingTexts(back, false) == want);
+    CHECK(qctest::count(wd, "lossy.text-from-quotes") == 1);
+    CHECK(qctest::count(rd, "offsets.quote-check") == 1);
+}
