@@ -477,7 +477,6 @@ private:
     std::unordered_map<std::int64_t, std::size_t> _sourceByNumber;
     std::unordered_map<std::size_t, std::unique_ptr<SpanUnits>> _units;
     std::set<std::string> _excerptIds;
-    std::map<std::string, std::string> _avAlias;  ///< code_av rows merged into another row's excerpt
     std::size_t _quotesChecked = 0, _quotesMatched = 0, _qtPositions = 0;
 };
 
@@ -794,44 +793,38 @@ bool Reader::placeSpan(std::size_t si, std::int64_t& start, std::int64_t& end, c
     return true;
 }
 
-/// One excerpt per span, memo and stored text; each code_text row on it is one coding.
+/// One excerpt per code_text row, as QualCoder's own REFI export makes one
+/// selection per row: a row is one coding, with its own memo, owner and date.
 void Reader::addTextExcerpts(std::vector<TextRow>& rows) {
-    std::map<std::tuple<std::size_t, std::int64_t, std::int64_t, std::string, std::string>, std::size_t> bySpan;
     for (auto& r : rows) {
-        auto k = std::make_tuple(r.source, r.start, r.end, r.memo, r.seltext);
-        auto it = bySpan.find(k);
         std::string entity = makeId(ids::kTextCoding, r.ctid);
-        if (it == bySpan.end()) {
-            Excerpt e;
-            e.id = entity;
-            e.source = _p.sources[r.source].id;
-            e.anchor = TextSpan{r.start, r.end};
-            e.description = r.memo;
-            e.audit.creator = user(r.owner);
-            e.audit.created = dateFromQualCoder(r.date);
-            // The stored text is compared with the span, as the REFI reader compares quoted text.
-            std::string span(units(r.source).index.substr(r.start, r.end));
-            ++_quotesChecked;
-            if (r.seltext == span) {
-                ++_quotesMatched;
-            } else {
-                _diag.info("offsets.quote-mismatch", "stored text '" + clip(r.seltext, 60) + "' differs from the text at its span '" +
-                           clip(span, 60) + "'", entity, at(rowPlace("code_text", "ctid", r.ctid)));
-            }
-            e.quote = r.seltext;
-            it = bySpan.emplace(k, _p.excerpts.size()).first;
-            _excerptIds.insert(entity);
-            _p.excerpts.push_back(std::move(e));
+        Excerpt e;
+        e.id = entity;
+        e.source = _p.sources[r.source].id;
+        e.anchor = TextSpan{r.start, r.end};
+        e.description = r.memo;
+        e.audit.creator = user(r.owner);
+        e.audit.created = dateFromQualCoder(r.date);
+        // The stored text is compared with the span, as the REFI reader compares quoted text.
+        std::string span(units(r.source).index.substr(r.start, r.end));
+        ++_quotesChecked;
+        if (r.seltext == span) {
+            ++_quotesMatched;
+        } else {
+            _diag.info("offsets.quote-mismatch", "stored text '" + clip(r.seltext, 60) + "' differs from the text at its span '" +
+                       clip(span, 60) + "'", entity, at(rowPlace("code_text", "ctid", r.ctid)));
         }
+        e.quote = r.seltext;
         Coding c;
         c.id = entity;
         c.theme = r.theme;
-        c.creator = user(r.owner);
-        c.created = dateFromQualCoder(r.date);
+        c.creator = e.audit.creator;
+        c.created = e.audit.created;
         if (r.important) c.ext[key::kImportant] = Json(true);
         if (!r.avExcerpt.empty()) c.ext[key::kAvCoding] = Json(r.avExcerpt);
         if (!r.rowExt.isNull()) c.ext[key::kRow] = std::move(r.rowExt);
-        _p.excerpts[it->second].codings.push_back(std::move(c));
+        e.codings.push_back(std::move(c));
+        _p.excerpts.push_back(std::move(e));
     }
 }
 
@@ -843,7 +836,6 @@ void Reader::readImageCodings() {
     Stmt s(_db, select("code_image", {"imid", "id", "x1", "y1", "width", "height", "cid", "memo", "date", "owner", "important", "pdf_page"},
                        &extra, "imid"),
            "code_image");
-    std::map<std::tuple<std::size_t, std::string, std::string>, std::size_t> byArea;
     while (s.step()) {
         IntValue id = intOf(s, 0);
         if (id.state != IntValue::Value) continue;
@@ -882,22 +874,14 @@ void Reader::readImageCodings() {
         std::string memo = str(s, 7, place, "memo");
         std::string date = str(s, 8, place, "date"), owner = str(s, 9, place, "owner");
         IntValue imp = integer(s, 10, place, "important");
-        std::string areaKey = std::to_string(v[0]) + "," + std::to_string(v[1]) + "," + std::to_string(v[2]) + "," + std::to_string(v[3]) +
-                              "," + (page.state == IntValue::Value ? std::to_string(page.v) : "-") + (whole ? "" : exact.dump());
-        auto k = std::make_tuple(si, areaKey, memo);
-        auto it = byArea.find(k);
-        if (it == byArea.end()) {
-            Excerpt e;
-            e.id = entity;
-            e.source = src->id;
-            e.anchor = a;
-            e.description = memo;
-            e.audit.creator = user(owner);
-            e.audit.created = dateFromQualCoder(date);
-            if (!whole) e.ext[key::kRow] = exact;
-            it = byArea.emplace(k, _p.excerpts.size()).first;
-            _p.excerpts.push_back(std::move(e));
-        }
+        Excerpt e;
+        e.id = entity;
+        e.source = src->id;
+        e.anchor = a;
+        e.description = memo;
+        e.audit.creator = user(owner);
+        e.audit.created = dateFromQualCoder(date);
+        if (!whole) e.ext[key::kRow] = exact;
         Coding c;
         c.id = entity;
         c.theme = theme;
@@ -906,7 +890,8 @@ void Reader::readImageCodings() {
         if (imp.state == IntValue::Value && imp.v != 0) c.ext[key::kImportant] = Json(true);
         Json row = extraColumns(s, 12, extra, place);
         if (!row.isNull()) c.ext[key::kRow] = std::move(row);
-        _p.excerpts[it->second].codings.push_back(std::move(c));
+        e.codings.push_back(std::move(c));
+        _p.excerpts.push_back(std::move(e));
     }
 }
 
@@ -914,7 +899,6 @@ void Reader::readAvCodings() {
     if (!hasTable("code_av")) return;
     std::vector<std::string> extra;
     Stmt s(_db, select("code_av", {"avid", "id", "pos0", "pos1", "cid", "memo", "date", "owner", "important"}, &extra, "avid"), "code_av");
-    std::map<std::tuple<std::size_t, std::int64_t, std::int64_t, std::string>, std::size_t> bySpan;
     while (s.step()) {
         IntValue id = intOf(s, 0);
         if (id.state != IntValue::Value) continue;
@@ -936,23 +920,14 @@ void Reader::readAvCodings() {
         }
         std::string memo = str(s, 5, place, "memo"), date = str(s, 6, place, "date"), owner = str(s, 7, place, "owner");
         IntValue imp = integer(s, 8, place, "important");
-        auto k = std::make_tuple(si, p0.v, p1.v, memo);
-        auto it = bySpan.find(k);
-        if (it == bySpan.end()) {
-            Excerpt e;
-            e.id = entity;
-            e.source = src->id;
-            e.anchor = TimeSpan{p0.v, p1.v};
-            e.description = memo;
-            e.audit.creator = user(owner);
-            e.audit.created = dateFromQualCoder(date);
-            it = bySpan.emplace(k, _p.excerpts.size()).first;
-            _excerptIds.insert(entity);
-            _p.excerpts.push_back(std::move(e));
-        } else {
-            _excerptIds.insert(entity);  // a text coding may name this row: it resolves to the excerpt's id
-            _avAlias[entity] = _p.excerpts[it->second].id;
-        }
+        Excerpt e;
+        e.id = entity;
+        e.source = src->id;
+        e.anchor = TimeSpan{p0.v, p1.v};
+        e.description = memo;
+        e.audit.creator = user(owner);
+        e.audit.created = dateFromQualCoder(date);
+        _excerptIds.insert(entity);
         Coding c;
         c.id = entity;
         c.theme = theme;
@@ -961,7 +936,8 @@ void Reader::readAvCodings() {
         if (imp.state == IntValue::Value && imp.v != 0) c.ext[key::kImportant] = Json(true);
         Json row = extraColumns(s, 9, extra, place);
         if (!row.isNull()) c.ext[key::kRow] = std::move(row);
-        _p.excerpts[it->second].codings.push_back(std::move(c));
+        e.codings.push_back(std::move(c));
+        _p.excerpts.push_back(std::move(e));
     }
 }
 
@@ -971,9 +947,7 @@ void Reader::resolveAvLinks() {
         for (auto& c : e.codings) {
             auto it = c.ext.find(key::kAvCoding);
             if (it == c.ext.end()) continue;
-            auto alias = _avAlias.find(it->second.asString());
-            if (alias != _avAlias.end()) it->second = Json(alias->second);
-            else if (!_excerptIds.count(it->second.asString())) {
+            if (!_excerptIds.count(it->second.asString())) {
                 _diag.lossy("lossy.av-link", "a text coding names an audio/video coding that does not exist; the link is dropped", c.id);
                 c.ext.erase(it);
             }

@@ -728,6 +728,9 @@ void Writer::excerpts() {
                 continue;
             }
             reportExcerptAudit(e, _d);
+            if (e.codings.size() > 1)
+                _d.lossy("lossy.excerpt-split", "an excerpt with " + std::to_string(e.codings.size()) + " codings is written as that many QualCoder "
+                         "codings of the same span (one row each, with its memo): it reads back as that many excerpts", e.id);
             if (std::holds_alternative<TextSpan>(e.anchor) || std::holds_alternative<std::monostate>(e.anchor) ||
                 std::holds_alternative<TranscriptSpan>(e.anchor))
                 textExcerpt(e, si);
