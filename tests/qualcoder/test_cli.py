@@ -91,6 +91,16 @@ class QualCoderCli(unittest.TestCase):
         self.assertIn("input", err)
         self.assertEqual(self.leftovers(), [])
 
+    def test_folders_no_format_reads_are_input_errors(self):
+        (self.d / "plain").mkdir()
+        (self.d / "named.json").mkdir()
+        rc, _, err = qdx("info", self.d / "plain")
+        self.assertEqual(rc, 3)
+        self.assertIn("is a folder", err)
+        rc, _, err = qdx("convert", self.d / "named.json", self.d / "x.qdpx")
+        self.assertEqual(rc, 3)
+        self.assertIn("is a folder", err)
+
     def test_stdout_is_refused(self):
         rc, _, err = qdx("convert", SAMPLE, "-", "-t", "qualcoder")
         self.assertEqual(rc, 2)
