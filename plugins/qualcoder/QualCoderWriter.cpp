@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <unordered_map>
+#include <unordered_set>
 
 #ifndef QDX_QUALCODER_VERSION
 #define QDX_QUALCODER_VERSION "0"
@@ -138,8 +139,8 @@ public:
 private:
     const char* _prefix;
     std::string _what;
-    std::set<std::int64_t> _used, _given;
-    std::map<std::string, std::int64_t> _byId;
+    std::unordered_set<std::int64_t> _used, _given;
+    std::unordered_map<std::string, std::int64_t> _byId;
     std::int64_t _max = 0;
     std::size_t _renamed = 0;
     std::string _example;
@@ -243,8 +244,9 @@ private:
     std::map<std::string, std::set<std::string>> _fileNames; ///< folder -> file names taken (lower case)
     std::vector<std::pair<std::int64_t, const Source*>> _fileRows;  ///< every source row: number, model source (none for transcripts)
     std::vector<std::unique_ptr<OutText>> _transcriptModels;  ///< texts of transcripts written as sources
-    std::set<std::tuple<std::size_t, std::int64_t, std::int64_t, std::int64_t, std::string>> _textKeys;
+    std::unordered_set<std::string> _textKeys;  ///< QualCoder's unique(cid,fid,pos0,pos1,owner), as bytes (hashed: 10^6 codings)
     std::map<std::string, std::int64_t> _caseNumber;          ///< normalised case id -> caseid
+    std::unique_ptr<Stmt> _insText, _insImage, _insAv;        ///< prepared once: one row per coding
     std::map<std::string, TextSpan> _quoteSpans;               ///< excerpts placed on a text made of their quotes
     std::unordered_map<std::string, std::vector<std::size_t>> _excerptsOf;  ///< normalised source id -> its excerpts
     std::string textFromQuotes(std::size_t si);
@@ -312,6 +314,9 @@ void Writer::run() {
     keptTables();
     projectRow();
     extensions();
+    _insText.reset();  // a statement left open would keep the database from closing
+    _insImage.reset();
+    _insAv.reset();
     _db->exec("COMMIT");
     _db->close();
     for (Numbers* n : {&_codes, &_cats, &_files, &_ct, &_img, &_av, &_ann, &_caseNo, &_journal}) n->report(_d);
@@ -810,8 +815,9 @@ void Writer::textExcerpt(const Excerpt& e, std::size_t si) {
     std::string seltext = e.quote ? lfOnly(*e.quote) : w.text->slice(w.pos0, w.pos1);
     if (e.quote && seltext != w.text->slice(w.pos0, w.pos1))
         _d.info("qualcoder.quote-kept", "the excerpt's quoted text differs from its span; it is written as QualCoder's stored text (seltext)", e.id);
-    Stmt ins(*_db, "INSERT INTO code_text (ctid, cid, fid, seltext, pos0, pos1, owner, date, memo, avid, important) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    if (!_insText) _insText = std::make_unique<Stmt>(*_db, "INSERT INTO code_text (ctid, cid, fid, seltext, pos0, pos1, owner, date, memo, avid, important) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
              "code_text");
+    Stmt& ins = *_insText;
     for (const auto& c : e.codings) {
         auto ti = _themeIndex.find(normalizeId(c.theme));
         if (ti == _themeIndex.end()) {
@@ -819,8 +825,11 @@ void Writer::textExcerpt(const Excerpt& e, std::size_t si) {
             continue;
         }
         std::string who = owner(c.creator);
-        auto dup = std::make_tuple(ti->second, w.fid, w.pos0, w.pos1, who);
-        if (!_textKeys.insert(dup).second) {
+        std::string dup(4 * sizeof(std::int64_t), '\0');
+        const std::int64_t parts[4] = {static_cast<std::int64_t>(ti->second), w.fid, w.pos0, w.pos1};
+        std::memcpy(dup.data(), parts, sizeof parts);
+        dup += who;
+        if (!_textKeys.insert(std::move(dup)).second) {
             _d.skipped("skipped.coding-duplicate", "the same code on the same span by the same coder twice: QualCoder keeps it once", e.id);
             continue;
         }
@@ -870,8 +879,9 @@ void Writer::areaExcerpt(const Excerpt& e, const Source& s) {
     const char* names[4] = {"x1", "y1", "width", "height"};
     const Json* exact = nullptr;
     if (auto it = e.ext.find(key::kRow); it != e.ext.end()) exact = &it->second;
-    Stmt ins(*_db, "INSERT INTO code_image (imid, id, x1, y1, width, height, cid, memo, date, owner, important, pdf_page) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    if (!_insImage) _insImage = std::make_unique<Stmt>(*_db, "INSERT INTO code_image (imid, id, x1, y1, width, height, cid, memo, date, owner, important, pdf_page) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
              "code_image");
+    Stmt& ins = *_insImage;
     for (const auto& c : e.codings) {
         auto ti = _themeIndex.find(normalizeId(c.theme));
         if (ti == _themeIndex.end()) {
@@ -904,7 +914,8 @@ void Writer::avExcerpt(const Excerpt& e) {
         _d.skipped("skipped.excerpt-inverted", "a time span ends before it starts (or before 0) and is not written", e.id);
         return;
     }
-    Stmt ins(*_db, "INSERT INTO code_av (avid, id, pos0, pos1, cid, memo, date, owner, important) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", "code_av");
+    if (!_insAv) _insAv = std::make_unique<Stmt>(*_db, "INSERT INTO code_av (avid, id, pos0, pos1, cid, memo, date, owner, important) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", "code_av");
+    Stmt& ins = *_insAv;
     for (const auto& c : e.codings) {
         auto ti = _themeIndex.find(normalizeId(c.theme));
         if (ti == _themeIndex.end()) {
