@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <set>
@@ -21,21 +22,59 @@ constexpr const char* kProjectNs = "urn:QDA-XML:project:1.0";
 constexpr const char* kCodebookNs = "urn:QDA-XML:codebook:1.0";
 constexpr std::uint64_t kMaxInternal = (1ull << 31) - 1;
 
-/// What a target tool expects of text files and offsets.
+/// Line endings of the text files written for a target.
+enum class Eol {
+    AsStored,  ///< as the model holds them
+    Crlf,      ///< every LF preceded by a CR
+    Lf,        ///< every CR LF and lone CR as one LF (how Python's text mode reads a file)
+};
+
+/// What a target tool expects of text files, offsets and names. The evidence for each rule is in
+/// plugins/refi/README.md ("Export targets").
 struct Target {
     std::string name;
     Profile unit = Profile::CodePoints;
-    bool crlf = false;
+    Eol eol = Eol::AsStored;
     bool bom = false;
+    /// QualCoder keeps one code per name and one category per name (unique(name) in its tables)
+    /// and merges the codings of a repeated name into the first.
+    bool uniqueNames = false;
+    /// QualCoder turns its CR LF correction off, and guesses a media folder, for an origin that
+    /// names ATLAS.ti: such an origin is not carried over.
+    bool originWithoutAtlas = false;
+    /// QualCoder joins basePath and a relative:// path without checking either (a missing
+    /// basePath stops its whole import).
+    bool basePathForRelative = false;
+    /// QualCoder opens a TextSource's richTextPath as a file inside the archive, whatever its
+    /// scheme (an external one stops its import): only internal ones are written.
+    bool richTextInternalOnly = false;
+    /// QualCoder reads one transcript per audio/video source (a second one of a video stops its
+    /// import: both would get the name "<video>.txt") and needs a name and a date on each, a date
+    /// on each picture selection and note (it stops the import without one), and a name on each
+    /// picture selection (its export stops without one); it ignores Codings of a whole source.
+    bool qualcoderMedia = false;
 };
 
 Target targetFor(const std::string& name)
 {
-    if (name == "nvivo") return {name, Profile::Utf16, true, true};
-    if (name == "atlasti") return {name, Profile::CrlfOnce, true, false};
-    if (name == "maxqda") return {name, Profile::CodePoints, true, false};
-    if (name == "qualcoder") return {name, Profile::CodePoints, false, true};
-    return {"standard", Profile::CodePoints, false, false};
+    Target t;
+    t.name = name;
+    if (name == "nvivo") {
+        t.unit = Profile::Utf16;
+        t.eol = Eol::Crlf;
+        t.bom = true;
+    } else if (name == "atlasti") {
+        t.unit = Profile::CrlfOnce;
+        t.eol = Eol::Crlf;
+    } else if (name == "maxqda") {
+        t.eol = Eol::Lf;
+    } else if (name == "qualcoder") {
+        t.eol = Eol::Lf;
+        t.uniqueNames = t.originWithoutAtlas = t.basePathForRelative = t.richTextInternalOnly = t.qualcoderMedia = true;
+    } else {
+        t.name = "standard";
+    }
+    return t;
 }
 
 /// A text as the target gets it, and the mapping of model offsets into it.
@@ -43,34 +82,40 @@ class OutText {
 public:
     OutText(const std::string& stored, const Target& t) : _unit(t.unit)
     {
-        if (t.crlf) {
-            _text.reserve(stored.size() + stored.size() / 32);
+        if (t.eol == Eol::AsStored) {
+            _text = stored;
+        } else {
+            _text.reserve(stored.size() + (t.eol == Eol::Crlf ? stored.size() / 32 : 0));
+            _step = t.eol == Eol::Crlf ? 1 : -1;
             std::int64_t cp = 0;
             for (std::size_t i = 0; i < stored.size(); ++i) {
                 unsigned char c = static_cast<unsigned char>(stored[i]);
-                if (c == '\n' && (i == 0 || stored[i - 1] != '\r')) {
-                    _inserted.push_back(cp);
+                bool pairCr = c == '\r' && i + 1 < stored.size() && stored[i + 1] == '\n';
+                if (t.eol == Eol::Crlf && c == '\n' && (i == 0 || stored[i - 1] != '\r')) {
+                    _moved.push_back(cp);  // a CR goes in before this LF
                     _text.push_back('\r');
                 }
-                _text.push_back(static_cast<char>(c));
+                if (t.eol == Eol::Lf && pairCr) _moved.push_back(cp);  // this CR is left out
+                else if (t.eol == Eol::Lf && c == '\r') _text.push_back('\n');
+                else _text.push_back(static_cast<char>(c));
                 if ((c & 0xC0) != 0x80) ++cp;
             }
-        } else {
-            _text = stored;
         }
         _map = std::make_unique<text::OffsetMap>(_text, unitOf(_unit));
     }
     std::optional<std::int64_t> convert(std::int64_t cp) const
     {
-        std::int64_t shift = std::lower_bound(_inserted.begin(), _inserted.end(), cp) - _inserted.begin();
-        return _map->fromCodePoints(cp + shift);
+        // the CRs put in or left out before cp (a boundary inside a CR LF pair lands before its LF)
+        std::int64_t shift = std::lower_bound(_moved.begin(), _moved.end(), cp) - _moved.begin();
+        return _map->fromCodePoints(cp + _step * shift);
     }
     const std::string& text() const { return _text; }
 
 private:
     Profile _unit;
     std::string _text;
-    std::vector<std::int64_t> _inserted;  // code-point indices (in the stored text) of LFs that got a CR
+    std::int64_t _step = 0;
+    std::vector<std::int64_t> _moved;  // code-point indices (in the stored text) of the LFs that got a CR, or of the CRs left out
     std::unique_ptr<text::OffsetMap> _map;
 };
 
@@ -240,16 +285,35 @@ private:
     /// A creationDateTime/modifiedDateTime attribute: written when it is an xsd:dateTime, the
     /// schema's type (with a T for a space between date and time); else not written, reported.
     void dateAttr(XmlWriter& w, const char* name, const std::string& d);
+    /// `d` as an xsd:dateTime (a space for the T mended), or empty when it is none.
+    static std::string schemaDate(const std::string& d);
+    /// For QualCoder, which stops its import at a picture selection, transcript or note without a
+    /// date: when `own` has none, the source's date (`s`, when there is one), else the project's,
+    /// else the time of the export.
+    void requiredDate(XmlWriter& w, const Audit& own, const Source* s, const std::string& id);
     void noteRefs(XmlWriter& w, const std::string& id);
     void description(XmlWriter& w, const std::string& d);
     void values(XmlWriter& w, const std::vector<AttributeValue>& v);
     void codes(XmlWriter& w, bool codebook);
+    /// For a target that keeps one code per name (QualCoder): the name each theme is written
+    /// with, a repeated one made unique with " (2)", " (3)"...; reported.
+    void uniqueThemeNames();
     void code(XmlWriter& w, std::size_t i, bool codebook, std::set<std::size_t>& done, std::size_t depth);
     void source(XmlWriter& w, const Source& s, bool bare);
     void textSource(XmlWriter& w, const char* element, const std::string& guid, const std::string& name,
                     const std::optional<std::string>& text, const Audit& a, bool bare, const std::string& ownerId,
                     const std::vector<const Excerpt*>& spans, const Source& src);
     void selectionBody(XmlWriter& w, const Excerpt& e);
+    /// richTextPath of a TextSource whose document was not in the input.
+    void richTextReference(XmlWriter& w, const Source& src, bool bare);
+    /// Reports a text written empty because the input had none.
+    void textMissing(const std::string& id)
+    {
+        _l.add(Severity::Lossy, "lossy.source-text-missing",
+               "a text was not in the input (a bare .qde holds none): written as an empty file so that readers can "
+               "open the project (positions on it are kept as read, unconverted)",
+               id, "convert the .qdpx that holds the source files");
+    }
     void coding(XmlWriter& w, const Coding& c, const std::string& excerptId, std::size_t n);
     void raw(XmlWriter& w, const Json& node, std::size_t depth);
     /// A GUID-typed attribute of a kept Link/Graph part: the id an entity was written with, the
@@ -257,6 +321,13 @@ private:
     /// sourceVertex still names its Vertex).
     std::string rawGuid(const std::string& v);
     void project(std::ostream& os, bool bare);
+    /// Whether a source's path is relative:// (resolved against Project/@basePath).
+    bool hasRelativeSource() const
+    {
+        for (const Source& s : _p.sources)
+            if (s.kind != SourceKind::Text && text::asciiLower(s.path.substr(0, 11)) == "relative://") return true;
+        return false;
+    }
     std::string codebook();
 
     const Project& _p;
@@ -291,6 +362,7 @@ private:
     std::unordered_map<std::string, std::vector<const Excerpt*>> _bySource;
     std::unordered_map<std::string, std::vector<std::size_t>> _children;
     std::unordered_map<std::string, AttributeType> _attrTypes;
+    std::vector<std::string> _themeNames;  // by theme index, when uniqueThemeNames() renamed any
 };
 
 std::string Writer::assign(const std::string& id, const Extensions& ext, const char* kind)
@@ -390,23 +462,53 @@ void Writer::audit(XmlWriter& w, const Audit& a)
     dateAttr(w, "modifiedDateTime", a.modified);
 }
 
-void Writer::dateAttr(XmlWriter& w, const char* name, const std::string& d)
+std::string Writer::schemaDate(const std::string& d)
 {
-    if (d.empty()) return;
-    if (fitsValueElement(AttributeType::DateTime, d)) {
-        w.attr(name, d);
-        return;
-    }
+    if (d.empty() || fitsValueElement(AttributeType::DateTime, d)) return d;
     std::string t = d;  // "2019-11-02 10:00:00", as SQL and spreadsheets write it: the same time
     if (t.size() >= 19 && t[10] == ' ') {
         t[10] = 'T';
-        if (fitsValueElement(AttributeType::DateTime, t)) {
-            _l.add(Severity::Info, "refi.date-normalised", "a date-time with a space for the T is written with the T ('" + d + "' as '" + t + "')");
-            w.attr(name, t);
-            return;
-        }
+        if (fitsValueElement(AttributeType::DateTime, t)) return t;
     }
-    _l.add(Severity::Lossy, "lossy.date-invalid", std::string(name) + " '" + d + "' is not a date-time the schema accepts (xsd:dateTime); not written");
+    return {};
+}
+
+void Writer::dateAttr(XmlWriter& w, const char* name, const std::string& d)
+{
+    if (d.empty()) return;
+    std::string t = schemaDate(d);
+    if (t.empty()) {
+        _l.add(Severity::Lossy, "lossy.date-invalid", std::string(name) + " '" + d + "' is not a date-time the schema accepts (xsd:dateTime); not written");
+        return;
+    }
+    if (t != d) _l.add(Severity::Info, "refi.date-normalised", "a date-time with a space for the T is written with the T ('" + d + "' as '" + t + "')");
+    w.attr(name, t);
+}
+
+void Writer::requiredDate(XmlWriter& w, const Audit& own, const Source* s, const std::string& id)
+{
+    if (!_t.qualcoderMedia || !schemaDate(own.created).empty() || !schemaDate(own.modified).empty()) return;
+    std::string d, from;
+    const Audit none;
+    const Audit& sa = s ? s->audit : none;
+    for (const auto& [date, whose] : {std::pair{sa.created, "its source's"}, {sa.modified, "its source's"},
+                                      {_p.audit.created, "the project's"}, {_p.audit.modified, "the project's"}})
+        if (d.empty() && !schemaDate(date).empty()) {
+            d = schemaDate(date);
+            from = whose;
+        }
+    if (d.empty()) {  // QualCoder itself stamps a text selection without a date with the time of its import
+        std::time_t now = std::time(nullptr);
+        std::tm utc{};
+        gmtime_r(&now, &utc);
+        char buf[32];
+        std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
+        d = buf;
+        from = "the time of the export";
+    }
+    w.attr("creationDateTime", d);
+    _l.add(Severity::Lossy, "lossy.date-supplied",
+           "QualCoder stops its import at a picture selection, transcript or note without a date: one was given " + from + " (" + d + ")", id);
 }
 
 void Writer::description(XmlWriter& w, const std::string& d)
@@ -474,7 +576,7 @@ void Writer::code(XmlWriter& w, std::size_t i, bool codebook, std::set<std::size
     if (!t.audit.empty()) _l.add(Severity::Lossy, "lossy.theme-audit", "REFI-QDA codes carry no creator or dates", t.id);
     w.start("Code");
     w.attr("guid", guidOf(t.id));
-    w.attr("name", t.name);
+    w.attr("name", _themeNames.empty() ? t.name : _themeNames[i]);
     w.attr("isCodable", t.codable ? "true" : "false");
     if (!t.color.empty()) {
         Colour c = parseColour(t.color);
@@ -491,8 +593,41 @@ void Writer::code(XmlWriter& w, std::size_t i, bool codebook, std::set<std::size
     w.end("Code");
 }
 
+void Writer::uniqueThemeNames()
+{
+    // QualCoder's code_name and code_cat tables each hold a name once: its import gives a
+    // repeated name the first one's id, so two codes become one. Codable themes are its codes,
+    // the others its categories: a name must be unique within each kind.
+    std::set<std::pair<bool, std::string>> taken;
+    for (const Theme& t : _p.themes) taken.insert({t.codable, t.name});
+    std::set<std::pair<bool, std::string>> used;
+    std::vector<std::string> names;
+    names.reserve(_p.themes.size());
+    for (const Theme& t : _p.themes) {
+        std::string n = t.name;
+        if (!used.insert({t.codable, n}).second) {
+            for (int k = 2;; ++k) {
+                n = t.name + " (" + std::to_string(k) + ")";
+                if (!taken.count({t.codable, n}) && used.insert({t.codable, n}).second) break;
+            }
+            _l.add(Severity::Lossy, "lossy.theme-renamed",
+                   std::string("QualCoder keeps one ") + (t.codable ? "code" : "category") +
+                       " per name and would merge the codes that share one: a repeated name was made unique ('" + t.name +
+                       "' written as '" + n + "')",
+                   t.id);
+        }
+        names.push_back(std::move(n));
+    }
+    for (std::size_t i = 0; i < names.size(); ++i)
+        if (names[i] != _p.themes[i].name) {
+            _themeNames = std::move(names);
+            return;
+        }
+}
+
 void Writer::codes(XmlWriter& w, bool codebook)
 {
+    if (_t.uniqueNames) uniqueThemeNames();
     std::unordered_map<std::string, std::size_t> byId;
     for (std::size_t i = 0; i < _p.themes.size(); ++i) byId.emplace(normalizeId(_p.themes[i].id), i);
     std::vector<std::size_t> roots;
@@ -552,25 +687,26 @@ void Writer::textSource(XmlWriter& w, const char* element, const std::string& gu
     w.start(element);
     w.attr("guid", guid);
     if (!name.empty()) w.attr("name", name);
-    if (std::string(element) == "TextSource" && src.content && !bare) {
+    const bool isText = std::string(element) == "TextSource";
+    if (isText && src.content && !bare) {
         std::string ext = extensionOf(src.path);
         if (ext.empty() || ext == "txt") ext = extensionForMediaType(src.mediaType);
         if (ext.empty()) ext = "docx";
         std::string n = blobName(src.content, guid, ext, src.path);
         w.attr("richTextPath", "internal://" + n.substr(8));
-    } else if (std::string(element) == "TextSource" && !src.content && !src.path.empty() && extensionOf(src.path) != "txt") {
-        w.attr("richTextPath", src.path);
-        if (!bare) _l.add(Severity::Lossy, "lossy.source-content-missing", "a source's file was not in the input; its path is written but the file is absent", src.id);
+    } else if (isText && !src.content && !src.path.empty() && extensionOf(src.path) != "txt") {
+        richTextReference(w, src, bare);
     }
-    if (!txt && std::string(element) == "TextSource" && !src.content && extensionOf(src.path) == "txt") {
-        w.attr("plainTextPath", src.path);
-        if (!bare) _l.add(Severity::Lossy, "lossy.source-content-missing", "a source's file was not in the input; its path is written but the file is absent", src.id);
-    }
-    if (txt && !bare) {
-        std::string n = internalName(guid, "txt", std::string(element) == "TextSource" && !src.content ? src.path : std::string());
+    if (!txt && isText && !src.content && extensionOf(src.path) == "txt" && bare) w.attr("plainTextPath", src.path);
+    if (!bare) {
+        // A text is always written, empty when the input had none (a bare .qde holds no files): the
+        // schema wants plainTextPath or PlainTextContent, and QualCoder stops its whole import at a
+        // TextSource without a file to open.
+        std::string n = internalName(guid, "txt", isText && !src.content ? src.path : std::string());
         w.attr("plainTextPath", "internal://" + n.substr(8));
-        std::string bytes = (_t.bom ? std::string("\xEF\xBB\xBF") : std::string()) + out->text();
+        std::string bytes = txt ? (_t.bom ? std::string("\xEF\xBB\xBF") : std::string()) + out->text() : std::string();
         _files.push_back({n, std::move(bytes), nullptr});
+        if (!txt) textMissing(src.id);
     }
     audit(w, a);
     if (std::string(element) == "TextSource") description(w, src.description);
@@ -617,6 +753,22 @@ void Writer::textSource(XmlWriter& w, const char* element, const std::string& gu
     (void)ownerId;
 }
 
+void Writer::richTextReference(XmlWriter& w, const Source& src, bool bare)
+{
+    std::string scheme = src.path.find("://") == std::string::npos ? std::string() : text::asciiLower(src.path.substr(0, src.path.find("://")));
+    if (bare) {
+        w.attr("richTextPath", src.path);  // a bare .qde names files it cannot hold
+    } else if (!scheme.empty() && scheme != "internal" && !_t.richTextInternalOnly) {
+        w.attr("richTextPath", src.path);  // an external reference, kept as read
+    } else {
+        // an internal file that is absent would send a reader to nothing; QualCoder opens any
+        // richTextPath as a file inside the archive
+        _l.add(Severity::Lossy, "lossy.source-content-missing",
+               "a source's document was not in the input: its path ('" + src.path + "') is not written, a reader could not follow it",
+               src.id);
+    }
+}
+
 void Writer::source(XmlWriter& w, const Source& s, bool bare)
 {
     checkExt(s.ext, s.id);
@@ -644,6 +796,10 @@ void Writer::source(XmlWriter& w, const Source& s, bool bare)
             if (!idKept)
                 _l.add(Severity::Lossy, "lossy.whole-source-excerpt-id",
                        "an excerpt of a whole source becomes one source Coding per theme; a reader gives each its own excerpt id", e->id);
+            if (_t.qualcoderMedia && !e->codings.empty())
+                _l.add(Severity::Lossy, "lossy.whole-source-coding",
+                       "the codings of a whole source (outside any selection) are written, but QualCoder's import leaves them out",
+                       e->id, "code the whole text as a selection to keep it in QualCoder");
             for (std::size_t i = 0; i < e->codings.size(); ++i) coding(w, e->codings[i], e->id, i);
         }
     };
@@ -701,12 +857,14 @@ void Writer::source(XmlWriter& w, const Source& s, bool bare)
             }
             w.start("PictureSelection");
             w.attr("guid", guidOf(e->id));
-            if (!e->name.empty()) w.attr("name", e->name);
+            // QualCoder keeps the name as the coding's memo and its export stops at a memo it has none of
+            if (!e->name.empty() || _t.qualcoderMedia) w.attr("name", e->name);
             w.attr("firstX", std::to_string(r.x1));
             w.attr("firstY", std::to_string(r.y1));
             w.attr("secondX", std::to_string(r.x2));
             w.attr("secondY", std::to_string(r.y2));
             audit(w, e->audit);
+            requiredDate(w, e->audit, &s, e->id);
             selectionBody(w, *e);
             w.end("PictureSelection");
         }
@@ -756,19 +914,39 @@ void Writer::source(XmlWriter& w, const Source& s, bool bare)
             w.end("Representation");
         }
     } else {
-        for (const Transcript& t : s.transcripts) {
+        for (std::size_t ti = 0; ti < s.transcripts.size(); ++ti) {
+            const Transcript& t = s.transcripts[ti];
             checkExt(t.ext, t.id);
+            if (_t.qualcoderMedia && ti > 0) {
+                std::size_t coded = 0;
+                for (const Excerpt* e : trans) coded += normalizeId(std::get<TranscriptSpan>(e->anchor).transcript()) == normalizeId(t.id);
+                _l.add(Severity::Lossy, "lossy.transcript-dropped",
+                       "QualCoder keeps one transcript per audio or video source (a second one stops its import of a video): "
+                       "a further transcript was not written" + (coded ? ", with its " + std::to_string(coded) + " coded selections" : std::string()),
+                       t.id);
+                continue;
+            }
             std::unique_ptr<OutText> out;
             if (!t.text.empty()) out = std::make_unique<OutText>(t.text, _t);
             w.start("Transcript");
             w.attr("guid", guidOf(t.id));
-            if (!t.name.empty()) w.attr("name", t.name);
-            if (out && !bare) {
+            if (!t.name.empty()) {
+                w.attr("name", t.name);
+            } else if (_t.qualcoderMedia) {
+                w.attr("name", (s.name.empty() ? std::string("transcript") : s.name) + ".txt");
+                _l.add(Severity::Lossy, "lossy.name-supplied",
+                       "QualCoder stops its import at a transcript without a name: a transcript was named after its source ('" +
+                           (s.name.empty() ? std::string("transcript") : s.name) + ".txt')",
+                       t.id);
+            }
+            if (!bare) {  // empty when the input had no text, as for a TextSource
                 std::string n = internalName(guidOf(t.id), "txt");
                 w.attr("plainTextPath", "internal://" + n.substr(8));
-                _files.push_back({n, (_t.bom ? std::string("\xEF\xBB\xBF") : std::string()) + out->text(), nullptr});
+                _files.push_back({n, out ? (_t.bom ? std::string("\xEF\xBB\xBF") : std::string()) + out->text() : std::string(), nullptr});
+                if (!out) textMissing(t.id);
             }
             audit(w, t.audit);
+            requiredDate(w, t.audit, &s, t.id);
             auto d = t.ext.find(key::kDescription);
             if (d != t.ext.end() && d->second.isString()) description(w, d->second.asString());
             if (out && bare) {
@@ -898,15 +1076,26 @@ void Writer::project(std::ostream& os, bool bare)
         w.attr("name", _p.name.empty() ? std::string("Untitled") : _p.name);
         if (_p.name.empty()) _l.add(Severity::Info, "refi.project-name-default", "the project has no name; written as 'Untitled' (Project/@name is required)");
         std::string origin = "qdx 0.1 target=" + _t.name;
-        if (!_p.origin.empty()) origin += "; was: " + _p.origin;
+        if (_t.originWithoutAtlas && text::asciiLower(_p.origin).find("atlas") != std::string::npos)
+            _l.add(Severity::Lossy, "lossy.project-origin",
+                   "the original origin '" + _p.origin + "' is not written: QualCoder reads a project whose origin names "
+                   "ATLAS.ti by ATLAS.ti's rules (a CR LF counted once, media in a '<project> Media' folder)");
+        else if (!_p.origin.empty())
+            origin += "; was: " + _p.origin;
         w.attr("origin", origin);
         if (!_p.audit.creator.empty()) w.attr("creatingUserGUID", ref(_p.audit.creator));
         dateAttr(w, "creationDateTime", _p.audit.created);
         if (!_p.audit.modifier.empty()) w.attr("modifyingUserGUID", ref(_p.audit.modifier));
         dateAttr(w, "modifiedDateTime", _p.audit.modified);
-        if (!_p.basePath.empty()) {
-            if (_o.keepBasePath) w.attr("basePath", _p.basePath);
-            else _l.add(Severity::Lossy, "lossy.basepath", "Project/@basePath ('" + _p.basePath + "') was not written: it may reveal a local user name", {}, "-o keep-basepath=true");
+        bool basePathWritten = !_p.basePath.empty() && _o.keepBasePath;
+        if (basePathWritten) w.attr("basePath", _p.basePath);
+        else if (!_p.basePath.empty())
+            _l.add(Severity::Lossy, "lossy.basepath", "Project/@basePath ('" + _p.basePath + "') was not written: it may reveal a local user name", {}, "-o keep-basepath=true");
+        if (!basePathWritten && _t.basePathForRelative && !bare && hasRelativeSource()) {
+            w.attr("basePath", "");
+            _l.add(Severity::Info, "refi.basepath-empty",
+                   "a relative:// source needs Project/@basePath in QualCoder (it stops the import without one): written empty, "
+                   "so QualCoder imports the source and lists its file as a bad link to re-point");
         }
         checkExt(_p.ext, {});
 
@@ -982,6 +1171,7 @@ void Writer::project(std::ostream& os, bool bare)
                 w.attr("guid", guidOf(m.id));
                 if (!m.name.empty()) w.attr("name", m.name);
                 audit(w, m.audit);
+                requiredDate(w, m.audit, nullptr, m.id);
                 auto d = m.ext.find(key::kDescription);
                 if (d != m.ext.end() && d->second.isString()) description(w, d->second.asString());
                 if (!m.text.empty()) {

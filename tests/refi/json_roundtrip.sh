@@ -5,7 +5,8 @@
 # of a round trip must have been reported): inverted rectangles normalised
 # (lossy.rectangle-normalised), attributes/elements outside the schema not
 # written back (lossy.refi-nonstandard), internal files renamed to
-# <GUID>.<ext> (refi.path-renamed).
+# <GUID>.<ext> (refi.path-renamed), the path of a document that was not in the input
+# left out (lossy.source-content-missing).
 # Needs the json plugin beside the qdx command; exit 77 (ctest: skipped) without it.
 set -u
 qdx="$QDX_BIN_DIR/qdx"
@@ -33,6 +34,8 @@ for f in $files; do
     grep -q '"lossy.rectangle-normalised"' "$rep" && sed -i -E '/\.anchor\.[xy][12]: /d' "$tmp/lines"
     grep -q '"lossy.refi-nonstandard"' "$rep" && sed -i -E '/ext\[refi:(attributes|unknown)\]/d' "$tmp/lines"
     grep -q '"refi.path-renamed"' "$rep" && sed -i -E '/\.path: /d' "$tmp/lines"
+    # a document that was not in the input is not named (lossy.source-content-missing)
+    grep -q '"lossy.source-content-missing"' "$rep" && sed -i -E '/\.(path|mediaType): /d' "$tmp/lines"
     if grep -q '"refi.guid-minted"' "$rep"; then  # ids that are not GUIDs (an entity's, a Vertex's) are minted
       sed -i -E '/ext\[refi:(graphs|links)\]: /d' "$tmp/lines"
       { grep -v -E '\.id: ' "$tmp/lines"; grep -E '\.id: \{?[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\}? \|' "$tmp/lines"; } > "$tmp/l2"
