@@ -48,11 +48,12 @@ struct Target {
     /// QualCoder opens a TextSource's richTextPath as a file inside the archive, whatever its
     /// scheme (an external one stops its import): only internal ones are written.
     bool richTextInternalOnly = false;
-    /// QualCoder reads one transcript per audio/video source (a second one of a video stops its
-    /// import: both would get the name "<video>.txt") and needs a name and a date on each, a date
-    /// on each picture selection and note (it stops the import without one), and a name on each
-    /// picture selection (its export stops without one); it ignores Codings of a whole source.
-    bool qualcoderMedia = false;
+    /// What else QualCoder's import needs: one transcript per audio/video source (a second one of
+    /// a video stops its import: both would get the name "<video>.txt"), a name on every source,
+    /// transcript and user and a date on every transcript, picture selection and note (it stops
+    /// without), a name on every picture selection (its export stops without one). It ignores
+    /// the Codings of a whole source, which is reported.
+    bool qualcoderImport = false;
 };
 
 Target targetFor(const std::string& name)
@@ -70,7 +71,7 @@ Target targetFor(const std::string& name)
         t.eol = Eol::Lf;
     } else if (name == "qualcoder") {
         t.eol = Eol::Lf;
-        t.uniqueNames = t.originWithoutAtlas = t.basePathForRelative = t.richTextInternalOnly = t.qualcoderMedia = true;
+        t.uniqueNames = t.originWithoutAtlas = t.basePathForRelative = t.richTextInternalOnly = t.qualcoderImport = true;
     } else {
         t.name = "standard";
     }
@@ -298,6 +299,12 @@ private:
     /// For a target that keeps one code per name (QualCoder): the name each theme is written
     /// with, a repeated one made unique with " (2)", " (3)"...; reported.
     void uniqueThemeNames();
+    /// The same for sources (QualCoder: one source per name, an audio/video source's transcript
+    /// named "<name>.txt" or "<name>.transcribed", a PDF's name ending in ".pdf"), and a name
+    /// for a source without one.
+    void uniqueSourceNames();
+    /// The name a source is written with.
+    const std::string& sourceName(std::size_t i) const { return _sourceNames.empty() ? _p.sources[i].name : _sourceNames[i]; }
     void code(XmlWriter& w, std::size_t i, bool codebook, std::set<std::size_t>& done, std::size_t depth);
     void source(XmlWriter& w, const Source& s, bool bare);
     void textSource(XmlWriter& w, const char* element, const std::string& guid, const std::string& name,
@@ -325,7 +332,8 @@ private:
     bool hasRelativeSource() const
     {
         for (const Source& s : _p.sources)
-            if (s.kind != SourceKind::Text && text::asciiLower(s.path.substr(0, 11)) == "relative://") return true;
+            if (s.kind != SourceKind::Text && (text::asciiLower(s.path.substr(0, 11)) == "relative://" || (s.path.empty() && !s.content)))
+                return true;  // (a media source without a path is written with a relative one for QualCoder)
         return false;
     }
     std::string codebook();
@@ -363,6 +371,7 @@ private:
     std::unordered_map<std::string, std::vector<std::size_t>> _children;
     std::unordered_map<std::string, AttributeType> _attrTypes;
     std::vector<std::string> _themeNames;  // by theme index, when uniqueThemeNames() renamed any
+    std::vector<std::string> _sourceNames;  // by source index, when uniqueSourceNames() renamed any
 };
 
 std::string Writer::assign(const std::string& id, const Extensions& ext, const char* kind)
@@ -487,7 +496,7 @@ void Writer::dateAttr(XmlWriter& w, const char* name, const std::string& d)
 
 void Writer::requiredDate(XmlWriter& w, const Audit& own, const Source* s, const std::string& id)
 {
-    if (!_t.qualcoderMedia || !schemaDate(own.created).empty() || !schemaDate(own.modified).empty()) return;
+    if (!_t.qualcoderImport || !schemaDate(own.created).empty() || !schemaDate(own.modified).empty()) return;
     std::string d, from;
     const Audit none;
     const Audit& sa = s ? s->audit : none;
@@ -623,6 +632,63 @@ void Writer::uniqueThemeNames()
             _themeNames = std::move(names);
             return;
         }
+}
+
+namespace {
+
+/// "name (k)", the number before a file extension ("report (2).pdf").
+std::string numbered(const std::string& name, int k)
+{
+    auto dot = name.rfind('.');
+    bool ext = dot != std::string::npos && dot > 0 && name.size() - dot <= 6 && name.find(' ', dot) == std::string::npos;
+    std::string n = " (" + std::to_string(k) + ")";
+    return ext ? name.substr(0, dot) + n + name.substr(dot) : name + n;
+}
+
+}  // namespace
+
+void Writer::uniqueSourceNames()
+{
+    // QualCoder's source table holds a name once (its import stops, or drops the source, at a
+    // second one) and names the transcript of an audio or video source "<name>.txt" (or
+    // "<name>.transcribed" when there is none); it gives a PDF's name a ".pdf" when it has none.
+    auto effective = [](const Source& s, const std::string& n) {
+        bool pdf = n.size() >= 4 && text::asciiLower(n.substr(n.size() - 4)) == ".pdf";
+        return s.kind == SourceKind::Pdf && !pdf ? n + ".pdf" : n;
+    };
+    std::set<std::string> taken, used;
+    for (const Source& s : _p.sources) taken.insert(effective(s, s.name));
+    std::vector<std::string> names;
+    bool changed = false;
+    for (std::size_t i = 0; i < _p.sources.size(); ++i) {
+        const Source& s = _p.sources[i];
+        std::string base = s.name;
+        if (base.empty()) {  // the file's name, else the kind and place
+            std::string file = s.path.substr(s.path.find_last_of('/') == std::string::npos ? 0 : s.path.find_last_of('/') + 1);
+            base = !file.empty() && file.find(':') == std::string::npos ? file : std::string(toString(s.kind)) + " " + std::to_string(i + 1);
+            _l.add(Severity::Lossy, "lossy.name-supplied", "QualCoder stops its import at a source without a name: one was named '" + base + "'", s.id);
+        }
+        std::string n = base;
+        auto free = [&](const std::string& x) {
+            std::string e = effective(s, x);
+            bool media = s.kind == SourceKind::Audio || s.kind == SourceKind::Video;
+            return !used.count(e) && (!media || (!used.count(e + ".txt") && !used.count(e + ".transcribed")));
+        };
+        for (int k = 2; !free(n) || (n != base && taken.count(effective(s, n))); ++k) n = numbered(base, k);
+        if (n != base)
+            _l.add(Severity::Lossy, "lossy.source-renamed",
+                   "QualCoder keeps one source per name (and names an audio or video source's transcript '<name>.txt'): a repeated "
+                   "name was made unique ('" + base + "' written as '" + n + "')",
+                   s.id);
+        used.insert(effective(s, n));
+        if (s.kind == SourceKind::Audio || s.kind == SourceKind::Video) {
+            used.insert(effective(s, n) + ".txt");
+            used.insert(effective(s, n) + ".transcribed");
+        }
+        changed = changed || n != s.name;
+        names.push_back(std::move(n));
+    }
+    if (changed) _sourceNames = std::move(names);
 }
 
 void Writer::codes(XmlWriter& w, bool codebook)
@@ -796,7 +862,7 @@ void Writer::source(XmlWriter& w, const Source& s, bool bare)
             if (!idKept)
                 _l.add(Severity::Lossy, "lossy.whole-source-excerpt-id",
                        "an excerpt of a whole source becomes one source Coding per theme; a reader gives each its own excerpt id", e->id);
-            if (_t.qualcoderMedia && !e->codings.empty())
+            if (_t.qualcoderImport && !e->codings.empty())
                 _l.add(Severity::Lossy, "lossy.whole-source-coding",
                        "the codings of a whole source (outside any selection) are written, but QualCoder's import leaves them out",
                        e->id, "code the whole text as a selection to keep it in QualCoder");
@@ -822,6 +888,13 @@ void Writer::source(XmlWriter& w, const Source& s, bool bare)
         } else if (!s.path.empty()) {
             w.attr(attrName, s.path);
             _l.add(Severity::Lossy, "lossy.source-content-missing", "a source's file was not in the input; its path is written but the file is absent", s.id);
+        } else if (s.kind != SourceKind::Text && _t.basePathForRelative) {
+            // QualCoder reads a media source without a path as a text source, and stops; a
+            // relative path of its name is a link it lists as bad, for the user to re-point
+            const std::string& n = sourceName(static_cast<std::size_t>(&s - _p.sources.data()));
+            w.attr(attrName, "relative:///" + n);
+            _l.add(Severity::Lossy, "lossy.source-content-missing",
+                   "a media source without content or path is written with the relative path 'relative:///" + n + "'", s.id);
         } else if (s.kind != SourceKind::Text) {
             _l.add(Severity::Lossy, "lossy.source-content-missing", "a media source without content is written without a path", s.id);
         }
@@ -830,7 +903,7 @@ void Writer::source(XmlWriter& w, const Source& s, bool bare)
     };
 
     if (s.kind == SourceKind::Text) {
-        textSource(w, "TextSource", guid, s.name, s.text, s.audit, bare, s.id, spans, s);
+        textSource(w, "TextSource", guid, sourceName(static_cast<std::size_t>(&s - _p.sources.data())), s.text, s.audit, bare, s.id, spans, s);
         // textSource leaves the element open after the selections
         wholeCodings();
         noteRefs(w, s.id);
@@ -842,7 +915,8 @@ void Writer::source(XmlWriter& w, const Source& s, bool bare)
                      : s.kind == SourceKind::Audio ? "AudioSource" : "VideoSource";
     w.start(el);
     w.attr("guid", guid);
-    if (!s.name.empty()) w.attr("name", s.name);
+    const std::string& name = sourceName(static_cast<std::size_t>(&s - _p.sources.data()));
+    if (!name.empty()) w.attr("name", name);
     contentPath("path");
     audit(w, s.audit);
     description(w, s.description);
@@ -858,7 +932,7 @@ void Writer::source(XmlWriter& w, const Source& s, bool bare)
             w.start("PictureSelection");
             w.attr("guid", guidOf(e->id));
             // QualCoder keeps the name as the coding's memo and its export stops at a memo it has none of
-            if (!e->name.empty() || _t.qualcoderMedia) w.attr("name", e->name);
+            if (!e->name.empty() || _t.qualcoderImport) w.attr("name", e->name);
             w.attr("firstX", std::to_string(r.x1));
             w.attr("firstY", std::to_string(r.y1));
             w.attr("secondX", std::to_string(r.x2));
@@ -917,7 +991,7 @@ void Writer::source(XmlWriter& w, const Source& s, bool bare)
         for (std::size_t ti = 0; ti < s.transcripts.size(); ++ti) {
             const Transcript& t = s.transcripts[ti];
             checkExt(t.ext, t.id);
-            if (_t.qualcoderMedia && ti > 0) {
+            if (_t.qualcoderImport && ti > 0) {
                 std::size_t coded = 0;
                 for (const Excerpt* e : trans) coded += normalizeId(std::get<TranscriptSpan>(e->anchor).transcript()) == normalizeId(t.id);
                 _l.add(Severity::Lossy, "lossy.transcript-dropped",
@@ -932,11 +1006,11 @@ void Writer::source(XmlWriter& w, const Source& s, bool bare)
             w.attr("guid", guidOf(t.id));
             if (!t.name.empty()) {
                 w.attr("name", t.name);
-            } else if (_t.qualcoderMedia) {
-                w.attr("name", (s.name.empty() ? std::string("transcript") : s.name) + ".txt");
+            } else if (_t.qualcoderImport) {
+                const std::string named = sourceName(static_cast<std::size_t>(&s - _p.sources.data())) + ".txt";
+                w.attr("name", named);
                 _l.add(Severity::Lossy, "lossy.name-supplied",
-                       "QualCoder stops its import at a transcript without a name: a transcript was named after its source ('" +
-                           (s.name.empty() ? std::string("transcript") : s.name) + ".txt')",
+                       "QualCoder stops its import at a transcript without a name: a transcript was named after its source ('" + named + "')",
                        t.id);
             }
             if (!bare) {  // empty when the input had no text, as for a TextSource
@@ -1105,7 +1179,15 @@ void Writer::project(std::ostream& os, bool bare)
                 checkExt(u.ext, u.id);
                 w.start("User");
                 w.attr("guid", guidOf(u.id));
-                if (!u.name.empty()) w.attr("name", u.name);
+                if (!u.name.empty()) {
+                    w.attr("name", u.name);
+                } else if (_t.qualcoderImport) {  // QualCoder names codings and sources after their user
+                    auto uid = u.ext.find(key::kUserId);
+                    std::string n = uid != u.ext.end() && uid->second.isString() && !uid->second.asString().empty()
+                                        ? uid->second.asString() : "user " + guidOf(u.id).substr(0, 8);
+                    w.attr("name", n);
+                    _l.add(Severity::Lossy, "lossy.name-supplied", "QualCoder's export stops at a user without a name: one was named '" + n + "'", u.id);
+                }
                 auto id = u.ext.find(key::kUserId);
                 if (id != u.ext.end() && id->second.isString()) w.attr("id", id->second.asString());
                 w.end("User");
@@ -1159,6 +1241,7 @@ void Writer::project(std::ostream& os, bool bare)
             w.end("Cases");
         }
         if (!_p.sources.empty()) {
+            if (_t.uniqueNames) uniqueSourceNames();
             w.start("Sources");
             for (const Source& s : _p.sources) source(w, s, bare);
             w.end("Sources");

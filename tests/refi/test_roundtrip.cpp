@@ -201,12 +201,15 @@ TEST_CASE("refi: media is copied as compressed bytes", "[roundtrip]")
     CHECK(dw.countCode("lossy.basepath") == 1);
 }
 
+void writeRulesProject(const std::string& dir);  // test_targets.cpp
+
 TEST_CASE("refi: exports for XSD validation", "[.export]")
 {
     const char* outEnv = std::getenv("QDX_REFI_OUT");
     REQUIRE(outEnv);
     std::string dir = outEnv;
     Poco::File(dir).createDirectories();
+    writeRulesProject(dir);
     for (const std::string& in : allInputs()) {
         INFO(in);
         qdx::Diagnostics d;

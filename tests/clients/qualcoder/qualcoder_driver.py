@@ -364,7 +364,8 @@ def read_project(project: str | os.PathLike) -> dict:
 
     - ``sources``: id, name, fulltext, mediapath, memo, ``transcript_of``: the name of the audio
       or video source when QualCoder made this text source as its transcript (named
-      "<name>.txt"; QualCoder makes one for every audio/video source), and ``rebased``: True when QualCoder
+      "<name>.txt", or "<name>.transcribed" for a video without one; QualCoder makes one for
+      every audio/video source), and ``rebased``: True when QualCoder
       re-based the text on import (read a file whose first line ends in CR LF, of a project whose
       origin does not name ATLAS.ti, and put a space after every line break so that a CR LF
       counts two characters, as the offsets do),
@@ -398,8 +399,9 @@ def read_project(project: str | os.PathLike) -> dict:
             c["path"] = _tree_path(c, parent)
         # QualCoder adds a text source "<name>.txt" for each audio or video source (its transcript)
         media = {s["name"] for s in sources if (s["mediapath"] or "").startswith(("/audio/", "/video/", "audio:", "video:"))}
-        for s in sources:
-            s["transcript_of"] = s["name"][:-4] if s["name"].endswith(".txt") and s["name"][:-4] in media else None
+        for s in sources:  # "<name>.txt", or "<name>.transcribed" for a video without one
+            stem = s["name"].rsplit(".", 1)[0] if s["name"].endswith((".txt", ".transcribed")) else None
+            s["transcript_of"] = stem if stem in media else None
         by_id = {s["id"]: s for s in sources}
         codings = []
         for ctid, cid, fid, pos0, pos1, seltext, owner, memo in q(
