@@ -303,10 +303,24 @@ private:
     /// named "<name>.txt" or "<name>.transcribed", a PDF's name ending in ".pdf"), and a name
     /// for a source without one.
     void uniqueSourceNames();
-    /// The name a source is written with.
-    const std::string& sourceName(std::size_t i) const { return _sourceNames.empty() ? _p.sources[i].name : _sourceNames[i]; }
+    /// The name a source (of _p.sources) is written with.
+    const std::string& sourceName(const Source& s) const
+    {
+        return _sourceNames.empty() ? s.name : _sourceNames[static_cast<std::size_t>(&s - _p.sources.data())];
+    }
     void code(XmlWriter& w, std::size_t i, bool codebook, std::set<std::size_t>& done, std::size_t depth);
     void source(XmlWriter& w, const Source& s, bool bare);
+    void wholeCodings(XmlWriter& w, const std::vector<const Excerpt*>& whole);
+    /// path (and currentPath) of a media source.
+    void contentPath(XmlWriter& w, const Source& s, bool bare);
+    void pictureSelections(XmlWriter& w, const Source& s, const std::vector<const Excerpt*>& regions);
+    /// PDFSelections and the Representation of a PDF source.
+    void pdfParts(XmlWriter& w, const Source& s, const std::vector<const Excerpt*>& regions,
+                  const std::vector<const Excerpt*>& spans, bool bare);
+    /// Transcripts and time selections of an audio/video source.
+    void mediaParts(XmlWriter& w, const Source& s, const std::vector<const Excerpt*>& media,
+                    const std::vector<const Excerpt*>& trans, bool bare);
+    void transcript(XmlWriter& w, const Source& s, const Transcript& t, const std::vector<const Excerpt*>& trans, bool bare);
     void textSource(XmlWriter& w, const char* element, const std::string& guid, const std::string& name,
                     const std::optional<std::string>& text, const Audit& a, bool bare, const std::string& ownerId,
                     const std::vector<const Excerpt*>& spans, const Source& src);
@@ -328,6 +342,10 @@ private:
     /// sourceVertex still names its Vertex).
     std::string rawGuid(const std::string& v);
     void project(std::ostream& os, bool bare);
+    void users(XmlWriter& w);
+    void cases(XmlWriter& w);
+    void notes(XmlWriter& w);
+    void sets(XmlWriter& w);
     /// Whether a source's path is relative:// (resolved against Project/@basePath).
     bool hasRelativeSource() const
     {
@@ -835,6 +853,234 @@ void Writer::richTextReference(XmlWriter& w, const Source& src, bool bare)
     }
 }
 
+void Writer::wholeCodings(XmlWriter& w, const std::vector<const Excerpt*>& whole)
+{
+    for (const Excerpt* e : whole) {
+        checkExt(e->ext, e->id);
+        if (!e->name.empty() || !e->description.empty() || _memosByTarget.count(normalizeId(e->id)))
+            _l.add(Severity::Lossy, "lossy.whole-source-excerpt", "an excerpt of a whole source is written as source Codings; its name, description and notes are not kept", e->id);
+        // REFI has no element for an excerpt of a whole source: its codings sit on the
+        // source, and a reader makes one excerpt per Coding with an id derived from it.
+        bool idKept = e->codings.size() == 1 &&
+                      normalizeId(e->id) == normalizeId(derivedUuid("source-coding:" + normalizeId(guidOf(e->codings[0].id))));
+        if (!idKept)
+            _l.add(Severity::Lossy, "lossy.whole-source-excerpt-id",
+                   "an excerpt of a whole source becomes one source Coding per theme; a reader gives each its own excerpt id", e->id);
+        if (_t.qualcoderImport && !e->codings.empty())
+            _l.add(Severity::Lossy, "lossy.whole-source-coding",
+                   "the codings of a whole source (outside any selection) are written, but QualCoder's import leaves them out",
+                   e->id, "code the whole text as a selection to keep it in QualCoder");
+        for (std::size_t i = 0; i < e->codings.size(); ++i) coding(w, e->codings[i], e->id, i);
+    }
+}
+
+void Writer::contentPath(XmlWriter& w, const Source& s, bool bare)
+{
+    if (s.content && !bare) {
+        std::string ext = extensionOf(s.path);
+        if (ext.empty()) ext = extensionForMediaType(s.mediaType);
+        if (ext.empty()) ext = extensionOf(s.content->describe());
+        if (ext.empty()) ext = "bin";
+        std::string n = blobName(s.content, guidOf(s.id), ext, s.path);
+        w.attr("path", "internal://" + n.substr(8));
+        auto sz = s.content->size();
+        if (sz && *sz > kMaxInternal)
+            _l.add(Severity::Lossy, "lossy.source-too-large", "an internal file is over 2^31-1 bytes, the REFI-QDA limit; written anyway", s.id);
+    } else if (s.content && bare) {
+        _l.add(Severity::Lossy, "lossy.content-not-embedded", "a bare .qde cannot carry source files; write a .qdpx", s.id);
+    } else if (!s.path.empty() && s.path.find("://") != std::string::npos &&
+               text::asciiLower(s.path.substr(0, s.path.find("://"))) != "internal") {
+        w.attr("path", s.path);  // an external reference, kept as read
+    } else if (!s.path.empty()) {
+        w.attr("path", s.path);
+        _l.add(Severity::Lossy, "lossy.source-content-missing", "a source's file was not in the input; its path is written but the file is absent", s.id);
+    } else if (_t.basePathForRelative) {
+        // QualCoder reads a media source without a path as a text source, and stops; a
+        // relative path of its name is a link it lists as bad, for the user to re-point
+        const std::string& n = sourceName(s);
+        w.attr("path", "relative:///" + n);
+        _l.add(Severity::Lossy, "lossy.source-content-missing",
+               "a media source without content or path is written with the relative path 'relative:///" + n + "'", s.id);
+    } else {
+        _l.add(Severity::Lossy, "lossy.source-content-missing", "a media source without content is written without a path", s.id);
+    }
+    auto cp = s.ext.find(key::kCurrentPath);
+    if (cp != s.ext.end() && cp->second.isString()) w.attr("currentPath", cp->second.asString());
+}
+
+void Writer::pictureSelections(XmlWriter& w, const Source& s, const std::vector<const Excerpt*>& regions)
+{
+    for (const Excerpt* e : regions) {
+        checkExt(e->ext, e->id);
+        ImageRegion r = std::get<ImageRegion>(e->anchor);
+        if (r.x1 > r.x2 || r.y1 > r.y2) {
+            _l.add(Severity::Lossy, "lossy.rectangle-normalised", "an inverted picture rectangle was written with its corners ordered", e->id);
+            if (r.x1 > r.x2) std::swap(r.x1, r.x2);
+            if (r.y1 > r.y2) std::swap(r.y1, r.y2);
+        }
+        w.start("PictureSelection");
+        w.attr("guid", guidOf(e->id));
+        // QualCoder keeps the name as the coding's memo and its export stops at a memo it has none of
+        if (!e->name.empty() || _t.qualcoderImport) w.attr("name", e->name);
+        w.attr("firstX", std::to_string(r.x1));
+        w.attr("firstY", std::to_string(r.y1));
+        w.attr("secondX", std::to_string(r.x2));
+        w.attr("secondY", std::to_string(r.y2));
+        audit(w, e->audit);
+        requiredDate(w, e->audit, &s, e->id);
+        selectionBody(w, *e);
+        w.end("PictureSelection");
+    }
+}
+
+void Writer::pdfParts(XmlWriter& w, const Source& s, const std::vector<const Excerpt*>& regions,
+                      const std::vector<const Excerpt*>& spans, bool bare)
+{
+    for (const Excerpt* e : regions) {
+        checkExt(e->ext, e->id);
+        const PdfRegion& r = std::get<PdfRegion>(e->anchor);
+        w.start("PDFSelection");
+        w.attr("guid", guidOf(e->id));
+        if (!e->name.empty()) w.attr("name", e->name);
+        w.attr("page", std::to_string(r.page));
+        w.attr("firstX", std::to_string(r.x1));
+        w.attr("firstY", std::to_string(r.y1));
+        w.attr("secondX", std::to_string(r.x2));
+        w.attr("secondY", std::to_string(r.y2));
+        audit(w, e->audit);
+        description(w, e->description);
+        if (e->quote) {
+            auto rg = e->ext.find(key::kRepresentationGuid);
+            std::string g = rg != e->ext.end() && rg->second.isString() && isGuid(trim(rg->second.asString()))
+                                ? trim(rg->second.asString()) : derivedUuid("area:" + e->id);
+            w.start("Representation");
+            w.attr("guid", g);
+            w.start("PlainTextContent");
+            w.text(*e->quote);
+            w.end("PlainTextContent");
+            w.end("Representation");
+        }
+        for (std::size_t i = 0; i < e->codings.size(); ++i) coding(w, e->codings[i], e->id, i);
+        noteRefs(w, e->id);
+        w.end("PDFSelection");
+    }
+    if (s.text || !spans.empty() || s.ext.count(key::kRepresentation)) {
+        std::string rg, rn;
+        Audit ra;
+        auto rep = s.ext.find(key::kRepresentation);
+        if (rep != s.ext.end() && rep->second.isObject()) {
+            if (auto* g = rep->second.find("guid"); g && g->isString() && isGuid(trim(g->asString()))) rg = trim(g->asString());
+            if (auto* n = rep->second.find("name"); n && n->isString()) rn = n->asString();
+            if (auto* v = rep->second.find("creatingUser"); v && v->isString()) ra.creator = v->asString();
+            if (auto* v = rep->second.find("creationDateTime"); v && v->isString()) ra.created = v->asString();
+            if (auto* v = rep->second.find("modifyingUser"); v && v->isString()) ra.modifier = v->asString();
+            if (auto* v = rep->second.find("modifiedDateTime"); v && v->isString()) ra.modified = v->asString();
+        }
+        if (rg.empty()) rg = derivedUuid("representation:" + s.id);
+        textSource(w, "Representation", rg, rn, s.text, ra, bare, s.id, spans, s);
+        w.end("Representation");
+    }
+}
+
+void Writer::transcript(XmlWriter& w, const Source& s, const Transcript& t, const std::vector<const Excerpt*>& trans, bool bare)
+{
+    std::unique_ptr<OutText> out;
+    if (!t.text.empty()) out = std::make_unique<OutText>(t.text, _t);
+    w.start("Transcript");
+    w.attr("guid", guidOf(t.id));
+    if (!t.name.empty()) {
+        w.attr("name", t.name);
+    } else if (_t.qualcoderImport) {
+        const std::string named = sourceName(s) + ".txt";
+        w.attr("name", named);
+        _l.add(Severity::Lossy, "lossy.name-supplied",
+               "QualCoder stops its import at a transcript without a name: a transcript was named after its source ('" + named + "')",
+               t.id);
+    }
+    if (!bare) {  // empty when the input had no text, as for a TextSource
+        std::string n = internalName(guidOf(t.id), "txt");
+        w.attr("plainTextPath", "internal://" + n.substr(8));
+        _files.push_back({n, out ? (_t.bom ? std::string("\xEF\xBB\xBF") : std::string()) + out->text() : std::string(), nullptr});
+        if (!out) textMissing(t.id);
+    }
+    audit(w, t.audit);
+    requiredDate(w, t.audit, &s, t.id);
+    auto d = t.ext.find(key::kDescription);
+    if (d != t.ext.end() && d->second.isString()) description(w, d->second.asString());
+    if (out && bare) {
+        w.start("PlainTextContent");
+        w.text(out->text());
+        w.end("PlainTextContent");
+    }
+    for (const SyncPoint& sp : t.syncPoints) {
+        checkExt(sp.ext, sp.id);
+        w.start("SyncPoint");
+        w.attr("guid", guidOf(sp.id));
+        w.attr("timeStamp", std::to_string(sp.timeMs));
+        std::int64_t pos = sp.position;
+        if (out) {
+            auto c = out->convert(sp.position);
+            if (c) pos = *c;
+            else _l.add(Severity::Lossy, "lossy.syncpoint-position", "a sync point lies outside its transcript text; written as stored", sp.id);
+        }
+        w.attr("position", std::to_string(pos));
+        w.end("SyncPoint");
+    }
+    for (const Excerpt* e : trans) {
+        const TranscriptSpan& ts = std::get<TranscriptSpan>(e->anchor);
+        if (normalizeId(ts.transcript()) != normalizeId(t.id)) continue;
+        checkExt(e->ext, e->id);
+        w.start("TranscriptSelection");
+        w.attr("guid", guidOf(e->id));
+        if (!e->name.empty()) w.attr("name", e->name);
+        if (!ts.fromSyncPoint().empty()) w.attr("fromSyncPoint", ref(ts.fromSyncPoint()));
+        if (!ts.toSyncPoint().empty()) w.attr("toSyncPoint", ref(ts.toSyncPoint()));
+        audit(w, e->audit);
+        selectionBody(w, *e);
+        w.end("TranscriptSelection");
+    }
+    noteRefs(w, t.id);
+    w.end("Transcript");
+}
+
+void Writer::mediaParts(XmlWriter& w, const Source& s, const std::vector<const Excerpt*>& media,
+                        const std::vector<const Excerpt*>& trans, bool bare)
+{
+    for (std::size_t ti = 0; ti < s.transcripts.size(); ++ti) {
+        const Transcript& t = s.transcripts[ti];
+        checkExt(t.ext, t.id);
+        if (_t.qualcoderImport && ti > 0) {
+            std::size_t coded = 0;
+            for (const Excerpt* e : trans) coded += normalizeId(std::get<TranscriptSpan>(e->anchor).transcript()) == normalizeId(t.id);
+            _l.add(Severity::Lossy, "lossy.transcript-dropped",
+                   "QualCoder keeps one transcript per audio or video source (a second one stops its import of a video): "
+                   "a further transcript was not written" + (coded ? ", with its " + std::to_string(coded) + " coded selections" : std::string()),
+                   t.id);
+            continue;
+        }
+        transcript(w, s, t, trans, bare);
+    }
+    for (const Excerpt* e : trans) {
+        const TranscriptSpan& ts = std::get<TranscriptSpan>(e->anchor);
+        bool found = false;
+        for (const Transcript& t : s.transcripts) found = found || normalizeId(ts.transcript()) == normalizeId(t.id);
+        if (!found) _l.add(Severity::Skipped, "skipped.excerpt-transcript", "a transcript excerpt names no transcript of its source", e->id);
+    }
+    const char* sel = s.kind == SourceKind::Audio ? "AudioSelection" : "VideoSelection";
+    for (const Excerpt* e : media) {
+        checkExt(e->ext, e->id);
+        const TimeSpan& ts = std::get<TimeSpan>(e->anchor);
+        w.start(sel);
+        w.attr("guid", guidOf(e->id));
+        if (!e->name.empty()) w.attr("name", e->name);
+        w.attr("begin", std::to_string(ts.begin));
+        w.attr("end", std::to_string(ts.end));
+        audit(w, e->audit);
+        selectionBody(w, *e);
+        w.end(sel);
+    }
+}
+
 void Writer::source(XmlWriter& w, const Source& s, bool bare)
 {
     checkExt(s.ext, s.id);
@@ -850,62 +1096,10 @@ void Writer::source(XmlWriter& w, const Source& s, bool bare)
         else if (std::holds_alternative<TranscriptSpan>(e->anchor) && (s.kind == SourceKind::Audio || s.kind == SourceKind::Video)) trans.push_back(e);
         else _l.add(Severity::Skipped, "skipped.excerpt-anchor", std::string("a ") + anchorTypeName(e->anchor) + " excerpt cannot be written on a " + toString(s.kind) + " source", e->id);
     }
-    auto wholeCodings = [&]() {
-        for (const Excerpt* e : whole) {
-            checkExt(e->ext, e->id);
-            if (!e->name.empty() || !e->description.empty() || _memosByTarget.count(normalizeId(e->id)))
-                _l.add(Severity::Lossy, "lossy.whole-source-excerpt", "an excerpt of a whole source is written as source Codings; its name, description and notes are not kept", e->id);
-            // REFI has no element for an excerpt of a whole source: its codings sit on the
-            // source, and a reader makes one excerpt per Coding with an id derived from it.
-            bool idKept = e->codings.size() == 1 &&
-                          normalizeId(e->id) == normalizeId(derivedUuid("source-coding:" + normalizeId(guidOf(e->codings[0].id))));
-            if (!idKept)
-                _l.add(Severity::Lossy, "lossy.whole-source-excerpt-id",
-                       "an excerpt of a whole source becomes one source Coding per theme; a reader gives each its own excerpt id", e->id);
-            if (_t.qualcoderImport && !e->codings.empty())
-                _l.add(Severity::Lossy, "lossy.whole-source-coding",
-                       "the codings of a whole source (outside any selection) are written, but QualCoder's import leaves them out",
-                       e->id, "code the whole text as a selection to keep it in QualCoder");
-            for (std::size_t i = 0; i < e->codings.size(); ++i) coding(w, e->codings[i], e->id, i);
-        }
-    };
-    auto contentPath = [&](const char* attrName) {
-        if (s.content && !bare) {
-            std::string ext = extensionOf(s.path);
-            if (ext.empty()) ext = extensionForMediaType(s.mediaType);
-            if (ext.empty()) ext = extensionOf(s.content->describe());
-            if (ext.empty()) ext = "bin";
-            std::string n = blobName(s.content, guid, ext, s.path);
-            w.attr(attrName, "internal://" + n.substr(8));
-            auto sz = s.content->size();
-            if (sz && *sz > kMaxInternal)
-                _l.add(Severity::Lossy, "lossy.source-too-large", "an internal file is over 2^31-1 bytes, the REFI-QDA limit; written anyway", s.id);
-        } else if (s.content && bare) {
-            _l.add(Severity::Lossy, "lossy.content-not-embedded", "a bare .qde cannot carry source files; write a .qdpx", s.id);
-        } else if (!s.path.empty() && s.path.find("://") != std::string::npos &&
-                   text::asciiLower(s.path.substr(0, s.path.find("://"))) != "internal") {
-            w.attr(attrName, s.path);  // an external reference, kept as read
-        } else if (!s.path.empty()) {
-            w.attr(attrName, s.path);
-            _l.add(Severity::Lossy, "lossy.source-content-missing", "a source's file was not in the input; its path is written but the file is absent", s.id);
-        } else if (s.kind != SourceKind::Text && _t.basePathForRelative) {
-            // QualCoder reads a media source without a path as a text source, and stops; a
-            // relative path of its name is a link it lists as bad, for the user to re-point
-            const std::string& n = sourceName(static_cast<std::size_t>(&s - _p.sources.data()));
-            w.attr(attrName, "relative:///" + n);
-            _l.add(Severity::Lossy, "lossy.source-content-missing",
-                   "a media source without content or path is written with the relative path 'relative:///" + n + "'", s.id);
-        } else if (s.kind != SourceKind::Text) {
-            _l.add(Severity::Lossy, "lossy.source-content-missing", "a media source without content is written without a path", s.id);
-        }
-        auto cp = s.ext.find(key::kCurrentPath);
-        if (cp != s.ext.end() && cp->second.isString()) w.attr("currentPath", cp->second.asString());
-    };
-
     if (s.kind == SourceKind::Text) {
-        textSource(w, "TextSource", guid, sourceName(static_cast<std::size_t>(&s - _p.sources.data())), s.text, s.audit, bare, s.id, spans, s);
+        textSource(w, "TextSource", guid, sourceName(s), s.text, s.audit, bare, s.id, spans, s);
         // textSource leaves the element open after the selections
-        wholeCodings();
+        wholeCodings(w, whole);
         noteRefs(w, s.id);
         values(w, s.values);
         w.end("TextSource");
@@ -915,170 +1109,14 @@ void Writer::source(XmlWriter& w, const Source& s, bool bare)
                      : s.kind == SourceKind::Audio ? "AudioSource" : "VideoSource";
     w.start(el);
     w.attr("guid", guid);
-    const std::string& name = sourceName(static_cast<std::size_t>(&s - _p.sources.data()));
-    if (!name.empty()) w.attr("name", name);
-    contentPath("path");
+    if (!sourceName(s).empty()) w.attr("name", sourceName(s));
+    contentPath(w, s, bare);
     audit(w, s.audit);
     description(w, s.description);
-    if (s.kind == SourceKind::Picture) {
-        for (const Excerpt* e : regions) {
-            checkExt(e->ext, e->id);
-            ImageRegion r = std::get<ImageRegion>(e->anchor);
-            if (r.x1 > r.x2 || r.y1 > r.y2) {
-                _l.add(Severity::Lossy, "lossy.rectangle-normalised", "an inverted picture rectangle was written with its corners ordered", e->id);
-                if (r.x1 > r.x2) std::swap(r.x1, r.x2);
-                if (r.y1 > r.y2) std::swap(r.y1, r.y2);
-            }
-            w.start("PictureSelection");
-            w.attr("guid", guidOf(e->id));
-            // QualCoder keeps the name as the coding's memo and its export stops at a memo it has none of
-            if (!e->name.empty() || _t.qualcoderImport) w.attr("name", e->name);
-            w.attr("firstX", std::to_string(r.x1));
-            w.attr("firstY", std::to_string(r.y1));
-            w.attr("secondX", std::to_string(r.x2));
-            w.attr("secondY", std::to_string(r.y2));
-            audit(w, e->audit);
-            requiredDate(w, e->audit, &s, e->id);
-            selectionBody(w, *e);
-            w.end("PictureSelection");
-        }
-    } else if (s.kind == SourceKind::Pdf) {
-        for (const Excerpt* e : regions) {
-            checkExt(e->ext, e->id);
-            const PdfRegion& r = std::get<PdfRegion>(e->anchor);
-            w.start("PDFSelection");
-            w.attr("guid", guidOf(e->id));
-            if (!e->name.empty()) w.attr("name", e->name);
-            w.attr("page", std::to_string(r.page));
-            w.attr("firstX", std::to_string(r.x1));
-            w.attr("firstY", std::to_string(r.y1));
-            w.attr("secondX", std::to_string(r.x2));
-            w.attr("secondY", std::to_string(r.y2));
-            audit(w, e->audit);
-            description(w, e->description);
-            if (e->quote) {
-                auto rg = e->ext.find(key::kRepresentationGuid);
-                std::string g = rg != e->ext.end() && rg->second.isString() && isGuid(trim(rg->second.asString()))
-                                    ? trim(rg->second.asString()) : derivedUuid("area:" + e->id);
-                w.start("Representation");
-                w.attr("guid", g);
-                w.start("PlainTextContent");
-                w.text(*e->quote);
-                w.end("PlainTextContent");
-                w.end("Representation");
-            }
-            for (std::size_t i = 0; i < e->codings.size(); ++i) coding(w, e->codings[i], e->id, i);
-            noteRefs(w, e->id);
-            w.end("PDFSelection");
-        }
-        if (s.text || !spans.empty() || s.ext.count(key::kRepresentation)) {
-            std::string rg, rn;
-            Audit ra;
-            auto rep = s.ext.find(key::kRepresentation);
-            if (rep != s.ext.end() && rep->second.isObject()) {
-                if (auto* g = rep->second.find("guid"); g && g->isString() && isGuid(trim(g->asString()))) rg = trim(g->asString());
-                if (auto* n = rep->second.find("name"); n && n->isString()) rn = n->asString();
-                if (auto* v = rep->second.find("creatingUser"); v && v->isString()) ra.creator = v->asString();
-                if (auto* v = rep->second.find("creationDateTime"); v && v->isString()) ra.created = v->asString();
-                if (auto* v = rep->second.find("modifyingUser"); v && v->isString()) ra.modifier = v->asString();
-                if (auto* v = rep->second.find("modifiedDateTime"); v && v->isString()) ra.modified = v->asString();
-            }
-            if (rg.empty()) rg = derivedUuid("representation:" + s.id);
-            textSource(w, "Representation", rg, rn, s.text, ra, bare, s.id, spans, s);
-            w.end("Representation");
-        }
-    } else {
-        for (std::size_t ti = 0; ti < s.transcripts.size(); ++ti) {
-            const Transcript& t = s.transcripts[ti];
-            checkExt(t.ext, t.id);
-            if (_t.qualcoderImport && ti > 0) {
-                std::size_t coded = 0;
-                for (const Excerpt* e : trans) coded += normalizeId(std::get<TranscriptSpan>(e->anchor).transcript()) == normalizeId(t.id);
-                _l.add(Severity::Lossy, "lossy.transcript-dropped",
-                       "QualCoder keeps one transcript per audio or video source (a second one stops its import of a video): "
-                       "a further transcript was not written" + (coded ? ", with its " + std::to_string(coded) + " coded selections" : std::string()),
-                       t.id);
-                continue;
-            }
-            std::unique_ptr<OutText> out;
-            if (!t.text.empty()) out = std::make_unique<OutText>(t.text, _t);
-            w.start("Transcript");
-            w.attr("guid", guidOf(t.id));
-            if (!t.name.empty()) {
-                w.attr("name", t.name);
-            } else if (_t.qualcoderImport) {
-                const std::string named = sourceName(static_cast<std::size_t>(&s - _p.sources.data())) + ".txt";
-                w.attr("name", named);
-                _l.add(Severity::Lossy, "lossy.name-supplied",
-                       "QualCoder stops its import at a transcript without a name: a transcript was named after its source ('" + named + "')",
-                       t.id);
-            }
-            if (!bare) {  // empty when the input had no text, as for a TextSource
-                std::string n = internalName(guidOf(t.id), "txt");
-                w.attr("plainTextPath", "internal://" + n.substr(8));
-                _files.push_back({n, out ? (_t.bom ? std::string("\xEF\xBB\xBF") : std::string()) + out->text() : std::string(), nullptr});
-                if (!out) textMissing(t.id);
-            }
-            audit(w, t.audit);
-            requiredDate(w, t.audit, &s, t.id);
-            auto d = t.ext.find(key::kDescription);
-            if (d != t.ext.end() && d->second.isString()) description(w, d->second.asString());
-            if (out && bare) {
-                w.start("PlainTextContent");
-                w.text(out->text());
-                w.end("PlainTextContent");
-            }
-            for (const SyncPoint& sp : t.syncPoints) {
-                checkExt(sp.ext, sp.id);
-                w.start("SyncPoint");
-                w.attr("guid", guidOf(sp.id));
-                w.attr("timeStamp", std::to_string(sp.timeMs));
-                std::int64_t pos = sp.position;
-                if (out) {
-                    auto c = out->convert(sp.position);
-                    if (c) pos = *c;
-                    else _l.add(Severity::Lossy, "lossy.syncpoint-position", "a sync point lies outside its transcript text; written as stored", sp.id);
-                }
-                w.attr("position", std::to_string(pos));
-                w.end("SyncPoint");
-            }
-            for (const Excerpt* e : trans) {
-                const TranscriptSpan& ts = std::get<TranscriptSpan>(e->anchor);
-                if (normalizeId(ts.transcript()) != normalizeId(t.id)) continue;
-                checkExt(e->ext, e->id);
-                w.start("TranscriptSelection");
-                w.attr("guid", guidOf(e->id));
-                if (!e->name.empty()) w.attr("name", e->name);
-                if (!ts.fromSyncPoint().empty()) w.attr("fromSyncPoint", ref(ts.fromSyncPoint()));
-                if (!ts.toSyncPoint().empty()) w.attr("toSyncPoint", ref(ts.toSyncPoint()));
-                audit(w, e->audit);
-                selectionBody(w, *e);
-                w.end("TranscriptSelection");
-            }
-            noteRefs(w, t.id);
-            w.end("Transcript");
-        }
-        for (const Excerpt* e : trans) {
-            const TranscriptSpan& ts = std::get<TranscriptSpan>(e->anchor);
-            bool found = false;
-            for (const Transcript& t : s.transcripts) found = found || normalizeId(ts.transcript()) == normalizeId(t.id);
-            if (!found) _l.add(Severity::Skipped, "skipped.excerpt-transcript", "a transcript excerpt names no transcript of its source", e->id);
-        }
-        const char* sel = s.kind == SourceKind::Audio ? "AudioSelection" : "VideoSelection";
-        for (const Excerpt* e : media) {
-            checkExt(e->ext, e->id);
-            const TimeSpan& ts = std::get<TimeSpan>(e->anchor);
-            w.start(sel);
-            w.attr("guid", guidOf(e->id));
-            if (!e->name.empty()) w.attr("name", e->name);
-            w.attr("begin", std::to_string(ts.begin));
-            w.attr("end", std::to_string(ts.end));
-            audit(w, e->audit);
-            selectionBody(w, *e);
-            w.end(sel);
-        }
-    }
-    wholeCodings();
+    if (s.kind == SourceKind::Picture) pictureSelections(w, s, regions);
+    else if (s.kind == SourceKind::Pdf) pdfParts(w, s, regions, spans, bare);
+    else mediaParts(w, s, media, trans, bare);
+    wholeCodings(w, whole);
     noteRefs(w, s.id);
     values(w, s.values);
     w.end(el);
@@ -1119,6 +1157,119 @@ std::string Writer::rawGuid(const std::string& v)
     std::string g = derivedUuid("raw:" + normalizeId(v));
     _l.add(Severity::Info, "refi.guid-minted", "ids that are not GUIDs were replaced by name-based GUIDs (e.g. '" + v + "' -> " + g + ")", v);
     return g;
+}
+
+void Writer::users(XmlWriter& w)
+{
+    if (!_p.users.empty()) {
+        w.start("Users");
+        for (const User& u : _p.users) {
+            checkExt(u.ext, u.id);
+            w.start("User");
+            w.attr("guid", guidOf(u.id));
+            if (!u.name.empty()) {
+                w.attr("name", u.name);
+            } else if (_t.qualcoderImport) {  // QualCoder names codings and sources after their user
+                auto uid = u.ext.find(key::kUserId);
+                std::string n = uid != u.ext.end() && uid->second.isString() && !uid->second.asString().empty()
+                                    ? uid->second.asString() : "user " + guidOf(u.id).substr(0, 8);
+                w.attr("name", n);
+                _l.add(Severity::Lossy, "lossy.name-supplied", "QualCoder's export stops at a user without a name: one was named '" + n + "'", u.id);
+            }
+            auto id = u.ext.find(key::kUserId);
+            if (id != u.ext.end() && id->second.isString()) w.attr("id", id->second.asString());
+            w.end("User");
+        }
+        w.end("Users");
+    }
+}
+
+void Writer::cases(XmlWriter& w)
+{
+    if (!_p.cases.empty()) {
+        w.start("Cases");
+        for (const Case& c : _p.cases) {
+            checkExt(c.ext, c.id);
+            w.start("Case");
+            w.attr("guid", guidOf(c.id));
+            if (!c.name.empty()) w.attr("name", c.name);
+            description(w, c.description);
+            for (const auto& t : c.themes) {
+                w.start("CodeRef");
+                w.attr("targetGUID", ref(t));
+                w.end("CodeRef");
+            }
+            values(w, c.values);
+            for (const auto& s : c.sources) {
+                w.start("SourceRef");
+                w.attr("targetGUID", ref(s));
+                w.end("SourceRef");
+            }
+            for (const auto& x : c.excerpts) {
+                w.start("SelectionRef");
+                w.attr("targetGUID", ref(x));
+                w.end("SelectionRef");
+            }
+            w.end("Case");
+        }
+        w.end("Cases");
+    }
+}
+
+void Writer::notes(XmlWriter& w)
+{
+    if (!_p.memos.empty()) {
+        w.start("Notes");
+        for (const Memo& m : _p.memos) {
+            checkExt(m.ext, m.id);
+            w.start("Note");
+            w.attr("guid", guidOf(m.id));
+            if (!m.name.empty()) w.attr("name", m.name);
+            audit(w, m.audit);
+            requiredDate(w, m.audit, nullptr, m.id);
+            auto d = m.ext.find(key::kDescription);
+            if (d != m.ext.end() && d->second.isString()) description(w, d->second.asString());
+            if (!m.text.empty()) {
+                w.start("PlainTextContent");
+                w.text(m.text);
+                w.end("PlainTextContent");
+            }
+            noteRefs(w, m.id);
+            w.end("Note");
+        }
+        w.end("Notes");
+    }
+}
+
+void Writer::sets(XmlWriter& w)
+{
+    if (!_p.sets.empty()) {
+        w.start("Sets");
+        for (const Set& s : _p.sets) {
+            checkExt(s.ext, s.id);
+            w.start("Set");
+            w.attr("guid", guidOf(s.id));
+            w.attr("name", s.name);
+            description(w, s.description);
+            for (const auto& x : s.themes) {
+                w.start("MemberCode");
+                w.attr("targetGUID", ref(x));
+                w.end("MemberCode");
+            }
+            for (const auto& x : s.sources) {
+                w.start("MemberSource");
+                w.attr("targetGUID", ref(x));
+                w.end("MemberSource");
+            }
+            for (const auto& x : s.memos) {
+                w.start("MemberNote");
+                w.attr("targetGUID", ref(x));
+                w.end("MemberNote");
+            }
+            w.end("Set");
+        }
+        w.end("Sets");
+    }
 }
 
 void Writer::project(std::ostream& os, bool bare)
@@ -1173,27 +1324,7 @@ void Writer::project(std::ostream& os, bool bare)
         }
         checkExt(_p.ext, {});
 
-        if (!_p.users.empty()) {
-            w.start("Users");
-            for (const User& u : _p.users) {
-                checkExt(u.ext, u.id);
-                w.start("User");
-                w.attr("guid", guidOf(u.id));
-                if (!u.name.empty()) {
-                    w.attr("name", u.name);
-                } else if (_t.qualcoderImport) {  // QualCoder names codings and sources after their user
-                    auto uid = u.ext.find(key::kUserId);
-                    std::string n = uid != u.ext.end() && uid->second.isString() && !uid->second.asString().empty()
-                                        ? uid->second.asString() : "user " + guidOf(u.id).substr(0, 8);
-                    w.attr("name", n);
-                    _l.add(Severity::Lossy, "lossy.name-supplied", "QualCoder's export stops at a user without a name: one was named '" + n + "'", u.id);
-                }
-                auto id = u.ext.find(key::kUserId);
-                if (id != u.ext.end() && id->second.isString()) w.attr("id", id->second.asString());
-                w.end("User");
-            }
-            w.end("Users");
-        }
+        users(w);
         if (!_p.themes.empty()) {
             w.start("CodeBook");
             codes(w, false);
@@ -1212,93 +1343,20 @@ void Writer::project(std::ostream& os, bool bare)
             }
             w.end("Variables");
         }
-        if (!_p.cases.empty()) {
-            w.start("Cases");
-            for (const Case& c : _p.cases) {
-                checkExt(c.ext, c.id);
-                w.start("Case");
-                w.attr("guid", guidOf(c.id));
-                if (!c.name.empty()) w.attr("name", c.name);
-                description(w, c.description);
-                for (const auto& t : c.themes) {
-                    w.start("CodeRef");
-                    w.attr("targetGUID", ref(t));
-                    w.end("CodeRef");
-                }
-                values(w, c.values);
-                for (const auto& s : c.sources) {
-                    w.start("SourceRef");
-                    w.attr("targetGUID", ref(s));
-                    w.end("SourceRef");
-                }
-                for (const auto& x : c.excerpts) {
-                    w.start("SelectionRef");
-                    w.attr("targetGUID", ref(x));
-                    w.end("SelectionRef");
-                }
-                w.end("Case");
-            }
-            w.end("Cases");
-        }
+        cases(w);
         if (!_p.sources.empty()) {
             if (_t.uniqueNames) uniqueSourceNames();
             w.start("Sources");
             for (const Source& s : _p.sources) source(w, s, bare);
             w.end("Sources");
         }
-        if (!_p.memos.empty()) {
-            w.start("Notes");
-            for (const Memo& m : _p.memos) {
-                checkExt(m.ext, m.id);
-                w.start("Note");
-                w.attr("guid", guidOf(m.id));
-                if (!m.name.empty()) w.attr("name", m.name);
-                audit(w, m.audit);
-                requiredDate(w, m.audit, nullptr, m.id);
-                auto d = m.ext.find(key::kDescription);
-                if (d != m.ext.end() && d->second.isString()) description(w, d->second.asString());
-                if (!m.text.empty()) {
-                    w.start("PlainTextContent");
-                    w.text(m.text);
-                    w.end("PlainTextContent");
-                }
-                noteRefs(w, m.id);
-                w.end("Note");
-            }
-            w.end("Notes");
-        }
+        notes(w);
         if (links != _p.ext.end() && links->second.isArray() && !links->second.asArray().empty()) {
             w.start("Links");
             for (const Json& l : links->second.asArray()) raw(w, l, 0);
             w.end("Links");
         }
-        if (!_p.sets.empty()) {
-            w.start("Sets");
-            for (const Set& s : _p.sets) {
-                checkExt(s.ext, s.id);
-                w.start("Set");
-                w.attr("guid", guidOf(s.id));
-                w.attr("name", s.name);
-                description(w, s.description);
-                for (const auto& x : s.themes) {
-                    w.start("MemberCode");
-                    w.attr("targetGUID", ref(x));
-                    w.end("MemberCode");
-                }
-                for (const auto& x : s.sources) {
-                    w.start("MemberSource");
-                    w.attr("targetGUID", ref(x));
-                    w.end("MemberSource");
-                }
-                for (const auto& x : s.memos) {
-                    w.start("MemberNote");
-                    w.attr("targetGUID", ref(x));
-                    w.end("MemberNote");
-                }
-                w.end("Set");
-            }
-            w.end("Sets");
-        }
+        sets(w);
         auto graphs = _p.ext.find(key::kGraphs);
         if (graphs != _p.ext.end() && graphs->second.isArray() && !graphs->second.asArray().empty()) {
             w.start("Graphs");
