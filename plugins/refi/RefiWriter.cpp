@@ -292,7 +292,9 @@ private:
     /// date: when `own` has none, the source's date (`s`, when there is one), else the project's,
     /// else the time of the export.
     void requiredDate(XmlWriter& w, const Audit& own, const Source* s, const std::string& id);
-    void noteRefs(XmlWriter& w, const std::string& id);
+    /// NoteRefs to the memos attached to `id`; with `write` false they are only marked as
+    /// handled (QualCoder: see source()).
+    void noteRefs(XmlWriter& w, const std::string& id, bool write = true);
     void description(XmlWriter& w, const std::string& d);
     void values(XmlWriter& w, const std::vector<AttributeValue>& v);
     void codes(XmlWriter& w, bool codebook);
@@ -344,7 +346,7 @@ private:
     void project(std::ostream& os, bool bare);
     void users(XmlWriter& w);
     void cases(XmlWriter& w);
-    void notes(XmlWriter& w);
+    void notes(XmlWriter& w, bool bare);
     void sets(XmlWriter& w);
     /// Whether a source's path is relative:// (resolved against Project/@basePath).
     bool hasRelativeSource() const
@@ -546,7 +548,7 @@ void Writer::description(XmlWriter& w, const std::string& d)
     w.end("Description");
 }
 
-void Writer::noteRefs(XmlWriter& w, const std::string& id)
+void Writer::noteRefs(XmlWriter& w, const std::string& id, bool write)
 {
     auto it = _memosByTarget.find(normalizeId(id));
     if (it == _memosByTarget.end()) return;
@@ -554,7 +556,7 @@ void Writer::noteRefs(XmlWriter& w, const std::string& id)
         const Memo& m = _p.memos[mi];
         if (!_memoWritten.insert({mi, normalizeId(id)}).second) continue;
         std::string mg = guidOf(m.id);
-        if (_linkPairs.count({normalizeId(mg), normalizeId(guidOf(id))})) continue;  // a Link carries it
+        if (_linkPairs.count({normalizeId(mg), normalizeId(guidOf(id))}) || !write) continue;  // a Link carries it
         w.start("NoteRef");
         w.attr("targetGUID", mg);
         w.end("NoteRef");
@@ -1100,7 +1102,9 @@ void Writer::source(XmlWriter& w, const Source& s, bool bare)
         textSource(w, "TextSource", guid, sourceName(s), s.text, s.audit, bare, s.id, spans, s);
         // textSource leaves the element open after the selections
         wholeCodings(w, whole);
-        noteRefs(w, s.id);
+        // QualCoder takes a note referenced by a TextSource for an annotation and, without a
+        // span in it, drops it: for it the note stays a journal (lossy.note-attachment)
+        noteRefs(w, s.id, !_t.qualcoderImport);
         values(w, s.values);
         w.end("TextSource");
         return;
@@ -1216,29 +1220,54 @@ void Writer::cases(XmlWriter& w)
     }
 }
 
-void Writer::notes(XmlWriter& w)
+void Writer::notes(XmlWriter& w, bool bare)
 {
-    if (!_p.memos.empty()) {
-        w.start("Notes");
-        for (const Memo& m : _p.memos) {
-            checkExt(m.ext, m.id);
-            w.start("Note");
-            w.attr("guid", guidOf(m.id));
-            if (!m.name.empty()) w.attr("name", m.name);
-            audit(w, m.audit);
-            requiredDate(w, m.audit, nullptr, m.id);
-            auto d = m.ext.find(key::kDescription);
-            if (d != m.ext.end() && d->second.isString()) description(w, d->second.asString());
-            if (!m.text.empty()) {
-                w.start("PlainTextContent");
-                w.text(m.text);
-                w.end("PlainTextContent");
-            }
-            noteRefs(w, m.id);
-            w.end("Note");
+    if (_p.memos.empty()) return;
+    // QualCoder makes a journal of a note, keyed by its name (a repeated name stops its import),
+    // and reads the text only from a file: for it, each note gets a name and a .txt
+    const bool journal = _t.qualcoderImport && !bare;
+    std::set<std::string> used;
+    if (journal)
+        for (const Memo& m : _p.memos) used.insert(m.name);
+    std::set<std::string> written;
+    w.start("Notes");
+    for (std::size_t i = 0; i < _p.memos.size(); ++i) {
+        const Memo& m = _p.memos[i];
+        checkExt(m.ext, m.id);
+        w.start("Note");
+        w.attr("guid", guidOf(m.id));
+        std::string name = m.name;
+        if (journal && (name.empty() || written.count(name))) {
+            std::string base = name.empty() ? "note " + std::to_string(i + 1) : name;
+            name = base;
+            for (int k = 2; written.count(name) || (name != m.name && used.count(name)); ++k) name = numbered(base, k);
+            _l.add(Severity::Lossy, m.name.empty() ? "lossy.name-supplied" : "lossy.note-renamed",
+                   "QualCoder keeps a note as a journal of a unique name: '" + m.name + "' written as '" + name + "'", m.id);
         }
-        w.end("Notes");
+        written.insert(name);
+        if (!name.empty()) w.attr("name", name);
+        if (journal) {
+            std::string n = internalName(guidOf(m.id), "txt");
+            w.attr("plainTextPath", "internal://" + n.substr(8));
+            _files.push_back({n, OutText(m.text, _t).text(), nullptr});
+            if (!m.targets.empty())
+                _l.add(Severity::Lossy, "lossy.note-attachment",
+                       "QualCoder imports a note as a journal and keeps nothing of what it is attached to (a note on a text "
+                       "source is not referenced from it: QualCoder would take it for an annotation and drop it)", m.id);
+        }
+        audit(w, m.audit);
+        requiredDate(w, m.audit, nullptr, m.id);
+        auto d = m.ext.find(key::kDescription);
+        if (d != m.ext.end() && d->second.isString()) description(w, d->second.asString());
+        if (!m.text.empty() && !journal) {
+            w.start("PlainTextContent");
+            w.text(m.text);
+            w.end("PlainTextContent");
+        }
+        noteRefs(w, m.id);
+        w.end("Note");
     }
+    w.end("Notes");
 }
 
 void Writer::sets(XmlWriter& w)
@@ -1350,7 +1379,7 @@ void Writer::project(std::ostream& os, bool bare)
             for (const Source& s : _p.sources) source(w, s, bare);
             w.end("Sources");
         }
-        notes(w);
+        notes(w, bare);
         if (links != _p.ext.end() && links->second.isArray() && !links->second.asArray().empty()) {
             w.start("Links");
             for (const Json& l : links->second.asArray()) raw(w, l, 0);

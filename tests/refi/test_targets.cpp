@@ -86,8 +86,15 @@ qdx::Project rulesProject()
     qdx::Memo m;
     m.id = "M1";
     m.name = "note";
-    m.text = "a note";
-    p.memos = {m};
+    m.text = "a note\r\non the text";
+    m.targets = {"S1"};
+    qdx::Memo twin = m;  // the same name; and one without a name
+    twin.id = "M2";
+    twin.targets.clear();
+    qdx::Memo nameless;
+    nameless.id = "M3";
+    nameless.text = "no name";
+    p.memos = {m, twin, nameless};
     return p;
 }
 
@@ -196,6 +203,16 @@ TEST_CASE("refi: the qualcoder target writes what QualCoder's import reads", "[t
         CHECK(w.d.countCode("lossy.name-supplied") == 1);
         CHECK(w.d.countCode("lossy.whole-source-coding") == 1);
     }
+    SECTION("notes: unique names, the text in a file, no NoteRef from the text source")
+    {
+        CHECK(txtOf(w, qdx::refi::derivedUuid("id:memo:M1")) == "a note\non the text");
+        CHECK(std::regex_search(w.xml, std::regex("<Note [^>]*name=\"note \\(2\\)\"")));
+        CHECK(std::regex_search(w.xml, std::regex("<Note [^>]*name=\"note 3\"")));
+        CHECK(w.xml.find("PlainTextContent") == std::string::npos);
+        CHECK(w.xml.find("<NoteRef") == std::string::npos);
+        CHECK(w.d.countCode("lossy.note-renamed") == 1);
+        CHECK(w.d.countCode("lossy.note-attachment") == 1);
+    }
 }
 
 TEST_CASE("refi: the other targets keep what QualCoder's rules change", "[targets]")
@@ -211,6 +228,8 @@ TEST_CASE("refi: the other targets keep what QualCoder's rules change", "[target
     CHECK(st.xml.find("basePath") == std::string::npos);
     CHECK(st.d.countCode("lossy.theme-renamed") == 0);
     CHECK(st.d.countCode("lossy.date-supplied") == 0);
+    CHECK(st.xml.find("<NoteRef targetGUID=\"" + qdx::refi::derivedUuid("id:memo:M1") + "\"/>") != std::string::npos);
+    CHECK(st.xml.find("<PlainTextContent>a note") != std::string::npos);
 
     Written nv = write(p, "nvivo", dir + "/nv.qdpx");
     CHECK(txtOf(nv, g1) == std::string("\xEF\xBB\xBF") + "one\r\ntwo\rthree\r\n\xF0\x9D\x84\x9E four");

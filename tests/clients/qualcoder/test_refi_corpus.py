@@ -11,8 +11,9 @@ default target:
      others: code points). Line breaks compare as line breaks (CR LF, CR and QualCoder's own
      re-based "\n " all count as "\n"); everything else must be equal character for character.
   3. for target=qualcoder, QualCoder's RefiExport of its import, read back by qdx, holds the same
-     sources (name, text), codes (path) and codings (source, code path, text) as the file qdx
-     wrote, apart from what qdx reported as skipped when reading it.
+     sources (name, text), codes (path), codings (source, code path, text) and notes (name, text)
+     as the file qdx wrote, apart from what qdx reported as skipped when reading it; and QualCoder
+     holds one journal per note.
 The look-alikes of tests/refi/data go through the same checks (without the corpus: only they, and
 no XSD check). Prints one line per file and target with the figures. Exit 77 (skipped) when the
 clients folder is absent. Usage: test_refi_corpus.py [--target T] [--no-export] [FILE...]
@@ -82,6 +83,7 @@ class Original:
             for t in children(s, "Transcript")[1:])
         self.extra_transcripts = sum(max(0, len(children(s, "Transcript")) - 1) for s in root.iter()
                                      if local(s.tag) in ("AudioSource", "VideoSource"))
+        self.notes = sum(1 for notes in root if local(notes.tag) == "Notes" for n in children(notes, "Note"))
         self.sources = 0
         self.shadowed_pdfs = 0  # a PDF named as an earlier source: QualCoder drops it
         names = set()
@@ -226,6 +228,9 @@ def content(json_path: Path) -> dict:
             codings[(s.get("name"), path(c.get("theme")), span)] += 1
     return dict(sources={s.get("name"): lines(s.get("text") or "") for s in srcs.values()},
                 media={s.get("name") for s in srcs.values() if s.get("kind") in ("audio", "video")},
+                memos=Counter((m.get("name", ""), lines(m.get("text", ""))) for m in p.get("memos", [])),
+                comments=Counter(("", lines(e["description"])) for e in p.get("excerpts", [])
+                                 if e.get("description") and not e.get("codings")),
                 codes=Counter(path(t) for t in themes), codings=codings)
 
 
@@ -248,6 +253,12 @@ def compare_back(wrote: Path, exported: Path, tmp: Path) -> list[str]:
     if a["codes"] != b["codes"]:
         out.append(f"codes differ: lost {list((a['codes'] - b['codes']).elements())[:5]}, "
                    f"new {list((b['codes'] - a['codes']).elements())[:5]}")
+    # QualCoder keeps each note as a journal, and makes a comment on a span (a selection without
+    # codings) an annotation, which it exports as a note
+    b["memos"] -= a["comments"]
+    if a["memos"] != b["memos"]:
+        out.append(f"notes differ: lost {list((a['memos'] - b['memos']).elements())[:3]}, "
+                   f"new {list((b['memos'] - a['memos']).elements())[:3]}")
     lost, new = a["codings"] - b["codings"], b["codings"] - a["codings"]
     if sum(lost.values()) > skipped or new:
         out.append(f"codings differ ({sum(lost.values())} lost, {skipped} reported skipped, "
@@ -309,7 +320,7 @@ def run_one(s: qc.Session, orig: Original, name: str, target: str, tmp: Path, ex
     if want_codings != orig.codings:
         notes.append(f"{orig.codings - want_codings} codings QualCoder cannot hold")
     print(f"{str(name):62} {target:9} sources {n_sources}/{orig.sources} "
-          f"codes {n_codes}/{orig.code_count()} codings {n_codings}/{orig.codings} "
+          f"codes {n_codes}/{orig.code_count()} codings {n_codings}/{orig.codings} journals {r['journals']}/{orig.notes} "
           f"on the meant text {ok}/{known}" + (f" ({100 * share:.1f} %)" if known else " (no text in the original)") +
           (f" [{'; '.join(notes)}]" if notes else ""))
     if n_sources != want_sources:
@@ -320,6 +331,8 @@ def run_one(s: qc.Session, orig: Original, name: str, target: str, tmp: Path, ex
         fails.append(f"{n_codings} codings in QualCoder, {want_codings} expected ({orig.codings} in the original)")
     if known and share < MIN_SHARE:
         fails.append(f"only {ok} of {known} text codings on the meant text")
+    if target == "qualcoder" and r["journals"] != orig.notes:  # QualCoder keeps notes as journals
+        fails.append(f"{r['journals']} journals in QualCoder, {orig.notes} notes in the original")
     if target == "qualcoder":  # what QualCoder cannot hold, qdx must have said
         for code, needed in (("lossy.whole-source-coding", orig.whole_source_codings),
                              ("lossy.transcript-dropped", orig.extra_transcripts),
