@@ -14,7 +14,7 @@ data="$1"
 "$qdx" formats 2>/dev/null | grep -q '^ *json ' || { echo "json plugin not built: skipping" >&2; exit 77; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 files="$data/nvivo-like.qdpx $data/atlasti-like.qdpx $data/qc-like.qdpx $data/transana-like.qde $data/maxqda-like.qdpx
-  $data/nvivo-mac-like.qdpx $data/pasted-codebook-like.qdpx $data/inline-text.qde $data/openqda-like.qdpx $data/atlasti26-like.qdpx $data/qualcoder13-like.qdpx $data/qualcoder2-like.qdpx $data/quackdas-like.qdpx $data/transact-qda-like.qdpx"
+  $data/nvivo-mac-like.qdpx $data/pasted-codebook-like.qdpx $data/inline-text.qde $data/openqda-like.qdpx $data/atlasti26-like.qdpx $data/qualcoder13-like.qdpx $data/qualcoder2-like.qdpx $data/quackdas-like.qdpx $data/transact-qda-like.qdpx $data/nvivo-cases-like.qdpx"
 if [ -n "${QDX_CORPUS:-}" ]; then
   files="$files $(find "$QDX_CORPUS/refi" -name '*.qdpx' -o -name '*.qde' | sort)"
 else

@@ -33,7 +33,7 @@ const char* kCorpusFiles[] = {
 };
 const char* kDataFiles[] = {"nvivo-like.qdpx", "atlasti-like.qdpx", "qc-like.qdpx", "transana-like.qde",
                             "codebook-like.qdc", "maxqda-like.qdpx", "nvivo-mac-like.qdpx", "pasted-codebook-like.qdpx",
-                            "inline-text.qde", "openqda-like.qdpx", "atlasti26-like.qdpx", "qualcoder13-like.qdpx", "qualcoder2-like.qdpx", "quackdas-like.qdpx", "transact-qda-like.qdpx"};
+                            "inline-text.qde", "openqda-like.qdpx", "atlasti26-like.qdpx", "qualcoder13-like.qdpx", "qualcoder2-like.qdpx", "quackdas-like.qdpx", "transact-qda-like.qdpx", "nvivo-cases-like.qdpx"};
 
 std::vector<std::string> allInputs()
 {

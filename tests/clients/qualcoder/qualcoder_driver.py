@@ -373,7 +373,8 @@ def read_project(project: str | os.PathLike) -> dict:
       sits under a parent code or a category, a category under a category),
     - ``codings`` (text): source and code path, pos0, pos1, ``shown`` — the source's
       fulltext[pos0:pos1], what QualCoder highlights — and ``seltext``, what it stored,
-    - counts of the other kinds: image and A/V codings, cases, journals, attributes, annotations.
+    - counts of the other kinds: image and A/V codings, cases, case texts, journals, attributes,
+      annotations.
     Plain sqlite3, read-only: QualCoder itself is not needed."""
     folder = Path(project)
     db = folder / "data.qda"
@@ -416,7 +417,8 @@ def read_project(project: str | os.PathLike) -> dict:
         return dict(version=list(version[0]) if version else None, sources=sources,
                     categories=list(cats.values()), codes=list(codes.values()), codings=codings,
                     image_codings=count("code_image"), av_codings=count("code_av"),
-                    cases=count("cases"), journals=count("journal"), attributes=count("attribute"),
+                    cases=count("cases"), case_texts=count("case_text"), journals=count("journal"),
+                    attributes=count("attribute"),
                     annotations=count("annotation"))
     finally:
         conn.close()

@@ -84,6 +84,11 @@ class Original:
         self.extra_transcripts = sum(max(0, len(children(s, "Transcript")) - 1) for s in root.iter()
                                      if local(s.tag) in ("AudioSource", "VideoSource"))
         self.notes = sum(1 for notes in root if local(notes.tag) == "Notes" for n in children(notes, "Note"))
+        # NVivo writes a case as a code of the same GUID: QualCoder then drops the code and moves
+        # its text codings to the case
+        case_guids = {(c.get("guid") or "").upper() for cs in root if local(cs.tag) == "Cases" for c in children(cs, "Case")}
+        self.case_codes = len(case_guids & set(self.code_paths))
+        self.case_codings = 0
         self.sources = 0
         self.shadowed_pdfs = 0  # a PDF named as an earlier source: QualCoder drops it
         names = set()
@@ -106,8 +111,11 @@ class Original:
                         meant = None if text is None else self._slice(text, a, b)
                         for cod in children(sel, "Coding"):
                             ref = children(cod, "CodeRef")
-                            code = self.code_paths.get(ref[0].get("targetGUID").upper()) if ref else None
-                            self.text_codings.append((self.sources - 1, code, meant))
+                            target = ref[0].get("targetGUID").upper() if ref else ""
+                            if target in case_guids:
+                                self.case_codings += 1
+                                continue
+                            self.text_codings.append((self.sources - 1, self.code_paths.get(target), meant))
 
     def _codes(self, e, parent: tuple):
         path = parent + (e.get("name"),)
@@ -152,9 +160,9 @@ class Original:
         leaves out the codings of whole sources; for the qualcoder target qdx leaves out the
         transcripts it cannot read and makes repeated names unique, for the others QualCoder
         merges codes of one name and drops a PDF named as a source before it."""
-        codes = self.code_count() - (0 if target == "qualcoder" else self.repeated_names())
+        codes = self.code_count() - self.case_codes - (0 if target == "qualcoder" else self.repeated_names())
         sources = self.sources - (0 if target == "qualcoder" else self.shadowed_pdfs)
-        codings = self.codings - self.whole_source_codings
+        codings = self.codings - self.whole_source_codings - self.case_codings
         if target == "qualcoder":
             codings -= self.extra_transcript_codings
         return sources, codes, codings
@@ -205,7 +213,10 @@ def content(json_path: Path) -> dict:
     """Sources (name -> text), code paths, codings (source, code path, span text) of a qdx
     project: what a QualCoder round trip must keep, compared by content (QualCoder mints new ids)."""
     p = json.loads(json_path.read_text(encoding="utf-8"))
-    themes = {t["id"]: t for t in p.get("themes", [])}
+    # a code that is also a case (NVivo: the same GUID) becomes the case in QualCoder
+    guid = lambda x: (x.get("ext", {}).get("refi:guid") or x["id"]).strip("{}").lower()
+    cases = {guid(c) for c in p.get("cases", [])}
+    themes = {t["id"]: t for t in p.get("themes", []) if guid(t) not in cases}
 
     def path(tid):
         out, seen = [], set()
@@ -225,7 +236,8 @@ def content(json_path: Path) -> dict:
         text = s.get("text") or ""
         span = lines(text[a["start"]:a["end"]])
         for c in e.get("codings", []):
-            codings[(s.get("name"), path(c.get("theme")), span)] += 1
+            if c.get("theme") in themes:
+                codings[(s.get("name"), path(c.get("theme")), span)] += 1
     return dict(sources={s.get("name"): lines(s.get("text") or "") for s in srcs.values()},
                 media={s.get("name") for s in srcs.values() if s.get("kind") in ("audio", "video")},
                 memos=Counter((m.get("name", ""), lines(m.get("text", ""))) for m in p.get("memos", [])),
@@ -315,10 +327,12 @@ def run_one(s: qc.Session, orig: Original, name: str, target: str, tmp: Path, ex
     notes = []
     if want_sources != orig.sources:
         notes.append(f"{orig.sources - want_sources} PDFs QualCoder drops for the name of another source")
-    if want_codes != orig.code_count():
-        notes.append(f"{orig.code_count() - want_codes} codes QualCoder merges with one of the same name")
-    if want_codings != orig.codings:
-        notes.append(f"{orig.codings - want_codings} codings QualCoder cannot hold")
+    if orig.case_codes:
+        notes.append(f"{orig.case_codes} codes that are cases (NVivo), with {orig.case_codings} codings, QualCoder makes case text")
+    if want_codes + orig.case_codes != orig.code_count():
+        notes.append(f"{orig.code_count() - want_codes - orig.case_codes} codes QualCoder merges with one of the same name")
+    if want_codings + orig.case_codings != orig.codings:
+        notes.append(f"{orig.codings - want_codings - orig.case_codings} codings QualCoder cannot hold")
     print(f"{str(name):62} {target:9} sources {n_sources}/{orig.sources} "
           f"codes {n_codes}/{orig.code_count()} codings {n_codings}/{orig.codings} journals {r['journals']}/{orig.notes} "
           f"on the meant text {ok}/{known}" + (f" ({100 * share:.1f} %)" if known else " (no text in the original)") +
@@ -331,6 +345,8 @@ def run_one(s: qc.Session, orig: Original, name: str, target: str, tmp: Path, ex
         fails.append(f"{n_codings} codings in QualCoder, {want_codings} expected ({orig.codings} in the original)")
     if known and share < MIN_SHARE:
         fails.append(f"only {ok} of {known} text codings on the meant text")
+    if r["case_texts"] != orig.case_codings:
+        fails.append(f"{r['case_texts']} case texts in QualCoder, {orig.case_codings} codings of codes that are cases")
     if target == "qualcoder" and r["journals"] != orig.notes:  # QualCoder keeps notes as journals
         fails.append(f"{r['journals']} journals in QualCoder, {orig.notes} notes in the original")
     if target == "qualcoder":  # what QualCoder cannot hold, qdx must have said
