@@ -167,7 +167,11 @@ void disagreementList(std::ostream& o, const AgreementResult& r, const HtmlOptio
         o << "<tr><td>" << bdi(sourceName(r, d.source)) << "</td><td class=\"" << (d.coder == 0 ? "a\">A only" : "b\">B only")
           << "</td><td>line " << q.line(d.source, d.start) << ", " << d.start << "&ndash;" << d.end << "</td>";
         if (seg) o << "<td class=\"n\">" << (d.bestOverlap ? num(*d.bestOverlap, 1) + "%" : "-") << "</td>";
-        o << "<td class=\"q\">" << bdi(q.quote(d.source, d.start, d.end)) << "</td></tr>\n";
+        std::string quote = q.quote(d.source, d.start, d.end);
+        if (quote.find_first_not_of(" \t\r\n") == std::string::npos)  // visible, and no empty element
+            o << "<td class=\"q\"><i>(white space only: " << d.end - d.start << " characters)</i></td></tr>\n";
+        else
+            o << "<td class=\"q\">" << bdi(quote) << "</td></tr>\n";
         ++shown;
     }
     o << "</table>\n";

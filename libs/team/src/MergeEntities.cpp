@@ -69,10 +69,24 @@ void Merger::mergeSource(Source& a, const Source& b) {
     if (!a.content && b.content) a.content = b.content;
     uniteValues(a.values, b.values, a.ext, a.id);
     for (const auto& t : b.transcripts) {
-        auto it = std::find_if(a.transcripts.begin(), a.transcripts.end(), [&](const Transcript& x) { return IdEqual{}(x.id, t.id); });
-        if (it != a.transcripts.end() && it->text == t.text) {
+        // The same transcript: the same text and name (ids differ between tools).
+        auto it = std::find_if(a.transcripts.begin(), a.transcripts.end(),
+                               [&](const Transcript& x) { return x.text == t.text && normalizeName(x.name) == normalizeName(t.name); });
+        if (it != a.transcripts.end()) {
             link(t.id, it->id);
-            for (const auto& sp : t.syncPoints) link(sp.id, sp.id);
+            for (const auto& sp : t.syncPoints) {
+                auto same = std::find_if(it->syncPoints.begin(), it->syncPoints.end(), [&](const SyncPoint& x) {
+                    return x.timeMs == sp.timeMs && x.position == sp.position;
+                });
+                if (same != it->syncPoints.end()) {
+                    link(sp.id, same->id);
+                    continue;
+                }
+                SyncPoint added = sp;
+                added.id = claim(sp.id, "sync point");
+                link(sp.id, added.id);
+                it->syncPoints.push_back(std::move(added));
+            }
             continue;
         }
         Transcript copy = t;

@@ -38,8 +38,7 @@ std::int64_t countCodePoints(std::string_view s, std::size_t from, std::size_t t
     return n;
 }
 
-/// Removes a leading BOM and every CR (a CRLF becomes its LF, a lone CR
-/// becomes LF). Returns false, touching nothing, when there is nothing to do.
+/// Removes a leading BOM; every CRLF and every lone CR becomes LF. Returns false, touching nothing, when there is nothing to do.
 bool normalizeLines(std::string_view s, std::string& out, OffsetMap& map) {
     bool bom = s.size() >= 3 && s.compare(0, 3, "\xEF\xBB\xBF") == 0;
     if (!bom && s.find('\r') == std::string_view::npos) return false;
@@ -59,14 +58,16 @@ bool normalizeLines(std::string_view s, std::string& out, OffsetMap& map) {
         cp += n;
         outCp += n;
         if (cr == std::string_view::npos) break;
+        out.push_back('\n');
         if (cr + 1 < s.size() && s[cr + 1] == '\n') {
-            map.add({cp, 1, outCp, 0});  // the CR goes, its LF stays
+            map.add({cp, 2, outCp, 1});  // CRLF -> LF: an offset between the two is inside a change
+            cp += 2;
+            i = cr + 2;
         } else {
-            out.push_back('\n');  // same length: offsets are unchanged
-            ++outCp;
+            ++cp;  // a lone CR -> LF: the same length, offsets unchanged
+            i = cr + 1;
         }
-        ++cp;
-        i = cr + 1;
+        ++outCp;
     }
     return true;
 }
@@ -109,7 +110,9 @@ std::int64_t mapOffset(const std::vector<OffsetMap::Change>& changes, std::int64
     if (it == changes.begin()) return offset;
     --it;
     auto [from, fromLen, to, toLen] = key(*it);
-    if (offset < from + fromLen) return to + std::min(offset - from, toLen);
+    // At the start of a run, or inside it. A run that is empty on this side (the
+    // CR of a CRLF, seen from the LF text) maps its position to the run's start.
+    if (offset < from + fromLen || offset == from) return to + std::min(offset - from, toLen);
     return offset - (from + fromLen) + (to + toLen);
 }
 
