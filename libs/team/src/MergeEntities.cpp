@@ -175,7 +175,7 @@ Anchor Merger::mapAnchor(const Excerpt& e, std::size_t bSource, bool& moved) con
     return TextSpan{map(span->start), map(span->end)};
 }
 
-void Merger::mergeCodings(Excerpt& into, const Excerpt& from) {
+void Merger::mergeCodings(const std::vector<std::size_t>& here, Excerpt& into, const Excerpt& from) {
     for (const auto& c : from.codings) {
         Coding copy = c;
         copy.theme = mapped(c.theme);
@@ -192,8 +192,12 @@ void Merger::mergeCodings(Excerpt& into, const Excerpt& from) {
         }
         // The coding names its coder unless its excerpt already says it.
         copy.creator = c.creator.empty() && IdEqual{}(into.audit.creator, coder) ? std::string() : coder;
-        bool same = std::any_of(into.codings.begin(), into.codings.end(), [&](const Coding& x) {
-            return IdEqual{}(x.theme, copy.theme) && IdEqual{}(coderOf(into, x), coder);
+        // The same theme by the same coder on the same place, in any excerpt there: one coding.
+        bool same = std::any_of(here.begin(), here.end(), [&](std::size_t i) {
+            const Excerpt& x = _p.excerpts[i];
+            return std::any_of(x.codings.begin(), x.codings.end(), [&](const Coding& y) {
+                return IdEqual{}(y.theme, copy.theme) && IdEqual{}(coderOf(x, y), coder);
+            });
         });
         if (same) {
             ++_s.codingsSame;
@@ -206,8 +210,9 @@ void Merger::mergeCodings(Excerpt& into, const Excerpt& from) {
 }
 
 void Merger::excerpts() {
-    std::unordered_map<std::string, std::size_t> byPlace;
-    for (std::size_t i = 0; i < _p.excerpts.size(); ++i) byPlace.emplace(placeKey(_p.excerpts[i].source, _p.excerpts[i].anchor), i);
+    // Excerpts by place (source and anchor); a project may hold several at one place.
+    std::unordered_map<std::string, std::vector<std::size_t>> byPlace;
+    for (std::size_t i = 0; i < _p.excerpts.size(); ++i) byPlace[placeKey(_p.excerpts[i].source, _p.excerpts[i].anchor)].push_back(i);
     std::unordered_map<std::string, std::size_t> sourceOfB;
     for (std::size_t i = 0; i < _b.sources.size(); ++i) sourceOfB.emplace(normalizeId(_b.sources[i].id), i);
     std::map<std::size_t, std::unique_ptr<text::CodePointIndex>> quotes;
@@ -220,12 +225,14 @@ void Merger::excerpts() {
         std::string source = mapped(e.source);
         auto found = byPlace.find(placeKey(source, anchor));
         if (found != byPlace.end()) {
-            Excerpt& a = _p.excerpts[found->second];
+            const auto& here = found->second;  // the one with B's id if there is one (the same file twice)
+            auto pick = std::find_if(here.begin(), here.end(), [&](std::size_t i) { return IdEqual{}(_p.excerpts[i].id, e.id); });
+            Excerpt& a = _p.excerpts[pick == here.end() ? here.front() : *pick];
             link(e.id, a.id);
             unite(a.name, e.name, a.ext, a.id, "the name");
             unite(a.description, e.description, a.ext, a.id, "the description");
             uniteExt(a.ext, e.ext, a.id);
-            mergeCodings(a, e);
+            mergeCodings(here, a, e);
             ++_s.excerptsMatched;
             continue;
         }
@@ -246,8 +253,8 @@ void Merger::excerpts() {
                 copy.quote = std::string(idx->substr(span->start, span->end));
             }
         }
-        mergeCodings(copy, e);
-        byPlace.emplace(placeKey(copy.source, copy.anchor), _p.excerpts.size());
+        mergeCodings({}, copy, e);
+        byPlace[placeKey(copy.source, copy.anchor)].push_back(_p.excerpts.size());
         _p.excerpts.push_back(std::move(copy));
         ++_s.excerptsAdded;
     }

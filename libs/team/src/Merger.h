@@ -35,7 +35,8 @@ private:
     bool sameMedia(const Source& x, const Source& y) const;
     void mergeSource(Source& a, const Source& b);
     void excerpts();
-    void mergeCodings(Excerpt& into, const Excerpt& from);
+    /// B's codings of `from` into `into`, skipping those already at the place (`here`: the excerpts there).
+    void mergeCodings(const std::vector<std::size_t>& here, Excerpt& into, const Excerpt& from);
     Anchor mapAnchor(const Excerpt& e, std::size_t aSource, bool& moved) const;
     void memos();
     void cases();
