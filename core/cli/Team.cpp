@@ -10,6 +10,7 @@
 #include "qdx/team/Merge.h"
 
 #include <cstdlib>
+#include <future>
 #include <ostream>
 
 namespace qdx::cli {
@@ -62,6 +63,23 @@ std::pair<std::string, std::string> coders(const CommandLine& cl, const Project&
     throw UsageError("--coders '" + s + "' can be split at more than one comma into two users: give their ids");
 }
 
+/// Reads A, and B (unless empty) at the same time on a second thread: reading is
+/// most of the time of qdx agree and qdx merge, and the two files are independent.
+void readBoth(Context& ctx, const CommandLine& cl, const std::string& pa, const std::string& pb, Project& a, Project& b,
+              Diagnostics& da, Diagnostics& db, std::set<std::string>& used) {
+    std::set<std::string> usedB;
+    std::future<Project> second;
+    if (!pb.empty()) second = std::async(std::launch::async, [&] { return readProject(ctx, pb, cl, db, usedB); });
+    try {
+        a = readProject(ctx, pa, cl, da, used);
+    } catch (...) {
+        if (second.valid()) second.wait();  // B's thread uses `db` and `usedB`: let it finish first
+        throw;
+    }
+    if (second.valid()) b = second.get();
+    used.insert(usedB.begin(), usedB.end());
+}
+
 } // namespace
 
 int cmdAgree(const CommandLine& cl, Context& ctx) {
@@ -70,12 +88,12 @@ int cmdAgree(const CommandLine& cl, Context& ctx) {
                          "[--json] [--report FILE.html]");
     if (cl.args.size() == 1 && !cl.values.count("coders"))
         throw UsageError("one project needs --coders X,Y: the two users whose codings are compared");
+    if (cl.args.size() == 2 && cl.args[0] == "-" && cl.args[1] == "-") throw UsageError("stdin ('-') can be only one of A and B");
     team::AgreeOptions options = agreeOptions(cl);
     std::set<std::string> used;
     Diagnostics da, db;
-    Project a = readProject(ctx, cl.args[0], cl, da, used);
-    Project b;
-    if (cl.args.size() == 2) b = readProject(ctx, cl.args[1], cl, db, used);
+    Project a, b;
+    readBoth(ctx, cl, cl.args[0], cl.args.size() == 2 ? cl.args[1] : std::string(), a, b, da, db, used);
     rejectUnusedOptions(cl, used, "the input formats");
     if (!cl.quiet) {
         printDiagnostics(da, ctx.err, cl.verbose, "read " + cl.args[0]);
@@ -103,9 +121,10 @@ int cmdMerge(const CommandLine& cl, Context& ctx) {
     std::set<std::string> used;
     const auto& we = ctx.registry.chooseWriter(out, cl.to);  // a wrong output name fails before any reading
     auto wraw = writerOptions(we, cl, used);
-    Diagnostics diag;
-    Project a = readProject(ctx, pa, cl, diag, used);
-    Project b = readProject(ctx, pb, cl, diag, used);
+    Diagnostics diag, db;
+    Project a, b;
+    readBoth(ctx, cl, pa, pb, a, b, diag, db, used);
+    for (const auto& d : db.all()) diag.report(d);
     rejectUnusedOptions(cl, used, "the input formats or '" + we.info.name + "'");
     Options wopts = FormatRegistry::makeOptions(we, wraw, true);
 
