@@ -114,7 +114,7 @@ Audit Merger::mappedAudit(const Audit& a) const { return {mapped(a.creator), a.c
 // ---------------------------------------------------------------------------------------------
 // Conflicts
 
-void Merger::conflict(Extensions& ext, const std::string& entity, const std::string& what, const std::string& aValue,
+void Merger::conflict(Extensions& ext, const Who& who, const std::string& what, const std::string& aValue,
                       const std::string& bValue) {
     ++_s.conflicts;
     Json entry = Json::object();
@@ -124,34 +124,39 @@ void Merger::conflict(Extensions& ext, const std::string& entity, const std::str
     ext["team:conflicts"].push(std::move(entry));
     auto clip = [](const std::string& s) { return s.size() > 60 ? s.substr(0, 57) + "..." : s; };
     _d.lossy("lossy.merge-conflict",
-             what + " of '" + entity + "' differs: " + _labelA + " has \"" + clip(aValue) + "\", " + _labelB + " has \"" +
+             what + " of " + who.label + " differs: " + _labelA + " has \"" + clip(aValue) + "\", " + _labelB + " has \"" +
                  clip(bValue) + "\"; " + _labelA + "'s is kept, " + _labelB + "'s is in ext[\"team:conflicts\"]",
-             entity);
+             who.id);
 }
 
-void Merger::unite(std::string& a, const std::string& b, Extensions& ext, const std::string& entity, const std::string& what) {
+void Merger::unite(std::string& a, const std::string& b, Extensions& ext, const Who& who, const std::string& what) {
     if (b.empty() || a == b) return;
     if (a.empty()) a = b;
-    else conflict(ext, entity, what, a, b);
+    else conflict(ext, who, what, a, b);
 }
 
-void Merger::uniteExt(Extensions& a, const Extensions& b, const std::string& entity) {
+void Merger::uniteExt(Extensions& a, const Extensions& b, const Who& who) {
     for (const auto& [k, v] : b) {
         if (k == "team:conflicts") continue;  // conflicts of an earlier merge stay with their entity
         auto it = a.find(k);
         if (it == a.end()) a[k] = v;
-        else if (!(it->second == v)) conflict(a, entity, "ext[" + k + "]", it->second.dump(), v.dump());
+        else if (!(it->second == v)) conflict(a, who, "ext[" + k + "]", it->second.dump(), v.dump());
     }
 }
 
-void Merger::uniteValues(std::vector<AttributeValue>& a, const std::vector<AttributeValue>& b, Extensions& ext,
-                         const std::string& entity) {
+void Merger::uniteValues(std::vector<AttributeValue>& a, const std::vector<AttributeValue>& b, Extensions& ext, const Who& who) {
     for (const auto& v : mappedValues(b)) {
         auto it = std::find_if(a.begin(), a.end(), [&](const AttributeValue& x) { return IdEqual{}(x.attribute, v.attribute); });
-        if (it == a.end()) a.push_back(v);
-        else unite(it->value, v.value, ext, entity, "the value of attribute '" + v.attribute + "'");
+        if (it == a.end()) {
+            a.push_back(v);
+            continue;
+        }
+        auto at = std::find_if(_p.attributes.begin(), _p.attributes.end(), [&](const Attribute& x) { return IdEqual{}(x.id, v.attribute); });
+        unite(it->value, v.value, ext, who, "the value of attribute '" + (at == _p.attributes.end() ? v.attribute : at->name) + "'");
     }
 }
+
+Who Merger::who(const Theme& t) const { return {t.id, "theme '" + joinPath(themeKey(_p, t.id)) + "'"}; }
 
 void Merger::uniteIds(std::vector<std::string>& a, const std::vector<std::string>& b) {
     for (const auto& id : b)
@@ -206,7 +211,7 @@ void Merger::users() {
             continue;
         }
         link(u.id, it->id);
-        uniteExt(it->ext, u.ext, it->id);
+        uniteExt(it->ext, u.ext, who(*it));
         if (!_o.codersFromFiles && _codersA.count(normalizeId(it->id)) && _codersB.count(normalizeId(u.id)))
             _d.info("info.merge-same-coder", "both files hold codings by the user '" + (u.name.empty() ? u.id : u.name) +
                                                  "': they are taken as one person's (--coders-from-files tells the files apart)",
@@ -238,10 +243,10 @@ void Merger::themes() {
                 _d.info("info.merge-theme-joined", "theme '" + joinPath(key) + "' is in " + _labelB +
                                                        " more than once: its codings join one theme", t.id);
             link(t.id, a.id);
-            unite(a.color, t.color, a.ext, a.id, "the colour");
-            unite(a.description, t.description, a.ext, a.id, "the description");
-            if (a.codable != t.codable) conflict(a.ext, a.id, "codable", a.codable ? "true" : "false", t.codable ? "true" : "false");
-            uniteExt(a.ext, t.ext, a.id);
+            unite(a.color, t.color, a.ext, who(a), "the colour");
+            unite(a.description, t.description, a.ext, who(a), "the description");
+            if (a.codable != t.codable) conflict(a.ext, who(a), "codable", a.codable ? "true" : "false", t.codable ? "true" : "false");
+            uniteExt(a.ext, t.ext, who(a));
             _auditsKept += !t.audit.empty() && !(a.audit.created == t.audit.created);
             ++_s.themesMatched;
         } else {
@@ -271,8 +276,8 @@ void Merger::attributes() {
                                [&](const Attribute& x) { return normalizeName(x.name) == name; });
         if (it != _p.attributes.end() && it->type == at.type) {
             link(at.id, it->id);
-            unite(it->description, at.description, it->ext, it->id, "the description");
-            uniteExt(it->ext, at.ext, it->id);
+            unite(it->description, at.description, it->ext, who(*it), "the description");
+            uniteExt(it->ext, at.ext, who(*it));
             continue;
         }
         Attribute copy = at;
@@ -292,7 +297,7 @@ void Merger::attributes() {
 }
 
 void Merger::project() {
-    const std::string entity = "project";
+    const Who entity{{}, "the project"};
     unite(_p.name, _b.name, _p.ext, entity, "the name");
     unite(_p.description, _b.description, _p.ext, entity, "the description");
     unite(_p.origin, _b.origin, _p.ext, entity, "the origin");

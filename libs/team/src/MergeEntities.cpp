@@ -62,12 +62,12 @@ bool Merger::sameMedia(const Source& x, const Source& y) const {
 }
 
 void Merger::mergeSource(Source& a, const Source& b) {
-    unite(a.name, b.name, a.ext, a.id, "the name");
-    unite(a.description, b.description, a.ext, a.id, "the description");
-    unite(a.mediaType, b.mediaType, a.ext, a.id, "the media type");
-    if (a.kind != b.kind) conflict(a.ext, a.id, "the kind", toString(a.kind), toString(b.kind));
+    unite(a.name, b.name, a.ext, who(a), "the name");
+    unite(a.description, b.description, a.ext, who(a), "the description");
+    unite(a.mediaType, b.mediaType, a.ext, who(a), "the media type");
+    if (a.kind != b.kind) conflict(a.ext, who(a), "the kind", toString(a.kind), toString(b.kind));
     if (!a.content && b.content) a.content = b.content;
-    uniteValues(a.values, b.values, a.ext, a.id);
+    uniteValues(a.values, b.values, a.ext, who(a));
     for (const auto& t : b.transcripts) {
         // The same transcript: the same text and name (ids differ between tools).
         auto it = std::find_if(a.transcripts.begin(), a.transcripts.end(),
@@ -100,7 +100,7 @@ void Merger::mergeSource(Source& a, const Source& b) {
         copy.audit = mappedAudit(t.audit);
         a.transcripts.push_back(std::move(copy));
     }
-    uniteExt(a.ext, b.ext, a.id);
+    uniteExt(a.ext, b.ext, who(a));
     _auditsKept += !b.audit.empty() && !(a.audit.created == b.audit.created);
 }
 
@@ -229,9 +229,9 @@ void Merger::excerpts() {
             auto pick = std::find_if(here.begin(), here.end(), [&](std::size_t i) { return IdEqual{}(_p.excerpts[i].id, e.id); });
             Excerpt& a = _p.excerpts[pick == here.end() ? here.front() : *pick];
             link(e.id, a.id);
-            unite(a.name, e.name, a.ext, a.id, "the name");
-            unite(a.description, e.description, a.ext, a.id, "the description");
-            uniteExt(a.ext, e.ext, a.id);
+            unite(a.name, e.name, a.ext, who(a), "the name");
+            unite(a.description, e.description, a.ext, who(a), "the description");
+            uniteExt(a.ext, e.ext, who(a));
             mergeCodings(here, a, e);
             ++_s.excerptsMatched;
             continue;
@@ -278,7 +278,7 @@ void Merger::memos() {
         if (it == _p.memos.end()) it = std::find_if(_p.memos.begin(), _p.memos.end(), same);
         if (it != _p.memos.end()) {
             link(m.id, it->id);
-            uniteExt(it->ext, m.ext, it->id);
+            uniteExt(it->ext, m.ext, who(*it));
             continue;
         }
         Memo copy = m;
@@ -309,12 +309,12 @@ void Merger::cases() {
             continue;
         }
         link(c.id, it->id);
-        unite(it->description, c.description, it->ext, it->id, "the description");
-        uniteValues(it->values, c.values, it->ext, it->id);
+        unite(it->description, c.description, it->ext, who(*it), "the description");
+        uniteValues(it->values, c.values, it->ext, who(*it));
         uniteIds(it->themes, mappedAll(c.themes));
         uniteIds(it->sources, mappedAll(c.sources));
         uniteIds(it->excerpts, mappedAll(c.excerpts));
-        uniteExt(it->ext, c.ext, it->id);
+        uniteExt(it->ext, c.ext, who(*it));
     }
 }
 
@@ -334,11 +334,11 @@ void Merger::sets() {
             continue;
         }
         link(s.id, it->id);
-        unite(it->description, s.description, it->ext, it->id, "the description");
+        unite(it->description, s.description, it->ext, who(*it), "the description");
         uniteIds(it->themes, mappedAll(s.themes));
         uniteIds(it->sources, mappedAll(s.sources));
         uniteIds(it->memos, mappedAll(s.memos));
-        uniteExt(it->ext, s.ext, it->id);
+        uniteExt(it->ext, s.ext, who(*it));
     }
 }
 

@@ -16,6 +16,11 @@
 
 namespace qdx::team::detail {
 
+/// An entity named in a diagnostic: its id, and how people know it ("theme 'Meso/Trust'").
+struct Who {
+    std::string id, label;
+};
+
 class Merger {
 public:
     Merger(const MergeInput& a, const MergeInput& b, const MergeOptions& o, Diagnostics& d);
@@ -53,13 +58,20 @@ private:
     Audit mappedAudit(const Audit& a) const;
 
     // Conflicts: A's value stays, B's is kept in ext["team:conflicts"].
-    void conflict(Extensions& ext, const std::string& entity, const std::string& what, const std::string& aValue,
+    void conflict(Extensions& ext, const Who& who, const std::string& what, const std::string& aValue,
                   const std::string& bValue);
     /// Unites one text field: B's value fills an empty one; two values differ: a conflict.
-    void unite(std::string& a, const std::string& b, Extensions& ext, const std::string& entity, const std::string& what);
-    void uniteExt(Extensions& a, const Extensions& b, const std::string& entity);
-    void uniteValues(std::vector<AttributeValue>& a, const std::vector<AttributeValue>& b, Extensions& ext,
-                     const std::string& entity);
+    void unite(std::string& a, const std::string& b, Extensions& ext, const Who& who, const std::string& what);
+    void uniteExt(Extensions& a, const Extensions& b, const Who& who);
+    void uniteValues(std::vector<AttributeValue>& a, const std::vector<AttributeValue>& b, Extensions& ext, const Who& who);
+    Who who(const Theme& t) const;
+    static Who who(const User& u) { return {u.id, "user '" + u.name + "'"}; }
+    static Who who(const Attribute& a) { return {a.id, "attribute '" + a.name + "'"}; }
+    static Who who(const Source& s) { return {s.id, "source '" + (s.name.empty() ? s.id : s.name) + "'"}; }
+    static Who who(const Excerpt& e) { return {e.id, "excerpt '" + (e.name.empty() ? e.id : e.name) + "'"}; }
+    static Who who(const Memo& m) { return {m.id, "memo '" + m.name + "'"}; }
+    static Who who(const Case& c) { return {c.id, "case '" + c.name + "'"}; }
+    static Who who(const Set& s) { return {s.id, "set '" + s.name + "'"}; }
     static void uniteIds(std::vector<std::string>& a, const std::vector<std::string>& b);
 
     /// The user named after a file (created on first use).
