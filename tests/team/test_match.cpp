@@ -166,3 +166,28 @@ TEST_CASE("one project against itself matches everything with itself") {
     CHECK(m.sources.size() == 2);
     CHECK(m.themesOnlyA.empty());
 }
+
+TEST_CASE("theme paths: cycles stop, a hostile depth is refused, a large codebook is one pass") {
+    auto cyc = ProjectBuilder().theme("A", "a", "B").theme("B", "b", "A").theme("C", "c", "missing").p;
+    auto keys = themeKeys(cyc, "cyc.json");
+    CHECK(keys[0] == std::vector<std::string>{"b", "a"});
+    CHECK(keys[1] == std::vector<std::string>{"a", "b"});
+    CHECK(keys[2] == std::vector<std::string>{"c"});
+
+    ProjectBuilder deep;
+    for (std::size_t i = 0; i <= kMaxThemeDepth; ++i) deep.theme("T" + std::to_string(i), "t", i ? "T" + std::to_string(i - 1) : "");
+    try {
+        themeKeys(deep.p, "deep.json");
+        FAIL("a tree deeper than the limit was accepted");
+    } catch (const InputError& e) {
+        CHECK(std::string(e.what()).find("deep.json") != std::string::npos);
+    }
+    CHECK_THROWS_AS(matchProjects(deep.p, deep.p), InputError);
+    deep.p.themes.pop_back();
+    CHECK(themeKeys(deep.p, "deep.json").back().size() == kMaxThemeDepth);
+
+    ProjectBuilder wide;  // 20,000 themes under 100 parents: quadratic lookups would take minutes
+    for (int i = 0; i < 20000; ++i) wide.theme("W" + std::to_string(i), "w" + std::to_string(i), i >= 100 ? "W" + std::to_string(i % 100) : "");
+    auto m = matchProjects(wide.p, ProjectBuilder(wide).p);
+    CHECK(m.themes.size() == 20000);
+}

@@ -192,6 +192,10 @@ class Team(unittest.TestCase):
         self.assertEqual(rc, 0, err)
         return json.loads(out)
 
+    def test_the_second_coder_file_is_current(self):
+        p = subprocess.run([sys.executable, os.path.join(SAMPLES, "make_second_coder.py"), "--check"], capture_output=True)
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+
     def test_the_second_coder_differs_as_documented(self):
         b = self.base["character"]
         self.assertEqual(len(b["sources"]["compared"]), 9)

@@ -173,7 +173,7 @@ AgreementResult computeAgreement(const CoderSide& a, const CoderSide& b, const A
     r.a = a;
     r.b = b;
     r.options = options;
-    r.matching = matchProjects(*a.project, *b.project, options.mapping);
+    r.matching = matchProjects(*a.project, *b.project, options.mapping, a.label, b.label);
     for (const auto& t : r.matching.textA) {
         r.characters += t.length();
         r.comparedSources += t.length() > 0;

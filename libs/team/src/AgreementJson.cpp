@@ -74,7 +74,7 @@ Json themeJson(const AgreementResult& r, const ThemeResult& th, std::size_t& c) 
     o.set("path", pair.path);
     o.set("a", r.a.project->themes[pair.a].id);
     o.set("b", r.b.project->themes[pair.b].id);
-    if (pair.mapped) o.set("pathB", joinPath(themeKey(*r.b.project, r.b.project->themes[pair.b].id)));
+    if (pair.mapped) o.set("pathB", pair.pathB);
     o.set("used", th.used);
     o = measures(std::move(o), th.pooled, th.agreement, th.kappaWeighted, th.kappaMean, th.kappaPooled, th.alpha);
     bool seg = r.options.unit == Unit::Segment;

@@ -1,6 +1,7 @@
 #include "qdx/team/Match.h"
 
 #include "qdx/Errors.h"
+#include "qdx/IdIndex.h"
 
 #include <algorithm>
 #include <functional>
@@ -159,10 +160,32 @@ void matchSources(const Project& a, const Project& b, Matching& m) {
     }
 }
 
-std::vector<std::string> themeKey(const Project& p, const std::string& themeId) {
-    auto names = themePath(p, themeId);
-    for (auto& n : names) n = normalizeName(n);
-    return names;
+std::vector<std::vector<std::string>> themeKeys(const Project& p, const std::string& what) {
+    const std::size_t n = p.themes.size(), none = static_cast<std::size_t>(-1);
+    IdIndex<std::size_t> index;
+    index.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) index.emplace(p.themes[i].id, i);
+    std::vector<std::size_t> parent(n, none), stamp(n, none);
+    std::vector<std::string> names(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (const std::size_t* j = p.themes[i].parent.empty() ? nullptr : index.find(p.themes[i].parent)) parent[i] = *j;
+        names[i] = normalizeName(p.themes[i].name);
+    }
+    std::vector<std::vector<std::string>> keys(n);
+    std::vector<std::size_t> chain;
+    for (std::size_t i = 0; i < n; ++i) {
+        chain.clear();
+        for (std::size_t j = i; j != none && stamp[j] != i; j = parent[j]) {  // a cycle ends at a theme seen on this walk
+            stamp[j] = i;
+            chain.push_back(j);
+            if (chain.size() > kMaxThemeDepth)
+                throw InputError(what + ": theme '" + p.themes[i].id + "' is nested more than " + std::to_string(kMaxThemeDepth) +
+                                 " levels deep");
+        }
+        keys[i].reserve(chain.size());
+        for (auto it = chain.rbegin(); it != chain.rend(); ++it) keys[i].push_back(names[*it]);
+    }
+    return keys;
 }
 
 std::string joinPath(const std::vector<std::string>& names) {
@@ -180,11 +203,10 @@ struct ThemeIndex {
     std::map<Key, std::vector<std::size_t>> byKey;
     std::map<std::string, std::vector<std::size_t>> byJoined;  ///< for mapping files
 
-    explicit ThemeIndex(const Project& p) {
-        for (std::size_t i = 0; i < p.themes.size(); ++i) {
-            keys.push_back(themeKey(p, p.themes[i].id));
-            byKey[keys.back()].push_back(i);
-            byJoined[joinPath(keys.back())].push_back(i);
+    ThemeIndex(const Project& p, const std::string& what) : keys(themeKeys(p, what)) {
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            byKey[keys[i]].push_back(i);
+            byJoined[joinPath(keys[i])].push_back(i);
         }
     }
     std::size_t resolve(const std::string& path, const char* side, const ThemeMappingRow& row, const std::string& file) const {
@@ -219,18 +241,19 @@ void applyMapping(const ThemeIndex& ia, const ThemeIndex& ib,
         if (usedB[y]) throw InputError(at, "theme '" + row.b + "' of B is mapped twice (also on line " + std::to_string(usedB[y]) + ")");
         usedA[x] = row.line;
         usedB[y] = row.line;
-        m.themes.push_back({x, y, joinPath(ia.keys[x]), true});
+        m.themes.push_back({x, y, joinPath(ia.keys[x]), true, joinPath(ib.keys[y])});
     }
 }
 
 } // namespace
 
-Matching matchProjects(const Project& a, const Project& b, const std::vector<ThemeMappingRow>& mapping) {
+Matching matchProjects(const Project& a, const Project& b, const std::vector<ThemeMappingRow>& mapping,
+                       const std::string& nameA, const std::string& nameB) {
     Matching m;
+    ThemeIndex ia(a, nameA), ib(b, nameB);  // first: a hostile tree fails before the texts are read
     matchSources(a, b, m);
-    ThemeIndex ia(a), ib(b);
     if (&a == &b && mapping.empty()) {
-        for (std::size_t i = 0; i < a.themes.size(); ++i) m.themes.push_back({i, i, joinPath(ia.keys[i]), false});
+        for (std::size_t i = 0; i < a.themes.size(); ++i) m.themes.push_back({i, i, joinPath(ia.keys[i]), false, {}});
         return m;
     }
     std::vector<long> usedA(a.themes.size(), 0), usedB(b.themes.size(), 0);
@@ -251,7 +274,7 @@ Matching matchProjects(const Project& a, const Project& b, const std::vector<The
         }
         usedA[i] = -1;
         usedB[it->second.front()] = -1;
-        m.themes.push_back({i, it->second.front(), path, false});
+        m.themes.push_back({i, it->second.front(), path, false, {}});
     }
     for (std::size_t i = 0; i < b.themes.size(); ++i) {
         if (usedB[i]) continue;

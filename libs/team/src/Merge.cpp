@@ -156,7 +156,10 @@ void Merger::uniteValues(std::vector<AttributeValue>& a, const std::vector<Attri
     }
 }
 
-Who Merger::who(const Theme& t) const { return {t.id, "theme '" + joinPath(themeKey(_p, t.id)) + "'"}; }
+Who Merger::who(const Theme& t) const {
+    auto it = _themePaths.find(normalizeId(t.id));
+    return {t.id, "theme '" + (it == _themePaths.end() ? t.name : it->second) + "'"};
+}
 
 void Merger::uniteIds(std::vector<std::string>& a, const std::vector<std::string>& b) {
     for (const auto& id : b)
@@ -224,7 +227,11 @@ void Merger::users() {
 
 void Merger::themes() {
     std::map<std::vector<std::string>, std::vector<std::size_t>> byKey;
-    for (std::size_t i = 0; i < _p.themes.size(); ++i) byKey[themeKey(_p, _p.themes[i].id)].push_back(i);
+    auto keysA = themeKeys(_p, _labelA), keysB = themeKeys(_b, _labelB);
+    for (std::size_t i = 0; i < _p.themes.size(); ++i) {
+        byKey[keysA[i]].push_back(i);
+        _themePaths[normalizeId(_p.themes[i].id)] = joinPath(keysA[i]);
+    }
     std::vector<int> state(_b.themes.size(), 0);  // 0 new, 1 in progress, 2 done
     std::set<std::size_t> matched;
     std::unordered_map<std::string, std::size_t> byId;
@@ -235,7 +242,7 @@ void Merger::themes() {
         const Theme& t = _b.themes[i];
         auto parent = byId.find(normalizeId(t.parent));
         if (!t.parent.empty() && parent != byId.end()) visit(parent->second);  // a cycle stops at the state check
-        auto key = themeKey(_b, t.id);
+        const auto& key = keysB[i];
         auto found = byKey.find(key);
         if (found != byKey.end() && found->second.size() == 1) {
             Theme& a = _p.themes[found->second.front()];
@@ -260,6 +267,7 @@ void Merger::themes() {
             else copy.parent.clear();  // B's tree has a cycle through this theme: it is broken here
             copy.audit = mappedAudit(t.audit);
             link(t.id, copy.id);
+            _themePaths[normalizeId(copy.id)] = joinPath(key);
             byKey[key].push_back(_p.themes.size());
             _p.themes.push_back(std::move(copy));
             ++_s.themesAdded;

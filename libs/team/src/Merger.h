@@ -92,6 +92,7 @@ private:
     std::map<std::size_t, std::size_t> _pairOfB;  ///< B source index -> index into _texts.sources
     std::map<std::size_t, std::size_t> _sourceOfB;  ///< B source index -> merged source index
     std::set<std::string> _codersA, _codersB;   ///< user ids with codings, per file
+    std::unordered_map<std::string, std::string> _themePaths;  ///< merged theme id (normalised) -> path, for messages
     std::size_t _auditsKept = 0;
 };
 

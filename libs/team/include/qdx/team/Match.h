@@ -30,8 +30,13 @@ struct ThemeMappingRow {
 std::vector<ThemeMappingRow> readThemeMapping(const std::string& path);
 std::vector<ThemeMappingRow> parseThemeMapping(std::string_view csv, const std::string& name);
 
-/// The path of a theme as matching sees it: normalised names from the root.
-std::vector<std::string> themeKey(const Project& p, const std::string& themeId);
+/// Deepest theme tree accepted (a hostile file could nest themes a million deep).
+inline constexpr std::size_t kMaxThemeDepth = 256;
+/// Every theme's path as matching sees it: normalised names from the root, stopping at a
+/// cycle or a dangling parent. One pass with an id index (qdx::themePath scans the theme
+/// list at every level). Throws qdx::InputError naming `what` when a path is deeper than
+/// kMaxThemeDepth.
+std::vector<std::vector<std::string>> themeKeys(const Project& p, const std::string& what);
 /// A theme path for people and mapping files: names joined by "/".
 std::string joinPath(const std::vector<std::string>& names);
 
@@ -42,6 +47,7 @@ struct ThemePair {
     std::size_t a = 0, b = 0;  ///< indices into each project's themes
     std::string path;          ///< A's path, joined by "/"
     bool mapped = false;       ///< matched by the mapping file, not by path
+    std::string pathB;         ///< B's path where it was mapped
 };
 /// Something one project has that could not be matched in the other.
 struct Unmatched {
@@ -62,8 +68,9 @@ struct Matching {
 /// Matches A's sources and themes with B's. When `a` and `b` are the same
 /// object (two coders in one project), everything matches itself.
 /// Throws qdx::InputError when a mapping row names a theme that is not there,
-/// is ambiguous, or maps a theme twice.
-Matching matchProjects(const Project& a, const Project& b, const std::vector<ThemeMappingRow>& mapping = {});
+/// is ambiguous, or maps a theme twice, or a theme tree is too deep (themeKeys).
+Matching matchProjects(const Project& a, const Project& b, const std::vector<ThemeMappingRow>& mapping = {},
+                       const std::string& nameA = "A", const std::string& nameB = "B");
 
 /// Sources only: the text match of matchProjects (for merge).
 void matchSources(const Project& a, const Project& b, Matching& m);
