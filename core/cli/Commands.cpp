@@ -69,7 +69,8 @@ const std::vector<CommandSpec>& commands() {
         {"agree",
          "qdx agree A [B] [--coders X,Y] [--unit character|segment] [--overlap 90] [--mapping FILE.csv] [--json] [--report FILE.html]",
          "Inter-coder agreement between two projects in any formats, or two users of one project\n"
-         "(--coders X,Y). Sources are matched by text, themes by path (or --mapping, a CSV of\n"
+         "(--coders X,Y; with two projects, user X of A and user Y of B). Sources are matched by\n"
+         "text, themes by path (or --mapping, a CSV of\n"
          "'path in A,path in B'); what cannot be matched is listed. Character units (NVivo): percentage\n"
          "agreement, Cohen's kappa (weighted by source length and unweighted), Krippendorff's alpha;\n"
          "segment units (MAXQDA): segments agreeing at --overlap percent, kappa after Brennan & Prediger.\n"
