@@ -70,9 +70,9 @@ const std::vector<CommandSpec>& commands() {
          "qdx agree A [B] [--coders X,Y] [--unit character|segment] [--overlap 90] [--mapping FILE.csv] [--json] [--report FILE.html]",
          "Inter-coder agreement between two projects in any formats, or two users of one project\n"
          "(--coders X,Y; with two projects, user X of A and user Y of B). Sources are matched by\n"
-         "text, themes by path (or --mapping, a CSV of\n"
-         "'path in A,path in B'); what cannot be matched is listed. Character units (NVivo): percentage\n"
-         "agreement, Cohen's kappa (weighted by source length and unweighted), Krippendorff's alpha;\n"
+         "text, themes by path (or --mapping, a CSV of 'path in A,path in B'); what cannot be matched\n"
+         "is listed. Character units (NVivo): percentage agreement, Cohen's kappa (weighted by source\n"
+         "length and unweighted), Krippendorff's alpha;\n"
          "segment units (MAXQDA): segments agreeing at --overlap percent, kappa after Brennan & Prediger.\n"
          "--report writes an HTML page listing every disagreement with its quote. docs/teamwork.md.",
          {"from", "option", "coders", "unit", "overlap", "mapping", "json", "report", "quiet", "verbose", "password-file",
