@@ -103,8 +103,12 @@ int cmdAgree(const CommandLine& cl, Context& ctx) {
     auto [x, y] = coders(cl, a, pb);
     team::CoderSide sa{&a, cl.args[0], x}, sb{&pb, cl.args.back(), y};
     auto result = team::computeAgreement(sa, sb, options);
-    if (cl.json) ctx.out << team::agreementJson(result).dump() << "\n";
-    else ctx.out << team::agreementText(result);
+    if (cl.json) {
+        team::writeAgreementJson(result, ctx.out);
+        ctx.out << "\n";
+    } else {
+        ctx.out << team::agreementText(result);
+    }
     if (!cl.report.empty()) writeTextFile(cl.report, team::agreementHtml(result), cl.args);
     return kOk;
 }

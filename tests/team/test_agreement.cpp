@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <sstream>
+
 using namespace qdx;
 using namespace qdx::team;
 using qdx::test::ProjectBuilder;
@@ -173,6 +175,15 @@ TEST_CASE("the three outputs: text, JSON, and HTML with every project text escap
     REQUIRE(d->asArray().size() == 1);
     CHECK(d->asArray()[0].find("quote")->asString() == "<script>alert(1)</script>");
     CHECK(d->asArray()[0].find("coder")->asString() == "A");
+    std::ostringstream streamed;  // the streamed form is the same text, for both units
+    writeAgreementJson(r, streamed);
+    CHECK(streamed.str() == dumped);
+    AgreeOptions seg;
+    seg.unit = Unit::Segment;
+    auto rs = agree(a, b, seg);
+    std::ostringstream streamedSeg;
+    writeAgreementJson(rs, streamedSeg);
+    CHECK(streamedSeg.str() == agreementJson(rs).dump());
     std::string h = agreementHtml(r);
     CHECK(h.find("<script>") == std::string::npos);
     CHECK(h.find("<img") == std::string::npos);

@@ -97,36 +97,30 @@ Json themeJson(const AgreementResult& r, const ThemeResult& th, std::size_t& c) 
     return o;
 }
 
-Json disagreements(const AgreementResult& r) {
-    Quotes q(r);
-    Json arr = Json::array();
-    for (const auto& d : r.disagreements) {
-        Json o = Json::object();
-        o.set("theme", themePathOf(r, d.theme));
-        o.set("source", sourceName(r, d.source));
-        o.set("sourceA", sourceA(r, d.source).id);
-        o.set("sourceB", sourceB(r, d.source).id);
-        o.set("coder", d.coder == 0 ? "A" : "B");
-        o.set("start", d.start);
-        o.set("end", d.end);
-        o.set("line", q.line(d.source, d.start));
-        if (d.bestOverlap) o.set("bestOverlap", *d.bestOverlap);
-        o.set("quote", q.quote(d.source, d.start, d.end));
-        arr.push(std::move(o));
-    }
-    return arr;
+Json disagreement(const AgreementResult& r, Quotes& q, const Disagreement& d) {
+    Json o = Json::object();
+    o.set("theme", themePathOf(r, d.theme));
+    o.set("source", sourceName(r, d.source));
+    o.set("sourceA", sourceA(r, d.source).id);
+    o.set("sourceB", sourceB(r, d.source).id);
+    o.set("coder", d.coder == 0 ? "A" : "B");
+    o.set("start", d.start);
+    o.set("end", d.end);
+    o.set("line", q.line(d.source, d.start));
+    if (d.bestOverlap) o.set("bestOverlap", *d.bestOverlap);
+    o.set("quote", q.quote(d.source, d.start, d.end));
+    return o;
 }
 
-} // namespace
-
-Json agreementJson(const AgreementResult& r) {
+/// The members before "themes" and those between "themes" and "disagreements".
+std::pair<Json, Json> frame(const AgreementResult& r) {
     const auto& m = r.matching;
-    Json root = Json::object();
-    root.set("unit", unitName(r.options.unit));
-    if (r.options.unit == Unit::Segment) root.set("overlap", r.options.overlap);
-    root.set("a", side(r.a, r.leftOutA));
-    root.set("b", side(r.b, r.leftOutB));
-    root.set("characters", r.characters);
+    Json head = Json::object();
+    head.set("unit", unitName(r.options.unit));
+    if (r.options.unit == Unit::Segment) head.set("overlap", r.options.overlap);
+    head.set("a", side(r.a, r.leftOutA));
+    head.set("b", side(r.b, r.leftOutB));
+    head.set("characters", r.characters);
     Json sources = Json::object();
     Json compared = Json::array();
     for (std::size_t i = 0; i < m.sources.size(); ++i) {
@@ -140,13 +134,11 @@ Json agreementJson(const AgreementResult& r) {
     sources.set("compared", std::move(compared));
     sources.set("onlyA", unmatched(m.sourcesOnlyA, *r.a.project, false));
     sources.set("onlyB", unmatched(m.sourcesOnlyB, *r.b.project, false));
-    root.set("sources", std::move(sources));
-    Json themes = Json::array();
-    std::size_t c = 0;
-    for (const auto& th : r.themes) themes.push(themeJson(r, th, c));
-    root.set("themes", std::move(themes));
-    root.set("themesOnlyA", unmatched(m.themesOnlyA, *r.a.project, true));
-    root.set("themesOnlyB", unmatched(m.themesOnlyB, *r.b.project, true));
+    head.set("sources", std::move(sources));
+
+    Json tail = Json::object();
+    tail.set("themesOnlyA", unmatched(m.themesOnlyA, *r.a.project, true));
+    tail.set("themesOnlyB", unmatched(m.themesOnlyB, *r.b.project, true));
     const auto& ov = r.overall;
     Json overall = Json::object();
     overall.set("themes", static_cast<std::uint64_t>(ov.themes));
@@ -156,9 +148,43 @@ Json agreementJson(const AgreementResult& r) {
         overall.set("segmentCategories", ov.segmentCategories);
         overall.set("segmentKappa", ov.segmentKappa ? Json(*ov.segmentKappa) : Json());
     }
-    root.set("overall", std::move(overall));
-    root.set("disagreements", disagreements(r));
+    tail.set("overall", std::move(overall));
+    return {std::move(head), std::move(tail)};
+}
+
+/// An object's members as JSON text, without the braces.
+std::string members(const Json& o) {
+    std::string s = o.dump();
+    return s.substr(1, s.size() - 2);
+}
+
+} // namespace
+
+Json agreementJson(const AgreementResult& r) {
+    auto [root, tail] = frame(r);
+    Json themes = Json::array();
+    std::size_t c = 0;
+    for (const auto& th : r.themes) themes.push(themeJson(r, th, c));
+    root.set("themes", std::move(themes));
+    for (auto& [k, v] : tail.asObject()) root.set(k, std::move(v));
+    Quotes q(r);
+    Json list = Json::array();
+    for (const auto& d : r.disagreements) list.push(disagreement(r, q, d));
+    root.set("disagreements", std::move(list));
     return root;
+}
+
+void writeAgreementJson(const AgreementResult& r, std::ostream& out) {
+    // The same document as agreementJson(r).dump(), written theme by theme and disagreement by
+    // disagreement: a million disagreements as one tree of qdx::Json values took 2 GB.
+    auto [head, tail] = frame(r);
+    out << '{' << members(head) << ",\"themes\":[";
+    std::size_t c = 0;
+    for (std::size_t t = 0; t < r.themes.size(); ++t) out << (t ? "," : "") << themeJson(r, r.themes[t], c).dump();
+    out << "]," << members(tail) << ",\"disagreements\":[";
+    Quotes q(r);
+    for (std::size_t i = 0; i < r.disagreements.size(); ++i) out << (i ? "," : "") << disagreement(r, q, r.disagreements[i]).dump();
+    out << "]}";
 }
 
 } // namespace qdx::team

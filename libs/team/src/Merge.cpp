@@ -170,6 +170,14 @@ void Merger::uniteIds(std::vector<std::string>& a, const std::vector<std::string
 // Users and coders
 
 std::string Merger::fileUser(const std::string& label) {
+    auto known = _fileUsers.find(label);  // asked once per coding: a million codings, one lookup each
+    if (known != _fileUsers.end()) return known->second;
+    std::string id = findOrAddUser(label);
+    _fileUsers.emplace(label, id);
+    return id;
+}
+
+std::string Merger::findOrAddUser(const std::string& label) {
     std::string name = normalizeName(label);
     for (const auto& u : _p.users)
         if (normalizeName(u.name) == name) return u.id;

@@ -270,12 +270,19 @@ void Merger::excerpts() {
 void Merger::memos() {
     // Memos may be about memos: ids are settled first, targets mapped after.
     std::vector<std::pair<std::size_t, std::size_t>> added;  // B's index, merged index
+    std::unordered_map<std::string, std::vector<std::size_t>> byContent;  // name and text -> A's memos
+    auto content = [](const Memo& m) { return m.name + '\0' + m.text; };
+    for (std::size_t i = 0; i < _p.memos.size(); ++i) byContent[content(_p.memos[i])].push_back(i);
     for (std::size_t i = 0; i < _b.memos.size(); ++i) {
         const Memo& m = _b.memos[i];
         auto targets = mappedAll(m.targets);
-        auto same = [&](const Memo& x) { return x.name == m.name && x.text == m.text && sameTargets(x.targets, targets); };
-        auto it = std::find_if(_p.memos.begin(), _p.memos.end(), [&](const Memo& x) { return IdEqual{}(x.id, m.id) && same(x); });
-        if (it == _p.memos.end()) it = std::find_if(_p.memos.begin(), _p.memos.end(), same);
+        auto candidates = byContent.find(content(m));
+        auto it = _p.memos.end();
+        if (candidates != byContent.end()) {  // the same content, preferably under the same id
+            for (std::size_t k : candidates->second)
+                if (sameTargets(_p.memos[k].targets, targets) && (it == _p.memos.end() || IdEqual{}(_p.memos[k].id, m.id)))
+                    it = _p.memos.begin() + static_cast<std::ptrdiff_t>(k);
+        }
         if (it != _p.memos.end()) {
             link(m.id, it->id);
             uniteExt(it->ext, m.ext, who(*it));
@@ -293,9 +300,11 @@ void Merger::memos() {
 }
 
 void Merger::cases() {
+    std::unordered_map<std::string, std::size_t> byName;
+    for (std::size_t i = 0; i < _p.cases.size(); ++i) byName.emplace(normalizeName(_p.cases[i].name), i);
     for (const auto& c : _b.cases) {
-        std::string name = normalizeName(c.name);
-        auto it = std::find_if(_p.cases.begin(), _p.cases.end(), [&](const Case& x) { return normalizeName(x.name) == name; });
+        auto found = byName.find(normalizeName(c.name));
+        auto it = found == byName.end() ? _p.cases.end() : _p.cases.begin() + static_cast<std::ptrdiff_t>(found->second);
         if (it == _p.cases.end()) {
             Case copy = c;
             copy.id = claim(c.id, "case");
@@ -304,6 +313,7 @@ void Merger::cases() {
             copy.themes = mappedAll(c.themes);
             copy.sources = mappedAll(c.sources);
             copy.excerpts = mappedAll(c.excerpts);
+            byName.emplace(normalizeName(copy.name), _p.cases.size());
             _p.cases.push_back(std::move(copy));
             ++_s.casesAdded;
             continue;
@@ -319,9 +329,11 @@ void Merger::cases() {
 }
 
 void Merger::sets() {
+    std::unordered_map<std::string, std::size_t> byName;
+    for (std::size_t i = 0; i < _p.sets.size(); ++i) byName.emplace(normalizeName(_p.sets[i].name), i);
     for (const auto& s : _b.sets) {
-        std::string name = normalizeName(s.name);
-        auto it = std::find_if(_p.sets.begin(), _p.sets.end(), [&](const Set& x) { return normalizeName(x.name) == name; });
+        auto found = byName.find(normalizeName(s.name));
+        auto it = found == byName.end() ? _p.sets.end() : _p.sets.begin() + static_cast<std::ptrdiff_t>(found->second);
         if (it == _p.sets.end()) {
             Set copy = s;
             copy.id = claim(s.id, "set");
@@ -329,6 +341,7 @@ void Merger::sets() {
             copy.themes = mappedAll(s.themes);
             copy.sources = mappedAll(s.sources);
             copy.memos = mappedAll(s.memos);
+            byName.emplace(normalizeName(copy.name), _p.sets.size());
             _p.sets.push_back(std::move(copy));
             ++_s.setsAdded;
             continue;

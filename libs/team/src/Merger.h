@@ -76,6 +76,7 @@ private:
 
     /// The user named after a file (created on first use).
     std::string fileUser(const std::string& label);
+    std::string findOrAddUser(const std::string& label);
     /// The coder of a coding in the merged project (its user, else its excerpt's).
     static const std::string& coderOf(const Excerpt& e, const Coding& c) { return c.creator.empty() ? e.audit.creator : c.creator; }
 
@@ -92,6 +93,7 @@ private:
     std::map<std::size_t, std::size_t> _pairOfB;  ///< B source index -> index into _texts.sources
     std::map<std::size_t, std::size_t> _sourceOfB;  ///< B source index -> merged source index
     std::set<std::string> _codersA, _codersB;   ///< user ids with codings, per file
+    std::unordered_map<std::string, std::string> _fileUsers;   ///< label -> user id
     std::unordered_map<std::string, std::string> _themePaths;  ///< merged theme id (normalised) -> path, for messages
     std::size_t _auditsKept = 0;
 };

@@ -7,6 +7,7 @@
 #include "qdx/team/Agreement.h"
 
 #include <cstddef>
+#include <iosfwd>
 #include <string>
 
 namespace qdx::team {
@@ -17,6 +18,9 @@ std::string agreementText(const AgreementResult& r);
 
 /// Everything, including every disagreement with its full quote.
 Json agreementJson(const AgreementResult& r);
+/// The same JSON text as agreementJson(r).dump(), written piece by piece: memory stays that of
+/// one theme or one disagreement, not of the whole tree (a million disagreements).
+void writeAgreementJson(const AgreementResult& r, std::ostream& out);
 
 struct HtmlOptions {
     std::string title = "Inter-coder agreement";
