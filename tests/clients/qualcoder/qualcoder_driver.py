@@ -50,6 +50,7 @@ import atexit
 import builtins
 import contextlib
 import importlib.util
+import io
 import json
 import os
 import shutil
@@ -60,6 +61,13 @@ import types
 from pathlib import Path
 
 SKIP = 77  # exit code of a skipped test (ctest SKIP_RETURN_CODE)
+
+
+def scratch() -> str | None:
+    """A folder for temporary projects: /dev/shm when there is one. QualCoder commits after
+    every row it inserts, and on a disk each commit waits for an fsync (minutes for a corpus)."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
 class ClientMissing(Exception):
@@ -174,7 +182,7 @@ class Session:
     def __init__(self, clients: Path | None = None, home: Path | None = None):
         self.root = qualcoder_root(clients)
         if home is None:
-            home = Path(tempfile.mkdtemp(prefix="qdx-qualcoder-home-"))
+            home = Path(tempfile.mkdtemp(prefix="qdx-qualcoder-home-", dir=scratch()))
             atexit.register(shutil.rmtree, home, True)
         self.home = home
         # Before QualCoder is imported: app.py reads ~ once, at import time.
@@ -183,6 +191,7 @@ class Session:
         os.environ.setdefault("XDG_RUNTIME_DIR", str(home))
         (home / ".qualcoder").mkdir(parents=True, exist_ok=True)
         self.messages: list[tuple[str, str]] = []  # (title, text) of every message box
+        self.printed = ""  # what QualCoder printed while the driver ran it
         self._load()
 
     def _load(self):
@@ -198,10 +207,16 @@ class Session:
             sys.path.insert(0, str(self.root))
         if importlib.util.find_spec("qualcoder") is None:
             raise ClientMissing(f"cannot import qualcoder from {self.root}")
+        # QualCoder logs to ~/.qualcoder/QualCoder.log (set up by its __main__, not run here):
+        # without a handler, Python would print its warnings on stderr
+        import logging
+        log = logging.getLogger("qualcoder")
+        if not log.handlers:
+            log.addHandler(logging.FileHandler(self.home / ".qualcoder" / "QualCoder.log", encoding="utf-8"))
+            log.propagate = False
         ai = _ai_stub()
         sys.modules["qualcoder.ai_llm"] = ai
         import datetime
-        import logging
         import qualcoder.app as qapp
         import qualcoder.helpers as helpers
         import qualcoder.refi as refi
@@ -229,18 +244,22 @@ class Session:
 
     @contextlib.contextmanager
     def _answers(self, open_file: str = "", save_file: str = "", directory: str = ""):
-        """QualCoder's file dialogs answer with the given paths while the block runs."""
+        """QualCoder's file dialogs answer with the given paths while the block runs; what it
+        prints goes to ``printed`` (it prints the errors it recovers from)."""
         fd = self.QtWidgets.QFileDialog
         saved = fd.getOpenFileName, fd.getSaveFileName, fd.getExistingDirectory
+        out = io.StringIO()
         # (path, the filter chosen): QualCoder takes an empty filter for "cancelled"
         chosen = lambda path: staticmethod(lambda *a, **k: (path, a[3] if len(a) > 3 and a[3] else "*"))
         fd.getOpenFileName = chosen(open_file)
         fd.getSaveFileName = chosen(save_file)
         fd.getExistingDirectory = staticmethod(lambda *a, **k: directory)
         try:
-            yield
+            with contextlib.redirect_stdout(out):
+                yield
         finally:
             fd.getOpenFileName, fd.getSaveFileName, fd.getExistingDirectory = saved
+            self.printed += out.getvalue()
 
     # -- projects -----------------------------------------------------------------------------
 
@@ -265,7 +284,8 @@ class Session:
         RuntimeError (with QualCoder's log) when QualCoder refuses it."""
         w = self.window()
         w.app.settings["backup_on_open"] = "True" if backup else "False"
-        w.open_project(str(path))
+        with self._answers():
+            w.open_project(str(path))
         if w.app.conn is None:
             raise RuntimeError(f"QualCoder did not open {path}:\n" + w.log())
         return w
@@ -342,7 +362,10 @@ def session(clients: Path | None = None) -> Session:
 def read_project(project: str | os.PathLike) -> dict:
     """What a QualCoder project holds, as QualCoder shows it.
 
-    - ``sources``: id, name, fulltext, mediapath, memo, and ``rebased``: True when QualCoder
+    - ``sources``: id, name, fulltext, mediapath, memo, ``transcript_of``: the name of the audio
+      or video source when QualCoder made this text source as its transcript (named
+      "<name>.txt", or "<name>.transcribed" for a video without one; QualCoder makes one for
+      every audio/video source), and ``rebased``: True when QualCoder
       re-based the text on import (read a file whose first line ends in CR LF, of a project whose
       origin does not name ATLAS.ti, and put a space after every line break so that a CR LF
       counts two characters, as the offsets do),
@@ -350,7 +373,8 @@ def read_project(project: str | os.PathLike) -> dict:
       sits under a parent code or a category, a category under a category),
     - ``codings`` (text): source and code path, pos0, pos1, ``shown`` — the source's
       fulltext[pos0:pos1], what QualCoder highlights — and ``seltext``, what it stored,
-    - counts of the other kinds: image and A/V codings, cases, journals, attributes, annotations.
+    - counts of the other kinds: image and A/V codings, cases, case texts, journals, attributes,
+      annotations.
     Plain sqlite3, read-only: QualCoder itself is not needed."""
     folder = Path(project)
     db = folder / "data.qda"
@@ -374,6 +398,11 @@ def read_project(project: str | os.PathLike) -> dict:
 
         for c in list(cats.values()) + list(codes.values()):
             c["path"] = _tree_path(c, parent)
+        # QualCoder adds a text source "<name>.txt" for each audio or video source (its transcript)
+        media = {s["name"] for s in sources if (s["mediapath"] or "").startswith(("/audio/", "/video/", "audio:", "video:"))}
+        for s in sources:  # "<name>.txt", or "<name>.transcribed" for a video without one
+            stem = s["name"].rsplit(".", 1)[0] if s["name"].endswith((".txt", ".transcribed")) else None
+            s["transcript_of"] = stem if stem in media else None
         by_id = {s["id"]: s for s in sources}
         codings = []
         for ctid, cid, fid, pos0, pos1, seltext, owner, memo in q(
@@ -388,7 +417,8 @@ def read_project(project: str | os.PathLike) -> dict:
         return dict(version=list(version[0]) if version else None, sources=sources,
                     categories=list(cats.values()), codes=list(codes.values()), codings=codings,
                     image_codings=count("code_image"), av_codings=count("code_av"),
-                    cases=count("cases"), journals=count("journal"), attributes=count("attribute"),
+                    cases=count("cases"), case_texts=count("case_text"), journals=count("journal"),
+                    attributes=count("attribute"),
                     annotations=count("annotation"))
     finally:
         conn.close()
@@ -462,7 +492,7 @@ def main(argv=None) -> int:
             return 0
         s = session()
         if a.cmd == "import":
-            with tempfile.TemporaryDirectory(prefix="qdx-qc-") as tmp:
+            with tempfile.TemporaryDirectory(prefix="qdx-qc-", dir=scratch()) as tmp:
                 w = s.import_qdpx(a.qdpx, a.project or Path(tmp) / "import")
                 path = w.app.project_path
                 w.close()

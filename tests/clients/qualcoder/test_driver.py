@@ -58,7 +58,7 @@ def main() -> int:
         return qc.SKIP
     fails = []
     check = lambda ok, what: ok or fails.append(what)
-    with tempfile.TemporaryDirectory(prefix="qdx-qc-driver-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="qdx-qc-driver-", dir=qc.scratch()) as tmp:
         tmp = Path(tmp)
         # QualCoder's new project, reopened by QualCoder's open_project
         w = s.new_project(tmp / "empty")
