@@ -293,9 +293,14 @@ class Session:
     def import_qdpx(self, qdpx: str | os.PathLike, project: str | os.PathLike) -> "_Window":
         """A new project at ``project`` (+ .qda) holding the import of ``qdpx`` by QualCoder's
         RefiImport, as its menu "Import REFI-QDA project" does. Exceptions of the import are
-        QualCoder's own and propagate."""
+        QualCoder's own and propagate. QualCoder unpacks the .qdpx into ``NAME._temporary``
+        beside it and leaves that folder behind when its import fails, so it reads a copy placed
+        beside the project, never the caller's file (which may sit in the source tree)."""
         w = self.new_project(project)
-        with self._answers(open_file=str(Path(qdpx).resolve())):
+        copy = Path(project).parent / f"qdx-input-{os.getpid()}" / Path(qdpx).name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(qdpx, copy)
+        with self._answers(open_file=str(copy.resolve())):
             self.refi.RefiImport(w.app, w.ui.textEdit, "qdpx")
         w.app.conn.commit()
         return w
