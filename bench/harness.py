@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -49,7 +50,9 @@ class Cmd:
         self.runs = []   # (wall, user, sys, rss)
 
     def clean(self):
-        if self.output and os.path.exists(self.output):
+        if self.output and os.path.isdir(self.output):
+            shutil.rmtree(self.output)  # a QualCoder project folder
+        elif self.output and os.path.exists(self.output):
             os.remove(self.output)
 
     def run(self):
@@ -149,7 +152,7 @@ def main():
     ap.add_argument("--media-mb", type=int, default=1024)
     ap.add_argument("--media-rounds", type=int, default=7)
     ap.add_argument("--formats-runs", type=int, default=20)
-    ap.add_argument("--only", default="", help="comma list of suites: json,tojson,xlsx,csv,cjk,media,formats")
+    ap.add_argument("--only", default="", help="comma list of suites: json,tojson,xlsx,csv,cjk,qda,media,formats")
     a = ap.parse_args()
     out = os.path.abspath(a.out)
     data, work = os.path.join(out, "data"), os.path.join(out, "work")
@@ -163,7 +166,7 @@ def main():
         logf.flush()
 
     qdx = os.path.abspath(a.qdx)
-    only = set(a.only.split(",")) if a.only else {"json", "tojson", "xlsx", "csv", "cjk", "media", "formats"}
+    only = set(a.only.split(",")) if a.only else {"json", "tojson", "xlsx", "csv", "cjk", "qda", "media", "formats"}
     res = {"machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S"), "qdx": qdx, "sizes": {}, "media": None,
            "formats": None}
     log("qdx benchmark %s  machine: %s" % (res["started"], res["machine"]))
@@ -214,6 +217,18 @@ def main():
             suites.append(("qdpx(cjk, inside words)->json",
                            [Cmd("qdx", [qdx, "convert", cjk, w("cjk.qdx.json")], w("cjk.qdx.json")),
                             Cmd("unzip -p", ["unzip", "-p", cjk])]))
+        if "qda" in only and not big:
+            # QualCoder project folders (SQLite): written from JSON, and read back (the folder qdx
+            # wrote, made once). Below 10^6: the Python baselines hold the whole JSON in memory.
+            qda = w("in.qda")
+            if os.path.isdir(qda):
+                shutil.rmtree(qda)
+            subprocess.run([qdx, "convert", "-q", js, qda], check=True)
+            suites.append(("json->qda", [Cmd("qdx", [qdx, "convert", "-q", js, w("qdx.qda")], w("qdx.qda")),
+                                         Cmd("python", [PY, os.path.join(base, "json2qda.py"), js, w("py.qda")], w("py.qda"))]))
+            suites.append(("qda->json", [Cmd("qdx", [qdx, "convert", "-q", qda, w("qda.json")], w("qda.json")),
+                                         Cmd("python", [PY, os.path.join(base, "qda2json.py"), qda, w("pyqda.json")],
+                                             w("pyqda.json"))]))
         for title, cmds in suites:
             log("  %s" % title)
             group(cmds, rounds, warmup, log)

@@ -13,7 +13,7 @@
 #   BENCH_RUNS_BIG=2            rounds at 10^6 and above (no warm-up)
 #   BENCH_MEDIA_MB=1024         size of the video member of the passthrough test (0 = skip)
 #   BENCH_MEDIA_ROUNDS=7        rounds of the passthrough test (qdx, cp, qdx --sync, cp + sync of the copy)
-#   BENCH_ONLY=json,csv         only these suites (json tojson xlsx csv cjk media formats)
+#   BENCH_ONLY=json,csv         only these suites (json tojson xlsx csv cjk qda media formats; qda below 10^6)
 #   QDX=build/bin/qdx           the qdx command to measure
 #   BENCH_OUT=bench/out
 set -euo pipefail

@@ -84,6 +84,7 @@ int cmdArchive(const CommandLine& cl, Context& ctx) {
         if (ropts.has("strict") && ropts.getBool("strict")) diag.setStrict(true);
         project = ctx.registry.read(e, in, ropts, diag);
         opts.formatName = e.info.name;
+        if (in.isFolder()) original.clear();  // a project folder: its files are archived as the sources'; no single original
     }
     opts.password = password;
     opts.zip = cl.zip || cl.encrypt;

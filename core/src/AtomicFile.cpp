@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fcntl.h>
+#include <filesystem>
 #include <random>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -124,6 +125,84 @@ void AtomicFile::commit(bool sync) {
             ::close(dfd);
         }
     }
+}
+
+namespace {
+
+std::string parentOf(const std::string& path) {
+    auto slash = path.find_last_of('/');
+    return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+}
+
+/// Flushes a file or folder to the disk; false on a write error the kernel met.
+bool syncPath(const std::string& path, bool folder) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | (folder ? O_DIRECTORY : 0));
+    if (fd < 0) return false;
+    bool ok = ::fsync(fd) == 0 || errno == EINVAL || errno == EROFS || errno == ENOTSUP;
+    ::close(fd);
+    return ok;
+}
+
+} // namespace
+
+AtomicFolder::AtomicFolder(std::string target, const std::vector<std::string>& inputs) : _target(std::move(target)) {
+    while (_target.size() > 1 && _target.back() == '/') _target.pop_back();
+    for (const auto& in : inputs)
+        if (in == _target || sameFile(in, _target))
+            throw OutputError("refusing to write '" + _target + "': it is the input");
+    std::string dir = parentOf(_target);
+    auto slash = _target.find_last_of('/');
+    std::string base = slash == std::string::npos ? _target : _target.substr(slash + 1);
+    if (base.empty() || base == "." || base == "..") throw OutputError("output path '" + _target + "' names no folder");
+    struct stat st {};
+    if (::lstat(_target.c_str(), &st) == 0)
+        throw OutputError("refusing to write '" + _target + "': it exists (a folder output never replaces anything; "
+                          "remove it or choose another name)");
+    std::string templ = (dir == "/" ? "/" : dir + "/") + "." + base + ".qdx-tmp-XXXXXX";
+    std::vector<char> buf(templ.begin(), templ.end());
+    buf.push_back('\0');
+    if (!::mkdtemp(buf.data()))
+        throw OutputError("cannot create a temporary folder in '" + dir + "': " + std::strerror(errno));
+    _holder = buf.data();
+    _temp = _holder + "/" + base;
+}
+
+AtomicFolder::~AtomicFolder() {
+    std::error_code ec;
+    if (!_holder.empty()) std::filesystem::remove_all(_holder, ec);  // links inside are removed, never followed
+}
+
+void AtomicFolder::commit(bool sync) {
+    namespace fs = std::filesystem;
+    struct stat st {};
+    if (::lstat(_temp.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        throw OutputError("the output folder was not written: " + _temp);
+    if (sync) {
+        std::error_code ec;
+        bool ok = true;
+        for (fs::recursive_directory_iterator it(_temp, ec), end; !ec && it != end; it.increment(ec)) {
+            auto type = it->symlink_status(ec).type();
+            if (type == fs::file_type::regular || type == fs::file_type::directory)
+                ok = syncPath(it->path().string(), type == fs::file_type::directory) && ok;
+        }
+        ok = !ec && syncPath(_temp, true) && ok;
+        if (!ok) throw OutputError("cannot write '" + _target + "': flushing it to the disk failed (nothing was put in place)");
+    }
+    // RENAME_NOREPLACE: whatever appeared under the target's name meanwhile is
+    // left alone. File systems without it fall back to a check and rename(2).
+    if (::renameat2(AT_FDCWD, _temp.c_str(), AT_FDCWD, _target.c_str(), RENAME_NOREPLACE) != 0) {
+        int e = errno;
+        if (e != EINVAL && e != ENOSYS)
+            throw OutputError("cannot rename into '" + _target + "': " + std::strerror(e));
+        if (::lstat(_target.c_str(), &st) == 0)
+            throw OutputError("refusing to write '" + _target + "': it appeared while qdx was writing");
+        if (::rename(_temp.c_str(), _target.c_str()) != 0)
+            throw OutputError("cannot rename into '" + _target + "': " + std::strerror(errno));
+    }
+    _committed = true;
+    ::rmdir(_holder.c_str());
+    _holder.clear();
+    if (sync) (void)syncPath(parentOf(_target), true);
 }
 
 } // namespace qdx

@@ -45,7 +45,16 @@ private:
 Input Input::fromFile(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) throw InputError(Location{path, {}, 0, 0, -1}, "no such file");
-    if (!S_ISREG(st.st_mode)) throw InputError(Location{path, {}, 0, 0, -1}, "not a regular file");
+    if (S_ISDIR(st.st_mode)) {
+        Input in;
+        std::string p = path;  // "proj.qda/" names the folder "proj.qda" (its suffix decides the format)
+        while (p.size() > 1 && p.back() == '/') p.pop_back();
+        in._name = p;
+        in._path = p;
+        in._folder = true;
+        return in;
+    }
+    if (!S_ISREG(st.st_mode)) throw InputError(Location{path, {}, 0, 0, -1}, "not a regular file or a folder");
     Input in;
     in._name = path;
     in._path = path;
@@ -72,6 +81,7 @@ std::string Input::extension() const { return text::pathExtension(_name); }
 std::string_view Input::memory() const { return _memory ? std::string_view(*_memory) : std::string_view(); }
 
 std::unique_ptr<std::istream> Input::open() const {
+    if (_folder) throw InputError(Location{_path, {}, 0, 0, -1}, "is a folder, not a file");
     if (_memory) return std::make_unique<ViewStream>(_memory);
     auto f = std::make_unique<std::ifstream>(_path, std::ios::binary);
     if (!*f) throw InputError(Location{_path, {}, 0, 0, -1}, "cannot open for reading");
@@ -83,6 +93,7 @@ std::string Input::readAll(std::uint64_t maxBytes) const {
         throw LimitError(Location{_name, {}, 0, 0, -1}, "input of " + std::to_string(_size) +
                                                             " bytes exceeds the limit of " + std::to_string(maxBytes) +
                                                             " bytes");
+    if (_folder) throw InputError(Location{_path, {}, 0, 0, -1}, "is a folder, not a file");
     if (_memory) return *_memory;
     std::ifstream f(_path, std::ios::binary);
     if (!f) throw InputError(Location{_path, {}, 0, 0, -1}, "cannot open for reading");

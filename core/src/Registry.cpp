@@ -91,6 +91,8 @@ const FormatRegistry::Entry& FormatRegistry::chooseReader(const Input& in, const
         if (score > 0) scored.emplace_back(score, &e);
     }
     std::stable_sort(scored.begin(), scored.end(), [](auto& a, auto& b) { return a.first > b.first; });
+    if (scored.empty() && in.isFolder())  // a folder is no file of any format: an input error, as a device would be
+        throw InputError(Location{in.name(), {}, 0, 0, -1}, "is a folder, and no format reads it as a project");
     if (scored.empty())
         throw UsageError("cannot tell the format of '" + in.name() + "'; name it with -f (see 'qdx formats')");
     if (scored.size() > 1 && scored[0].first == scored[1].first) {

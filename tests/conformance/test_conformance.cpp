@@ -16,6 +16,7 @@
 
 #include <Poco/TemporaryFile.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -165,9 +166,18 @@ TEST_CASE("the empty project goes out and back in, and is recognised by content"
         CHECK(back.sources.empty());
         CHECK(back.excerpts.empty());
         // By content alone (a neutral name), the written file is this format's.
-        std::ifstream in(path, std::ios::binary);
-        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        const auto& chosen = P.registry.chooseReader(Input::fromMemory(bytes, "neutral.bin"), "");
+        const FormatRegistry::Entry* chosenPtr = nullptr;
+        if (w.info.writesFolder) {  // a folder: renamed to a neutral name
+            std::string neutral = tmp.path() + "-neutral";
+            Poco::TemporaryFile::registerForDeletion(neutral);
+            REQUIRE(std::rename(path.c_str(), neutral.c_str()) == 0);
+            chosenPtr = &P.registry.chooseReader(Input::fromFile(neutral), "");
+        } else {
+            std::ifstream in(path, std::ios::binary);
+            std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            chosenPtr = &P.registry.chooseReader(Input::fromMemory(bytes, "neutral.bin"), "");
+        }
+        const auto& chosen = *chosenPtr;
         bool sameFamily = chosen.info.name == w.info.name ||
                           std::find(chosen.info.extensions.begin(), chosen.info.extensions.end(), suffixFor(w)) !=
                               chosen.info.extensions.end();

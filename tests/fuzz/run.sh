@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses in build-fuzz with clang-14 (ASan + UBSan)
 # and runs each for $FUZZ_SECONDS (default 60), one after the other. Without
-# harness names, the seven default harnesses share 4 x $FUZZ_SECONDS (34 s
+# harness names, the nine default harnesses share 4 x $FUZZ_SECONDS (26 s
 # each at the default), the time four harnesses took before the others joined.
 #
 #   tests/fuzz/run.sh                 # build, then fuzz every harness (4 x 60 s in all)
@@ -22,8 +22,8 @@ BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
 SECONDS_EACH=${FUZZ_SECONDS:-60}
 HARNESSES=("$@")
 if [ ${#HARNESSES[@]} -eq 0 ]; then
-  HARNESSES=(json refi csv xlsx xmldiff xlsxparts qdpxparts)
-  SECONDS_EACH=$(( SECONDS_EACH * 4 / 7 ))
+  HARNESSES=(json refi csv xlsx xmldiff xlsxparts qdpxparts qualcoder qdaparts)
+  SECONDS_EACH=$(( SECONDS_EACH * 4 / 9 ))
 fi
 CC=${CC_FUZZ:-clang-14}
 CXX=${CXX_FUZZ:-clang++-14}
@@ -74,10 +74,21 @@ if [ -x "$QDX_BIN" ]; then
   seed xlsx "$SEEDS"/sample.xlsx "$SEEDS"/quotes.xlsx
   seed csv "$SEEDS"/sample.zip "$SEEDS"/sample.csv
   seed refi "$SEEDS"/sample.qdpx
+  # QualCoder: the sample's project folder (its data.qda, and the folder zipped) and a look-alike's.
+  mkdir -p "$SEEDS/qda"
+  for src in "$sample" "$ROOT/tests/refi/data/qualcoder2-like.qdpx" "$ROOT/tests/refi/data/atlasti-like.qdpx"; do
+    n=$(basename "$src"); n=${n%%.*}
+    if "$QDX_BIN" convert -q "$src" "$SEEDS/qda/$n.qda" >/dev/null 2>&1; then
+      cp "$SEEDS/qda/$n.qda/data.qda" "$SEEDS/qda/$n-data.qda"
+      (cd "$SEEDS/qda" && /usr/bin/python3 -c "import shutil,sys; shutil.make_archive(sys.argv[1], 'zip', '.', sys.argv[1] + '.qda')" "$n")
+    fi
+  done
+  seed qualcoder "$SEEDS"/qda/*-data.qda "$SEEDS"/qda/*.zip
 fi
 # The parts harnesses take the members of every zip seed above, unzipped into "==> name" parts.
 /usr/bin/python3 "$ROOT/tests/fuzz/zip2parts.py" "$SEEDS/xlsxparts" "$SEEDS"/xlsx/*
 /usr/bin/python3 "$ROOT/tests/fuzz/zip2parts.py" "$SEEDS/qdpxparts" "$SEEDS"/refi/*
+/usr/bin/python3 "$ROOT/tests/fuzz/zip2parts.py" "$SEEDS/qdaparts" "$SEEDS"/qda/*.zip
 for d in "$ROOT"/tests/hostile/regressions/*/; do  # earlier findings seed their harness too
   n=$(basename "$d"); seed "$n" "$d"*
 done
@@ -88,7 +99,8 @@ for h in "${HARNESSES[@]}"; do
   mkdir -p "$corpus" "$artifacts"
   echo "== fuzz_$h for ${SECONDS_EACH}s"
   dict=$ROOT/tests/fuzz/dict/$h.dict
-  case $h in xlsxparts) dict=$ROOT/tests/fuzz/dict/xlsx.dict ;; qdpxparts) dict=$ROOT/tests/fuzz/dict/refi.dict ;; esac
+  case $h in xlsxparts) dict=$ROOT/tests/fuzz/dict/xlsx.dict ;; qdpxparts) dict=$ROOT/tests/fuzz/dict/refi.dict ;;
+    qdaparts) dict=$ROOT/tests/fuzz/dict/qualcoder.dict ;; esac
   mkdir -p "$SEEDS/$h"
   if ! "$BUILD/fuzz/fuzz_$h" "$corpus" "$SEEDS/$h" -dict="$dict" \
        -max_total_time="$SECONDS_EACH" -max_len="${FUZZ_MAX_LEN:-262144}" -timeout="${FUZZ_TIMEOUT:-20}" \

@@ -106,8 +106,11 @@ def wait_for_partial(d, dst, proc, deadline):
     while time.monotonic() < deadline and proc.poll() is None:
         for f in os.listdir(d):
             if f.startswith(prefix):
+                p = os.path.join(d, f)
+                if os.path.isdir(p):  # a folder output: its database inside the private folder
+                    p = os.path.join(p, os.path.basename(dst), "data.qda")
                 try:
-                    if os.path.getsize(os.path.join(d, f)) > 0:
+                    if os.path.getsize(p) > 0:
                         return True
                 except FileNotFoundError:
                     pass
@@ -191,6 +194,8 @@ def main():
         killed("a stalled export killed", small, "stall", prev, "stall-" + tag)
         killed("json -> json killed mid-write", big, "json", prev, "json-" + tag)
         killed("json -> qdpx killed mid-write", big, "qdpx", prev, "qdpx-" + tag)
+    # A folder output (QualCoder) never replaces anything, so only without a previous one.
+    killed("json -> qda (a folder) killed mid-write", big, "qda", False, "qda-none")
     if failures:
         print("%d failure(s)" % len(failures))
         return 1

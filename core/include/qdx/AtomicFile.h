@@ -56,6 +56,37 @@ private:
     std::string _dir, _path;
 };
 
+/// Folder output, as AtomicFile is for files: the folder is built in a private
+/// (0700) temporary folder beside the target, `.<name>.qdx-tmp-XXXXXX/<name>`,
+/// and renamed into place on commit; a failed or killed run leaves the target
+/// absent and, at worst, that hidden temporary folder. An existing target (file,
+/// folder or link) is never replaced: removing a user's folder is not ours to do.
+class AtomicFolder {
+public:
+    /// Creates the private temporary folder beside `target`. Throws OutputError
+    /// when `target` exists (or is one of `inputs`) or the folder is not writable.
+    explicit AtomicFolder(std::string target, const std::vector<std::string>& inputs = {});
+    ~AtomicFolder();  ///< removes the temporary folder and everything in it unless committed
+    AtomicFolder(const AtomicFolder&) = delete;
+    AtomicFolder& operator=(const AtomicFolder&) = delete;
+
+    /// Where the exporter builds the folder: it does not exist yet, and its
+    /// name is the target's own.
+    const std::string& tempPath() const { return _temp; }
+    const std::string& target() const { return _target; }
+    /// Renames the built folder onto the target (refusing to replace anything
+    /// that appeared there meanwhile). With `sync`, every file and folder of it
+    /// is flushed to the disk first, and the parent folder after the rename.
+    void commit(bool sync);
+    void commit() { commit(AtomicFile::syncOutputs()); }
+
+private:
+    std::string _target;
+    std::string _holder;  ///< the private temporary folder
+    std::string _temp;    ///< _holder + "/" + the target's name
+    bool _committed = false;
+};
+
 /// True when both paths name the same existing file (same device and inode).
 bool sameFile(const std::string& a, const std::string& b);
 

@@ -1,5 +1,6 @@
 #pragma once
-/// An input handed to an importer: a file on disk or bytes in memory
+/// An input handed to an importer: a file on disk, a folder on disk (a project
+/// that is a folder, such as QualCoder's `NAME.qda/`), or bytes in memory
 /// (stdin is spooled to memory or a temporary file by the command).
 
 #include <cstdint>
@@ -12,7 +13,10 @@ namespace qdx {
 
 class Input {
 public:
-    /// A file on disk. Throws InputError when it does not exist or is not a regular file.
+    /// A file or a folder on disk. Throws InputError when it does not exist or is
+    /// neither. A folder has no bytes of its own: head() is empty, size() is 0 and
+    /// open()/readAll() throw InputError; an importer that reads folders looks at
+    /// isFolder() and path(), and every other one declines it (its probe sees no head).
     static Input fromFile(const std::string& path);
     /// Bytes in memory, named for messages and for suffix-based detection.
     static Input fromMemory(std::string data, std::string name);
@@ -22,6 +26,8 @@ public:
     /// Lower-case suffix without dot ("qdpx"), or empty.
     std::string extension() const;
     bool isFile() const { return !_memory; }
+    /// True for a folder on disk (see fromFile()).
+    bool isFolder() const { return _folder; }
     /// Path of the file; empty for memory input.
     const std::string& path() const { return _path; }
     /// The bytes of a memory input (empty view for files).
@@ -41,6 +47,7 @@ private:
     std::shared_ptr<const std::string> _memory;
     std::string _head;
     std::uint64_t _size = 0;
+    bool _folder = false;
 };
 
 } // namespace qdx

@@ -58,6 +58,9 @@ struct FormatInfo {
     bool canWrite = false;
     bool streamsStdin = false;            ///< importer reads non-seekable input
     bool streamsStdout = false;           ///< exporter output may go to stdout
+    /// The exporter writes a folder, not a file (see Exporter::write); such
+    /// output never goes to stdout and never replaces an existing folder.
+    bool writesFolder = false;
     std::map<std::string, SupportEntry> support;  ///< keyed by supportEntities()
     std::vector<OptionSpec> options;
 };
@@ -97,10 +100,15 @@ public:
     virtual ~Exporter();
     /// Writes `p` to the file at `path` (a temporary file the core renames
     /// into place on success; it ends with the target's suffix, e.g. ".zip").
+    /// A format whose FormatInfo::writesFolder is set gets instead a `path`
+    /// that does not exist yet, with the target's own name, in an existing
+    /// private folder: it creates the folder there and fills it, and the core
+    /// renames it into place on success (AtomicFolder) or removes it.
     /// Reports every loss to `diag`.
     virtual void write(const Project& p, const std::string& path, const Options& opts, Diagnostics& diag) = 0;
     /// What writing `p` would lose, without writing anything. The default
-    /// writes to a scratch file and discards it.
+    /// writes to a scratch path (nothing there yet) and removes whatever was
+    /// written; a folder format that copies large media should override it.
     virtual void check(const Project& p, const Options& opts, Diagnostics& diag);
 };
 
