@@ -346,25 +346,6 @@ void retire(Project&& p) {
     retired = new Project(std::move(p));
 }
 
-/// Whether two paths name one file: the same existing file, or the same place
-/// once `.`, `..` and links of the folders are resolved.
-bool samePath(const std::string& a, const std::string& b) {
-    if (a == b || sameFile(a, b)) return true;
-    std::error_code ea, eb;
-    auto ca = std::filesystem::weakly_canonical(a, ea), cb = std::filesystem::weakly_canonical(b, eb);
-    return !ea && !eb && ca == cb;
-}
-
-/// The report must name neither the output nor an input: it would silently replace it.
-void checkReportPath(const CommandLine& cl, const std::string& in, const std::string& out) {
-    if (cl.report.empty()) return;
-    if (cl.report == "-") throw UsageError("--report takes a file name, not '-'");
-    if (!out.empty() && out != "-" && samePath(cl.report, out))
-        throw OutputError("refusing to write the report to '" + cl.report + "': it is the output file");
-    if (in != "-" && samePath(cl.report, in))
-        throw OutputError("refusing to write the report to '" + cl.report + "': it is the input file");
-}
-
 int cmdConvert(const CommandLine& cl, Context& ctx) {
     if (cl.args.size() != 2) throw UsageError("usage: " + std::string(findCommand("convert")->usage));
     const std::string& inPath = cl.args[0];
@@ -373,7 +354,7 @@ int cmdConvert(const CommandLine& cl, Context& ctx) {
     if (outPath == "-" && cl.to.empty()) throw UsageError("writing to stdout needs -t FMT");
     if (inPath != "-" && outPath != "-" && (inPath == outPath || sameFile(inPath, outPath)))
         throw OutputError("refusing to write '" + outPath + "': it is the input file");
-    checkReportPath(cl, inPath, outPath);
+    checkReportPath(cl, {inPath}, outPath);
     Diagnostics diag;
     std::set<std::string> used;
     // Choose the writer first so that a wrong output name fails before any reading.
@@ -515,7 +496,7 @@ int cmdValidate(const CommandLine& cl, Context& ctx) {
 int cmdCheck(const CommandLine& cl, Context& ctx) {
     if (cl.args.size() != 1) throw UsageError("usage: " + std::string(findCommand("check")->usage));
     if (cl.to.empty()) throw UsageError("'qdx check' needs the target format: -t FMT");
-    checkReportPath(cl, cl.args[0], {});
+    checkReportPath(cl, {cl.args[0]}, {});
     Diagnostics diag;
     std::set<std::string> used;
     const auto& we = ctx.registry.chooseWriter({}, cl.to);
@@ -648,5 +629,28 @@ int runCommand(const CommandLine& cl, Context& ctx) {
     if (c == "merge") return cmdMerge(cl, ctx);
     throw UsageError("unknown command '" + c + "'");
 }
+
+/// Whether two paths name one file: the same existing file, or the same place
+/// once `.`, `..` and links of the folders are resolved.
+namespace {
+bool samePath(const std::string& a, const std::string& b) {
+    if (a == b || sameFile(a, b)) return true;
+    std::error_code ea, eb;
+    auto ca = std::filesystem::weakly_canonical(a, ea), cb = std::filesystem::weakly_canonical(b, eb);
+    return !ea && !eb && ca == cb;
+}
+} // namespace
+
+/// The report must name neither the output nor an input: it would silently replace it.
+void checkReportPath(const CommandLine& cl, const std::vector<std::string>& inputs, const std::string& out) {
+    if (cl.report.empty()) return;
+    if (cl.report == "-") throw UsageError("--report takes a file name, not '-'");
+    if (!out.empty() && out != "-" && samePath(cl.report, out))
+        throw OutputError("refusing to write the report to '" + cl.report + "': it is the output file");
+    for (const auto& in : inputs)
+        if (!in.empty() && in != "-" && samePath(cl.report, in))
+            throw OutputError("refusing to write the report to '" + cl.report + "': it is the input file");
+}
+
 
 } // namespace qdx::cli

@@ -72,6 +72,9 @@ void rejectUnusedOptions(const CommandLine& cl, const std::set<std::string>& use
 void printDiagnostics(const Diagnostics& d, std::ostream& err, bool verbose, const std::string& what);
 /// Every diagnostic as the JSON of --report.
 std::string diagnosticsAsJson(const Diagnostics& d);
+/// Refuses (before any work) a --report that names the output or an input:
+/// writing it would silently replace that file.
+void checkReportPath(const CommandLine& cl, const std::vector<std::string>& inputs, const std::string& out);
 /// Writes a text file atomically, never onto one of `inputs`.
 void writeTextFile(const std::string& path, const std::string& content, const std::vector<std::string>& inputs);
 /// Problems of the integrity check, carried on as lossy diagnostics.

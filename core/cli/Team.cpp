@@ -89,6 +89,7 @@ int cmdAgree(const CommandLine& cl, Context& ctx) {
     if (cl.args.size() == 1 && !cl.values.count("coders"))
         throw UsageError("one project needs --coders X,Y: the two users whose codings are compared");
     if (cl.args.size() == 2 && cl.args[0] == "-" && cl.args[1] == "-") throw UsageError("stdin ('-') can be only one of A and B");
+    checkReportPath(cl, cl.args, {});
     team::AgreeOptions options = agreeOptions(cl);
     std::set<std::string> used;
     Diagnostics da, db;
@@ -121,6 +122,7 @@ int cmdMerge(const CommandLine& cl, Context& ctx) {
     for (const auto& in : {pa, pb})
         if (in == out || sameFile(in, out)) throw OutputError("refusing to write '" + out + "': it is an input file");
     if (pa == "-" || pb == "-" || out == "-") throw UsageError("qdx merge reads and writes files, not stdin or stdout");
+    checkReportPath(cl, {pa, pb}, out);
     AtomicFile::setSyncOutputs(cl.sync);
     std::set<std::string> used;
     const auto& we = ctx.registry.chooseWriter(out, cl.to);  // a wrong output name fails before any reading

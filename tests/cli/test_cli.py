@@ -294,6 +294,17 @@ class Cli(unittest.TestCase):
             self.assertIn("it is the input file", err)
         self.assertEqual(open(copy, "rb").read(), before)
         self.assertFalse(os.path.exists(self.path("x.json")))
+        # merge (OUT and both inputs) and agree (its inputs) refuse it too
+        merged = self.path("merged.json")
+        with open(merged, "w") as f:
+            f.write("previous")
+        for cmd, report in ((["merge", SAMPLE, copy, merged], merged), (["merge", SAMPLE, copy, self.path("m2.json")], copy),
+                            (["agree", SAMPLE, copy], copy)):
+            rc, _, err = qdx(*cmd, "--report", report)
+            self.assertEqual(rc, 4, "%s: %s" % (cmd[0], err))
+            self.assertIn("refusing to write the report", err)
+        self.assertEqual(open(merged).read(), "previous")
+        self.assertEqual(open(copy, "rb").read(), before)
 
     def planted_run(self, args, folder=None, env=None):
         """Runs qdx with the planted library as qdx_evil.so in `folder`; True when its code ran."""
