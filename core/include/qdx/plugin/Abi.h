@@ -4,7 +4,7 @@
 /// changes layout or virtual tables. Plugins built for another number are
 /// refused at load time with a clear message.
 
-#define QDX_PLUGIN_ABI 3
+#define QDX_PLUGIN_ABI 4
 #define QDX_PLUGIN_ABI_STR_(x) #x
 #define QDX_PLUGIN_ABI_STR(x) QDX_PLUGIN_ABI_STR_(x)
 /// The Poco manifest name carries the ABI number (Poco itself checks only type names).
