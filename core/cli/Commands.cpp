@@ -90,9 +90,12 @@ std::string pad(std::string s, std::size_t n) {
     return s;
 }
 
-void printSummary(const Diagnostics& d, std::ostream& err, bool verbose, const std::string& what) {
+/// Prints diagnostics items[from..] whose counts per code are `counts`.
+void printSummary(const std::vector<Diagnostic>& items, std::size_t from, std::map<std::string, std::size_t> counts,
+                  std::ostream& err, bool verbose, const std::string& what) {
     if (verbose) {
-        for (const auto& x : d.all()) {
+        for (std::size_t i = from; i < items.size(); ++i) {
+            const Diagnostic& x = items[i];
             err << toString(x.severity) << " " << x.code;
             if (!x.entityId.empty()) err << " [" << x.entityId << "]";
             if (!x.location.empty()) err << " at " << x.location.str();
@@ -105,7 +108,8 @@ void printSummary(const Diagnostics& d, std::ostream& err, bool verbose, const s
     // One line per code for lossy/skipped; infos only counted.
     std::map<std::string, std::pair<std::size_t, const Diagnostic*>> byCode;
     std::size_t infos = 0;
-    for (const auto& x : d.all()) {
+    for (std::size_t i = from; i < items.size(); ++i) {
+        const Diagnostic& x = items[i];
         if (x.severity == Severity::Info) {
             ++infos;
             continue;
@@ -113,7 +117,6 @@ void printSummary(const Diagnostics& d, std::ostream& err, bool verbose, const s
         auto& slot = byCode[x.code];
         if (!slot.second) slot.second = &x;
     }
-    auto counts = d.summary();
     for (auto& [code, slot] : byCode) {
         const Diagnostic& x = *slot.second;
         err << what << ": " << toString(x.severity) << " " << code << " x" << counts[code] << ": " << x.message;
@@ -123,6 +126,44 @@ void printSummary(const Diagnostics& d, std::ostream& err, bool verbose, const s
     }
     if (infos > 0) err << what << ": " << infos << " informational note(s); --verbose lists them\n";
 }
+
+void printSummary(const Diagnostics& d, std::ostream& err, bool verbose, const std::string& what) {
+    printSummary(d.all(), 0, d.summary(), err, verbose, what);
+}
+
+/// The sink an exporter reports to. It starts with what reading reported,
+/// so that an exporter can show it (the html report lists it): one sink per
+/// operation, as Diagnostics.h says. What the writer adds is told apart by
+/// position (items) and by difference (counts), which stay exact past the
+/// per-code storage limit.
+struct WriterSink {
+    Diagnostics diag;
+    std::size_t readItems;
+    std::map<std::string, std::size_t> readCounts;
+    std::size_t readLosses;
+
+    explicit WriterSink(const Diagnostics& read)
+        : diag(read), readItems(read.all().size()), readCounts(read.summary()),
+          readLosses(read.count(Severity::Lossy) + read.count(Severity::Skipped)) {
+        diag.setStrict(false);  // strictness is about reading quirks
+    }
+    std::map<std::string, std::size_t> counts() const {
+        auto c = diag.summary();
+        for (auto it = c.begin(); it != c.end();) {
+            auto r = readCounts.find(it->first);
+            if (r != readCounts.end()) it->second -= r->second;
+            it = it->second == 0 ? c.erase(it) : std::next(it);
+        }
+        return c;
+    }
+    std::size_t losses() const { return diag.count(Severity::Lossy) + diag.count(Severity::Skipped) - readLosses; }
+    void mergeInto(Diagnostics& d) const {
+        for (std::size_t i = readItems; i < diag.all().size(); ++i) d.report(diag.all()[i]);
+    }
+    void print(std::ostream& out, bool verbose, const std::string& what) const {
+        printSummary(diag.all(), readItems, counts(), out, verbose, what);
+    }
+};
 
 std::string diagnosticsJson(const Diagnostics& d) {
     Json arr = Json::array();
@@ -342,9 +383,9 @@ int cmdConvert(const CommandLine& cl, Context& ctx) {
     // time. The check stays on this thread so that its tables reuse the memory
     // the importer freed (a new thread allocates from a fresh malloc arena).
     // Its findings join the read diagnostics before anything is decided.
-    Diagnostics wdiag;
+    WriterSink wsink(diag);
     auto writeChecked = [&](const std::string& path) {
-        auto written = std::async(std::launch::async, [&] { ctx.registry.write(we, l.project, path, wopts, wdiag); });
+        auto written = std::async(std::launch::async, [&] { ctx.registry.write(we, l.project, path, wopts, wsink.diag); });
         Diagnostics problems;
         validateProject(l.project, problems);
         reportIntegrity(problems, diag);
@@ -357,7 +398,7 @@ int cmdConvert(const CommandLine& cl, Context& ctx) {
     if (outPath == "-") {
         Poco::TemporaryFile tmp;  // exporters write files; stdout gets a copy
         writeChecked(tmp.path());
-        for (const auto& d : wdiag.all()) diag.report(d);
+        wsink.mergeInto(diag);
         rc = failOnCode(cl, diag);
         if (rc == kOk) {
             std::ifstream f(tmp.path(), std::ios::binary);
@@ -367,11 +408,11 @@ int cmdConvert(const CommandLine& cl, Context& ctx) {
     } else {
         AtomicFile af(outPath, inputs);
         writeChecked(af.tempPath());
-        for (const auto& d : wdiag.all()) diag.report(d);
+        wsink.mergeInto(diag);
         rc = failOnCode(cl, diag);
         if (rc == kOk) af.commit();
     }
-    if (!cl.quiet) printSummary(wdiag, ctx.err, cl.verbose, "write");
+    if (!cl.quiet) wsink.print(ctx.err, cl.verbose, "write");
     if (!cl.report.empty()) writeTextAtomically(cl.report, diagnosticsJson(diag), inputs);
     if (rc != kOk)
         ctx.err << "qdx: not written: losses at or above '" << cl.failOn << "' (--fail-on); '" << outPath
@@ -466,14 +507,14 @@ int cmdCheck(const CommandLine& cl, Context& ctx) {
     Loaded l = load(ctx, cl.args[0], cl, diag, used, false);
     rejectUnused(cl.options, used, "'" + l.entry->info.name + "' or '" + we.info.name + "'");
     Options wopts = FormatRegistry::makeOptions(we, wraw, true);
-    Diagnostics wdiag;
-    ctx.registry.check(we, l.project, wopts, wdiag);
-    std::size_t losses = wdiag.count(Severity::Lossy) + wdiag.count(Severity::Skipped);
+    WriterSink wsink(diag);
+    ctx.registry.check(we, l.project, wopts, wsink.diag);
+    std::size_t losses = wsink.losses();
     printSummary(diag, ctx.err, cl.verbose, "read");
-    printSummary(wdiag, ctx.out, cl.verbose, we.info.name);
+    wsink.print(ctx.out, cl.verbose, we.info.name);
     ctx.out << cl.args[0] << " -> " << we.info.name << ": "
             << (losses == 0 ? "nothing would be lost" : std::to_string(losses) + " loss(es)") << "\n";
-    for (const auto& d : wdiag.all()) diag.report(d);
+    wsink.mergeInto(diag);
     if (!cl.report.empty()) writeTextAtomically(cl.report, diagnosticsJson(diag), {cl.args[0]});
     return failOnCode(cl, diag);
 }

@@ -97,7 +97,9 @@ public:
     virtual ~Exporter();
     /// Writes `p` to the file at `path` (a temporary file the core renames
     /// into place on success; it ends with the target's suffix, e.g. ".zip").
-    /// Reports every loss to `diag`.
+    /// Reports every loss to `diag`. `diag` may already hold what reading `p`
+    /// reported (the qdx command passes it on, so that a report format such as
+    /// html can list it); report only your own, never re-report those.
     virtual void write(const Project& p, const std::string& path, const Options& opts, Diagnostics& diag) = 0;
     /// What writing `p` would lose, without writing anything. The default
     /// writes to a scratch file and discards it.
