@@ -181,6 +181,34 @@ void orderThemes(ReportData& d, ThemeOrder order) {
         if (d.parent[t] != kNone) d.depth[t] = d.depth[d.parent[t]] + 1;
 }
 
+// Excerpts of the same source with the same anchor are one unit of
+// co-occurrence: NVivo and others write one selection per code for a span
+// coded with two codes.
+bool sameAnchor(const Anchor& a, const Anchor& b) {
+    if (a.index() != b.index()) return false;
+    if (const auto* x = std::get_if<TextSpan>(&a)) {
+        const auto& y = std::get<TextSpan>(b);
+        return x->start == y.start && x->end == y.end;
+    }
+    if (const auto* x = std::get_if<PdfRegion>(&a)) {
+        const auto& y = std::get<PdfRegion>(b);
+        return x->page == y.page && x->x1 == y.x1 && x->y1 == y.y1 && x->x2 == y.x2 && x->y2 == y.y2;
+    }
+    if (const auto* x = std::get_if<ImageRegion>(&a)) {
+        const auto& y = std::get<ImageRegion>(b);
+        return x->x1 == y.x1 && x->y1 == y.y1 && x->x2 == y.x2 && x->y2 == y.y2;
+    }
+    if (const auto* x = std::get_if<TimeSpan>(&a)) {
+        const auto& y = std::get<TimeSpan>(b);
+        return x->begin == y.begin && x->end == y.end;
+    }
+    if (const auto* x = std::get_if<TranscriptSpan>(&a)) {
+        const auto& y = std::get<TranscriptSpan>(b);
+        return x->transcript() == y.transcript() && x->fromSyncPoint() == y.fromSyncPoint() && x->toSyncPoint() == y.toSyncPoint();
+    }
+    return true;  // the whole source
+}
+
 void coOccurrence(const Project& p, ReportData& d, std::size_t maxItems) {
     std::vector<std::size_t> used;
     for (std::size_t t : d.order)
@@ -199,17 +227,33 @@ void coOccurrence(const Project& p, ReportData& d, std::size_t maxItems) {
     d.coCounts.assign(n * n, 0);
     std::vector<std::size_t> pos(p.themes.size(), kNone);
     for (std::size_t i = 0; i < n; ++i) pos[used[i]] = i;
+    // Units: runs of excerpts with the same source and anchor. The reading
+    // order sorts by source and start; equal anchors are then adjacent
+    // unless another excerpt starts at the same place, which a scan of the
+    // run of equal starts catches.
     std::vector<std::size_t> here;
-    for (const Excerpt& e : p.excerpts) {
-        here.clear();
-        for (const Coding& c : e.codings) {
-            std::size_t t = lookup(d.themeIndex, c.theme);
-            if (t != kNone && pos[t] != kNone) here.push_back(pos[t]);
+    std::vector<char> done(p.excerpts.size(), 0);
+    for (std::size_t s = 0; s < p.sources.size(); ++s) {
+        const std::vector<std::size_t>* list = &d.sourceExcerpts[s];
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            std::size_t k = (*list)[i];
+            if (done[k]) continue;
+            here.clear();
+            std::int64_t key = positionKey(p.excerpts[k].anchor);
+            for (std::size_t j = i; j < list->size() && positionKey(p.excerpts[(*list)[j]].anchor) == key; ++j) {
+                std::size_t k2 = (*list)[j];
+                if (done[k2] || !sameAnchor(p.excerpts[k].anchor, p.excerpts[k2].anchor)) continue;
+                done[k2] = 1;
+                for (const Coding& c : p.excerpts[k2].codings) {
+                    std::size_t t = lookup(d.themeIndex, c.theme);
+                    if (t != kNone && pos[t] != kNone) here.push_back(pos[t]);
+                }
+            }
+            std::sort(here.begin(), here.end());
+            here.erase(std::unique(here.begin(), here.end()), here.end());
+            for (std::size_t a : here)
+                for (std::size_t b : here) d.coCounts[a * n + b] += 1;
         }
-        std::sort(here.begin(), here.end());
-        here.erase(std::unique(here.begin(), here.end()), here.end());
-        for (std::size_t a : here)
-            for (std::size_t b : here) d.coCounts[a * n + b] += 1;
     }
 }
 

@@ -440,8 +440,8 @@ void PageWriter::charts() {
     auto capNote = [&](std::size_t shownN, std::size_t all, const char* what) {
         if (shownN >= all) return;
         _summary.chartItemsLeftOut += all - shownN;
-        o() += "<p class=\"muted small\">The " + grouped(shownN) + " " + what + " with the most codings of " + grouped(all) +
-               " (-o max-chart-items=0 shows all).</p>\n";
+        o() += "<p class=\"muted small\">Showing the " + grouped(shownN) + " " + what + " with the most codings, of " +
+               grouped(all) + " (-o max-chart-items=0 shows all).</p>\n";
     };
     // Codings per theme, in the codebook's order; with a cap, the most coded.
     std::vector<std::size_t> themes;
@@ -468,7 +468,7 @@ void PageWriter::charts() {
     o() += "</figure>\n";
 
     o() += "<figure class=\"chart\" id=\"chart-cooccurrence\"><figcaption>Theme co-occurrence: excerpts coded with both themes "
-           "(diagonal, in grey: excerpts coded with the theme)</figcaption>\n";
+           "(diagonal, in grey: excerpts coded with the theme; excerpts of the same span of a source count once)</figcaption>\n";
     std::size_t coded = 0;
     for (std::size_t i = 0; i < _p.themes.size(); ++i) coded += _d.excerptCount[i] > 0;
     if (_d.coThemes.size() < 2) {

@@ -73,7 +73,8 @@ struct ReportData {
     std::uint64_t unknownSource = 0;             ///< codings of excerpts whose source is missing
 
     /// Co-occurrence: the most used themes and, for each pair, the excerpts
-    /// coded with both (diagonal: excerpts coded with the theme).
+    /// coded with both (diagonal: with the theme). Excerpts of one source with
+    /// the same anchor count as one; excerpts of unknown sources not at all.
     std::vector<std::size_t> coThemes;
     std::vector<double> coCounts;
 

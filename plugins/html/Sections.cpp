@@ -31,6 +31,16 @@ std::string box(std::int64_t x1, std::int64_t y1, std::int64_t x2, std::int64_t 
            std::to_string(y2) + ")";
 }
 
+// Where a diagnostic points, with the file's name but not its folders: a
+// report is shared and archived, and a folder can name a person.
+std::string where(const Location& l) {
+    if (l.empty()) return {};
+    Location shown = l;
+    auto slash = shown.file.find_last_of("/\\");
+    if (slash != std::string::npos) shown.file = shown.file.substr(slash + 1);
+    return " (at " + shown.str() + ")";
+}
+
 } // namespace
 
 std::string PageWriter::positionOf(std::size_t k) const {
@@ -451,11 +461,10 @@ void PageWriter::diagnosticTable(const std::vector<Diagnostic>& items, const std
         const Diagnostic& d = *list.front();
         auto n = counts.count(code) ? counts.at(code) : list.size();
         const char* sev = toString(d.severity);
-        o() += "<tr><td><span class=\"sev sev-" + std::string(sev) + "\">" + sev + "</span></td><td><code>";
+        o() += "<tr><td><span class=\"sev sev-" + std::string(sev) + "\">" + sev + "</span></td><td class=\"nw\"><code>";
         esc(code);
         o() += "</code></td><td class=\"num\">" + grouped(n) + "</td><td><div class=\"pre\" dir=\"auto\">";
-        esc(d.message);
-        if (!d.location.empty()) esc(" (at " + d.location.str() + ")");
+        esc(d.message + where(d.location));
         o() += "</div>";
         if (list.size() > 1) {
             const std::size_t shown = std::min<std::size_t>(list.size(), 50);
@@ -464,8 +473,7 @@ void PageWriter::diagnosticTable(const std::vector<Diagnostic>& items, const std
             for (std::size_t i = 1; i < list.size() && i <= shown; ++i) {
                 o() += "<li class=\"pre\" dir=\"auto\">";
                 if (!list[i]->entityId.empty()) esc("[" + list[i]->entityId + "] ");
-                esc(list[i]->message);
-                if (!list[i]->location.empty()) esc(" (at " + list[i]->location.str() + ")");
+                esc(list[i]->message + where(list[i]->location));
                 o() += "</li>";
             }
             o() += "</ul></details>";
