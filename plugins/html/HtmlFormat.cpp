@@ -79,7 +79,7 @@ FormatInfo HtmlFormatProvider::info() const {
         {"title", OptionType::String, "", "title of the page (default: the project's name)", {}, false, true},
         {"sections", OptionType::String, "all",
          "sections to include, comma-separated: " + allSections() + " (or all)", {}, false, true},
-        {"max-excerpts-per-theme", OptionType::Int, "100",
+        {"max-excerpts-per-theme", OptionType::Int, "50",
          "excerpts listed in full per theme; the number left out is shown under the theme; 0 = all",
          {}, false, true},
         {"theme-order", OptionType::Choice, "tree",

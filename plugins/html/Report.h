@@ -28,7 +28,7 @@ const std::vector<std::string>& sectionNames();
 struct ReportOptions {
     std::string title;                  ///< "" = the project's name
     std::set<std::string> sections;     ///< of sectionNames()
-    std::size_t maxExcerpts = 100;      ///< listed per theme and per source; 0 = all
+    std::size_t maxExcerpts = 50;       ///< listed in full per theme; 0 = all
     std::size_t maxMatrixSources = 100; ///< matrix columns; the rest are summed in one; 0 = all
     std::size_t maxChartItems = 30;     ///< bars and co-occurrence themes; 0 = all
     ThemeOrder order = ThemeOrder::Tree;

@@ -73,7 +73,7 @@ void PageWriter::excerpts() {
     if (_o.maxExcerpts > 0)
         lead += " At most " + grouped(_o.maxExcerpts) + " excerpts are listed per theme (-o max-excerpts-per-theme).";
     sectionStart("excerpts", "Excerpts by theme", lead);
-    o() += "<div data-filter-scope=\"Filter the excerpts: words, source, coder\xE2\x80\xA6\">\n";
+    o() += "<div data-filter-scope=\"Filter the excerpts: words, source, coder\xE2\x80\xA6\" data-filter-items=\"article\">\n";
     for (std::size_t t : _d.order) {
         if (_d.subtreeCodings[t] == 0) continue;
         if (_d.codings[t] == 0) {  // a level of the tree whose codings are all below it
@@ -128,7 +128,7 @@ void PageWriter::themeBlock(std::size_t t) {
 void PageWriter::listing(std::size_t t, const Hit* first, const Hit* last) {
     std::size_t k = first->excerpt;
     const Excerpt& e = _p.excerpts[k];
-    o() += "<article class=\"quote\" id=\"x" + std::to_string(k) + "-" + std::to_string(t) + "\" data-filter-item=\"1\">";
+    o() += "<article class=\"quote\" id=\"x" + std::to_string(k) + "-" + std::to_string(t) + "\">";
     std::string_view q = quoteOf(k);
     if (q.empty()) {
         o() += "<blockquote class=\"media\">";
@@ -299,7 +299,7 @@ void PageWriter::sourceIndex() {
             std::string_view q = quoteOf(k);
             if (!q.empty()) {
                 o() += " <span class=\"snip\" dir=\"auto\">\xE2\x80\x9C";
-                esc(htmlkit::shorten(q, 110));
+                esc(htmlkit::shorten(q, 80));
                 o() += "\xE2\x80\x9D</span>";
             }
             o() += "</li>\n";

@@ -153,12 +153,13 @@ d.querySelectorAll("[data-filter-scope]").forEach(function(scope){
     box.appendChild(b);
   });
   box.appendChild(info);scope.parentNode.insertBefore(box,scope);
-  var items=[].slice.call(scope.querySelectorAll("[data-filter-item]")),groups=scope.querySelectorAll("[data-filter-group]"),texts=null,timer=0;
+  var sel=scope.getAttribute("data-filter-items")||"[data-filter-item]";
+  var items=[].slice.call(scope.querySelectorAll(sel)),groups=scope.querySelectorAll("[data-filter-group]"),texts=null,timer=0;
   function run(){
     var q=inp.value.trim().toLowerCase(),shown=0;
     if(!texts)texts=items.map(function(it){return it.textContent.toLowerCase();});
     items.forEach(function(it,i){var ok=!q||texts[i].indexOf(q)>=0;it.hidden=!ok;if(ok)shown++;});
-    groups.forEach(function(g){g.hidden=!!q&&!g.querySelector("[data-filter-item]:not([hidden])");});
+    groups.forEach(function(g){g.hidden=!!q&&!g.querySelector(sel+":not([hidden])");});
     info.textContent=q?shown+" of "+items.length+" shown":"";
   }
   inp.addEventListener("input",function(){clearTimeout(timer);timer=setTimeout(run,150);});

@@ -82,8 +82,10 @@ std::string contentSecurityPolicy(const std::vector<std::string>& scripts);
 
 /// The shared inline script: per-row collapsing of tree tables
 /// (rows of class "tree" with data-depth; a toggle button on rows with
-/// data-parent), "expand/collapse all" of <details>, a text filter over
-/// elements with data-filter-scope, and opening every <details> before
+/// data-parent), "expand/collapse all" of <details>, a text filter in each
+/// element with data-filter-scope="placeholder" over its items (the CSS
+/// selector in data-filter-items, else [data-filter-item]) hiding groups
+/// ([data-filter-group]) left empty, and opening every <details> before
 /// printing. The page reads and prints completely without it.
 const std::string& baseScript();
 
