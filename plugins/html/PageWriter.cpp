@@ -21,6 +21,7 @@ const char* const kReportCss = R"CSS(
 .theme-block{margin:1.4rem 0 0;border-top:1px solid var(--line);padding-top:.2rem}
 .theme-block>h3{margin:.6rem 0 .1rem}
 .theme-block>details>summary{margin-left:1.1rem}
+.theme-desc{color:var(--muted);font-size:.88rem;margin:.1rem 0 .4rem 1.1rem;max-width:60rem}
 .path{color:var(--muted);font-weight:400}
 h3.group{font-size:1.2rem;margin:2.2rem 0 .2rem;color:var(--muted);font-weight:600;text-transform:none}
 .quote{margin:.8rem 0 .8rem 1.1rem;padding:.6rem 1rem .5rem;border-left:4px solid var(--qc,#9aa6b8);background:var(--soft);border-radius:0 6px 6px 0;max-width:60rem}

@@ -102,7 +102,13 @@ void PageWriter::themeBlock(std::size_t t) {
     pathSpan(t);
     swatch(th.color);
     link(themeHref(t), th.name);
-    o() += "</h3><details open><summary class=\"muted small\">" + grouped(_d.excerptCount[t]) +
+    o() += "</h3>";
+    if (!th.description.empty()) {
+        o() += "<p class=\"theme-desc pre\" dir=\"auto\">";
+        esc(th.description);
+        o() += "</p>";
+    }
+    o() += "<details open><summary class=\"muted small\">" + grouped(_d.excerptCount[t]) +
            (_d.excerptCount[t] == 1 ? " excerpt" : " excerpts") + kDot + grouped(_d.row[t].size()) +
            (_d.row[t].size() == 1 ? " source" : " sources") + "</summary>\n";
     std::size_t listed = 0, i = 0;

@@ -54,7 +54,7 @@ caption{caption-side:top;text-align:left;color:var(--muted);padding:.3rem 0;font
 .sw.none{background:repeating-linear-gradient(45deg,#fff 0 2px,#c9cfda 2px 4px)}
 .tag{display:inline-block;font-size:.78rem;border:1px solid var(--line);border-radius:10px;padding:0 .5rem;margin:.1rem .2rem .1rem 0;color:var(--muted);background:#fff}
 details>summary{cursor:pointer}
-.hm-wrap{overflow-x:auto;max-width:100%;border:1px solid var(--line);border-radius:6px;margin:.3rem 0 .6rem}
+.hm-wrap{overflow-x:auto;width:fit-content;max-width:100%;border:1px solid var(--line);border-radius:6px;margin:.3rem 0 .6rem}
 table.heat{font-size:.86rem}
 table.heat td{text-align:center;min-width:2.3rem;font-variant-numeric:tabular-nums;border-left:1px solid #fff;vertical-align:middle}
 table.heat th{vertical-align:middle}
