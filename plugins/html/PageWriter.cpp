@@ -43,8 +43,8 @@ ol.src-index li{margin:.15rem 0}
 .sev-lossy{color:#8a4b00}.sev-skipped,.sev-fatal{color:#a40000}.sev-info{color:var(--muted)}
 code{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:.86em}
 .ok{color:#1b6e35}
-table.data td{overflow-wrap:anywhere}
-table.data td.nw{white-space:nowrap;overflow-wrap:normal}
+table.data td{overflow-wrap:break-word}
+table.data td.nw{white-space:nowrap}
 table.data tr.has-note>td,table.data tr.has-note>th{border-bottom:0;padding-bottom:.1rem}
 table.data tr.note-row>td{font-size:.84rem;color:var(--muted);padding-top:0;line-height:1.45}
 table.data .desc{font-weight:400;font-size:.86rem;color:var(--muted)}

@@ -208,7 +208,7 @@ void PageWriter::valuesCells(const std::vector<AttributeValue>& values, const st
             const std::size_t* i = _attributeIndex.find(v.attribute);
             if (!i || *i != a) continue;
             if (!first) o() += "; ";
-            esc(v.value);
+            htmlkit::appendBreakable(o(), v.value);  // URLs break at their slashes, not anywhere
             first = false;
         }
         o() += "</td>";

@@ -167,3 +167,18 @@ TEST_CASE("the page allows exactly its own scripts") {
     CHECK(contentSecurityPolicy({}).find("script-src") == std::string::npos);
     CHECK(out.find("default-src 'none'") != std::string::npos);
 }
+
+TEST_CASE("long ASCII runs get break opportunities, other text is escaped as usual") {
+    std::string out;
+    appendBreakable(out, "https://www.example.org/a-long/path?x=1&y=2");
+    CHECK(out.find("<wbr>") != std::string::npos);
+    std::string plain = out;
+    for (std::size_t i; (i = plain.find("<wbr>")) != std::string::npos;) plain.erase(i, 5);
+    CHECK(plain == text("https://www.example.org/a-long/path?x=1&y=2"));
+    out.clear();
+    appendBreakable(out, "short words only, <b>");
+    CHECK(out == text("short words only, <b>"));
+    out.clear();
+    appendBreakable(out, "\xD8\xB9/very/long/path/with/arabic/letters/in/it");
+    CHECK(out.find("<wbr>") == std::string::npos);  // not ASCII: escaped whole, bidi balanced as one text
+}

@@ -4,6 +4,7 @@
 
 #include "qdx/htmlkit/Html.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace qdx::htmlkit {
@@ -162,6 +163,31 @@ void append(std::string& out, std::string_view s, bool inText) {
 
 void appendText(std::string& out, std::string_view s) { append(out, s, true); }
 void appendAttr(std::string& out, std::string_view s) { append(out, s, false); }
+
+void appendBreakable(std::string& out, std::string_view s) {
+    constexpr std::size_t kLongRun = 24;
+    bool ascii = true;
+    std::size_t run = 0, longest = 0;
+    for (char c : s) {
+        ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+        run = c == ' ' || c == '\n' || c == '\t' ? 0 : run + 1;
+        longest = std::max(longest, run);
+    }
+    if (!ascii || longest < kLongRun) return append(out, s, true);
+    std::size_t from = 0;
+    run = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        run = c == ' ' || c == '\n' || c == '\t' ? 0 : run + 1;
+        bool breakAfter = run >= 8 && (c == '/' || c == '.' || c == '-' || c == '_' || c == '?' || c == '&' || c == '=');
+        if (breakAfter && i + 1 < s.size()) {
+            append(out, s.substr(from, i + 1 - from), true);  // ASCII: nothing to balance across pieces
+            out += "<wbr>";
+            from = i + 1;
+        }
+    }
+    append(out, s.substr(from), true);
+}
 
 std::string text(std::string_view s) {
     std::string out;

@@ -93,6 +93,8 @@ header.top{background:none;color:#000;padding:0 0 .8rem;border-bottom:2px solid 
 header.top p{color:#333}
 main{padding:0;max-width:none}
 section.part{break-before:page;margin-top:0}
+main>section.part:first-child{break-before:auto}
+table.data{font-size:8.5pt}
 h2,h3,figcaption{break-after:avoid}
 tr,figure,.card{break-inside:avoid}
 .hm-wrap{overflow:visible;border:0}

@@ -37,6 +37,10 @@ void appendAttr(std::string& out, std::string_view s);
 std::string text(std::string_view s);
 /// appendAttr into a new string.
 std::string attr(std::string_view s);
+/// appendText, with line-break opportunities (<wbr>) after / . - _ ? & = in
+/// long runs without spaces of an ASCII text (URLs, paths), so that a table
+/// column holding one can stay narrow without breaking words anywhere.
+void appendBreakable(std::string& out, std::string_view s);
 /// The first `maxCodePoints` code points of `s` plus "…" when longer (labels
 /// of charts; the full text goes into a tooltip). `s` is cut only between
 /// code points.
