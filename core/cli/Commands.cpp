@@ -60,7 +60,8 @@ const std::vector<CommandSpec>& commands() {
          "qdx archive IN OUT [--zip] [-f FMT] [-o key=value]... [--encrypt --password-file FILE | --password-env VAR]\n"
          "            qdx archive --verify BAG [--password-file FILE | --password-env VAR]",
          "Archive a project as a BagIt 1.0 bag (RFC 8493): canonical JSON, the original file, the source\n"
-         "documents and media, the JSON Schema, SHA-256 manifests, bag-info.txt and a README. OUT is a\n"
+         "documents and media, the JSON Schema, a report to read in any browser (data/report.html),\n"
+         "SHA-256 manifests, bag-info.txt and a README. OUT is a\n"
          "folder, or a zip with --zip or a name ending in .zip. --encrypt wraps the bag zip in an AES-256\n"
          "zip (password from a file or an environment variable, never the command line; see\n"
          "docs/archiving.md for what it does not hide). --verify checks completeness and checksums and\n"
