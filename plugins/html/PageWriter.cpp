@@ -70,8 +70,15 @@ std::string plural(std::uint64_t n, const char* one, const char* many) {
 PageWriter::PageWriter(const Project& p, const ReportOptions& o, const ReportData& d, const Diagnostics& read,
                        htmlkit::FileSink& sink)
     : _p(p), _o(o), _d(d), _read(read), _sink(sink) {
-    for (std::size_t i = 0; i < p.attributes.size(); ++i)
-        if (!p.attributes[i].id.empty()) _attributeIndex.emplace(p.attributes[i].id, i);
+    auto index = [](IdIndex<std::size_t>& idx, const auto& items) {
+        idx.reserve(items.size());
+        for (std::size_t i = 0; i < items.size(); ++i)
+            if (!items[i].id.empty()) idx.emplace(items[i].id, i);  // the first of duplicate ids wins
+    };
+    index(_attributeIndex, p.attributes);
+    index(_excerptIndex, p.excerpts);
+    index(_caseIndex, p.cases);
+    index(_memoIndex, p.memos);
     _textIndex.resize(p.sources.size());
 }
 

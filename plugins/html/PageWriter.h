@@ -70,7 +70,7 @@ private:
     const Diagnostics& _read;
     htmlkit::FileSink& _sink;
     ReportSummary _summary;
-    IdIndex<std::size_t> _attributeIndex;
+    IdIndex<std::size_t> _attributeIndex, _excerptIndex, _caseIndex, _memoIndex;  ///< for memo and set targets
     std::vector<std::unique_ptr<text::CodePointIndex>> _textIndex;  ///< per source, built on demand
 };
 

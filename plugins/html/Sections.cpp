@@ -334,33 +334,20 @@ void PageWriter::targetLinks(const std::vector<std::string>& ids, bool withKind)
         } else if (const std::size_t* s = _d.sourceIndex.find(id)) {
             if (withKind) o() += "source ";
             link(sourceHref(*s), _p.sources[*s].name);
+        } else if (const std::size_t* k = _excerptIndex.find(id)) {
+            std::string_view q = quoteOf(*k);
+            if (withKind) o() += "excerpt ";
+            link(excerptHref(*k), q.empty() ? positionOf(*k) : "\xE2\x80\x9C" + htmlkit::shorten(q, 60) + "\xE2\x80\x9D");
+        } else if (const std::size_t* c = _caseIndex.find(id)) {
+            if (withKind) o() += "case ";
+            link(_o.has("cases") ? "#c" + std::to_string(*c) : std::string(), _p.cases[*c].name);
+        } else if (const std::size_t* m = _memoIndex.find(id)) {
+            if (withKind) o() += "memo ";
+            link(_o.has("memos") ? "#m" + std::to_string(*m) : std::string(), _p.memos[*m].name);
         } else {
-            // Excerpts, memos, cases, sets: found by a scan (targets are few).
-            bool found = false;
-            for (std::size_t k = 0; k < _p.excerpts.size() && !found; ++k)
-                if (IdEqual{}(_p.excerpts[k].id, id)) {
-                    std::string_view q = quoteOf(k);
-                    if (withKind) o() += "excerpt ";
-                    link(excerptHref(k), q.empty() ? positionOf(k) : "\xE2\x80\x9C" + htmlkit::shorten(q, 60) + "\xE2\x80\x9D");
-                    found = true;
-                }
-            for (std::size_t c = 0; c < _p.cases.size() && !found; ++c)
-                if (IdEqual{}(_p.cases[c].id, id)) {
-                    if (withKind) o() += "case ";
-                    link(_o.has("cases") ? "#c" + std::to_string(c) : std::string(), _p.cases[c].name);
-                    found = true;
-                }
-            for (std::size_t m = 0; m < _p.memos.size() && !found; ++m)
-                if (IdEqual{}(_p.memos[m].id, id)) {
-                    if (withKind) o() += "memo ";
-                    link(_o.has("memos") ? "#m" + std::to_string(m) : std::string(), _p.memos[m].name);
-                    found = true;
-                }
-            if (!found) {
-                o() += "<span class=\"muted\">";
-                esc("an unknown id " + id);
-                o() += "</span>";
-            }
+            o() += "<span class=\"muted\">";
+            esc("an unknown id " + id);
+            o() += "</span>";
         }
     }
 }
