@@ -200,16 +200,20 @@ void PageWriter::noteRow(const std::string& note, std::size_t skip, std::size_t 
 }
 
 void PageWriter::valuesCells(const std::vector<AttributeValue>& values, const std::vector<std::size_t>& columns) {
-    for (std::size_t a : columns) {
-        // Numbers and dates do not wrap (long text may break anywhere).
-        o() += _p.attributes[a].type == AttributeType::Text ? "<td dir=\"auto\">" : "<td class=\"nw\">";
-        bool first = true;
-        for (const auto& v : values) {
-            const std::size_t* i = _attributeIndex.find(v.attribute);
-            if (!i || *i != a) continue;
-            if (!first) o() += "; ";
-            htmlkit::appendBreakable(o(), v.value);  // URLs break at their slashes, not anywhere
-            first = false;
+    // One pass over the values: each goes to its column (a value of an
+    // attribute without a column is not in this table).
+    std::vector<std::vector<const std::string*>> cells(columns.size());
+    for (const auto& v : values)
+        if (const std::size_t* a = _attributeIndex.find(v.attribute)) {
+            auto it = std::lower_bound(columns.begin(), columns.end(), *a);
+            if (it != columns.end() && *it == *a) cells[static_cast<std::size_t>(it - columns.begin())].push_back(&v.value);
+        }
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+        // Numbers and dates do not wrap; URLs break at their slashes.
+        o() += _p.attributes[columns[c]].type == AttributeType::Text ? "<td dir=\"auto\">" : "<td class=\"nw\">";
+        for (std::size_t i = 0; i < cells[c].size(); ++i) {
+            if (i > 0) o() += "; ";
+            htmlkit::appendBreakable(o(), *cells[c][i]);
         }
         o() += "</td>";
     }
