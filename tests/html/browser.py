@@ -96,6 +96,7 @@ class Browser:
         shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
             "format": "png", "captureBeyondViewport": True,
             "clip": {"x": rect[0], "y": rect[1], "width": rect[2], "height": min(rect[3], 16000), "scale": 1}})
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         with open(path, "wb") as f:
             f.write(base64.b64decode(shot["data"]))
         return True

@@ -12,8 +12,9 @@ namespace qdx::htmlkit {
 
 namespace {
 
-const char* const kFills[] = {"#ffffff", "#eaf1fa", "#d5e4f4", "#bcd3ec", "#9dbfe2",
-                              "#79a6d5", "#558cc6", "#3672b4", "#1f589b", "#0e3c75"};
+// Text on bins 1-6 is dark, on 7-9 white: at least 4.5:1 contrast (WCAG AA) both ways.
+const char* const kFills[] = {"#ffffff", "#eaf1fa", "#d5e4f4", "#bcd3ec", "#a3c3e4",
+                              "#86aedb", "#6a9bd0", "#3a6fae", "#1f589b", "#0e3c75"};
 const char* const kDiagonal = "#e4e7ec";
 const char* const kAccent = "#1f5fa8";
 
@@ -272,7 +273,7 @@ void appendSquareMatrix(std::string& out, const SquareMatrix& m) {
                    px(cell - 1) + "\" fill=\"" + (diag ? kDiagonal : heatFill(bin)) + "\"/>";
             if (v != 0)
                 out += "<text x=\"" + px(x + cell / 2) + "\" y=\"" + px(y + cell / 2 + 4) + "\" font-size=\"" + px(font - 1) +
-                       "\" text-anchor=\"middle\" fill=\"" + (bin >= 6 ? "#fff" : "#1c2230") + "\"" +
+                       "\" text-anchor=\"middle\" fill=\"" + (bin >= 7 ? "#fff" : "#1c2230") + "\"" +
                        (diag ? " font-style=\"italic\"" : "") + ">" + number(v, m.decimals) + "</text>";
             out += "</g>\n";
         }

@@ -66,8 +66,8 @@ table.heat th .note{color:var(--muted);font-style:italic}
 table.heat tr.agg>th,table.heat tr.agg>td{font-weight:700}
 table.heat tr.tot>th,table.heat tr.tot>td{border-top:2px solid var(--ink);font-weight:700;background:var(--soft)}
 table.heat td.x{background:var(--soft);border-left:1px solid var(--line)}
-.h1{background:#eaf1fa}.h2{background:#d5e4f4}.h3{background:#bcd3ec}.h4{background:#9dbfe2}.h5{background:#79a6d5}
-.h6{background:#558cc6;color:#fff}.h7{background:#3672b4;color:#fff}.h8{background:#1f589b;color:#fff}.h9{background:#0e3c75;color:#fff}
+.h1{background:#eaf1fa}.h2{background:#d5e4f4}.h3{background:#bcd3ec}.h4{background:#a3c3e4}.h5{background:#86aedb}
+.h6{background:#6a9bd0}.h7{background:#3a6fae;color:#fff}.h8{background:#1f589b;color:#fff}.h9{background:#0e3c75;color:#fff}
 .heatmap>.levels{font-size:.86rem;margin-right:.3rem}
 .heatmap>input{position:absolute;opacity:0;width:1px;height:1px}
 .heatmap>label{display:inline-block;font-size:.86rem;border:1px solid var(--line);border-radius:4px;padding:0 .55rem;margin:0 .15rem .2rem 0;cursor:pointer;background:#fff}
