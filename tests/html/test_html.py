@@ -348,13 +348,20 @@ class Report(Base):
         if not os.path.exists(qde):
             self.skipTest("QDX_CORPUS has no Transana .qde")
         out, rep = self.path("transana.html"), self.path("transana.json")
-        convert(qde, out, "--report", rep)
+        err = convert(qde, out, "--report", rep)
         with open(rep, encoding="utf-8") as f:
-            reported = {d["code"] for d in json.load(f)["diagnostics"]}
+            counts = json.load(f)["counts"]
         codes = {norm(c.text_content()) for c in parse(out).xpath("//section[@id='losses']//code")}
-        read_codes = {c for c in reported if not c.startswith(("lossy.html", "info.html"))}
+        read_codes = {c for c in counts if not c.startswith(("lossy.html", "info.html"))}
         self.assertTrue(read_codes)
         self.assertEqual(codes, read_codes)
+        # The writer was handed the read diagnostics, but they are counted once and
+        # printed as the reader's, exactly as when writing JSON.
+        convert(qde, self.path("transana-copy.json"), "--report", self.path("rep2.json"))
+        with open(self.path("rep2.json"), encoding="utf-8") as f:
+            self.assertEqual({c: n for c, n in counts.items() if c in read_codes}, json.load(f)["counts"])
+        written = [line for line in err.splitlines() if line.startswith("write:")]
+        self.assertFalse([line for line in written if any(c in line for c in read_codes)], err)
 
 
 class Browser(Base):
