@@ -67,6 +67,24 @@ const std::vector<CommandSpec>& commands() {
          "docs/archiving.md for what it does not hide). --verify checks completeness and checksums and\n"
          "exits 1 naming each problem. Bags are read back by convert, info, validate and diff.",
          {"from", "option", "zip", "verify", "encrypt", "password-file", "password-env", "quiet", "verbose"}},
+        {"agree",
+         "qdx agree A [B] [--coders X,Y] [--unit character|segment] [--overlap 90] [--mapping FILE.csv] [--json] [--report FILE.html]",
+         "Inter-coder agreement between two projects in any formats, or two users of one project\n"
+         "(--coders X,Y; with two projects, user X of A and user Y of B). Sources are matched by\n"
+         "text, themes by path (or --mapping, a CSV of 'path in A,path in B'); what cannot be matched\n"
+         "is listed. Character units (NVivo): percentage agreement, Cohen's kappa (weighted by source\n"
+         "length and unweighted), Krippendorff's alpha;\n"
+         "segment units (MAXQDA): segments agreeing at --overlap percent, kappa after Brennan & Prediger.\n"
+         "--report writes an HTML page listing every disagreement with its quote. docs/teamwork.md.",
+         {"from", "option", "coders", "unit", "overlap", "mapping", "json", "report", "quiet", "verbose", "password-file",
+          "password-env"}},
+        {"merge", "qdx merge A B OUT [--coders-from-files] [-t FMT] [-o key=value]... [--report FILE.json] [--fail-on lossy|skipped]",
+         "Merge two coders' projects of the same documents, in any formats, into OUT. Sources are matched\n"
+         "by text, themes by path; memos, cases and attributes are united. Each coding keeps its coder; a\n"
+         "coding without a user gets the user named after its file (with --coders-from-files, every\n"
+         "coding does). Conflicts are reported (lossy.merge-*), never resolved silently. docs/teamwork.md.",
+         {"from", "to", "option", "coders-from-files", "report", "fail-on", "quiet", "verbose", "sync", "password-file",
+          "password-env"}},
     };
     return k;
 }
@@ -553,6 +571,25 @@ int cmdDiff(const CommandLine& cl, Context& ctx) {
 
 } // namespace
 
+Project readProject(Context& ctx, const std::string& path, const CommandLine& cl, Diagnostics& diag, std::set<std::string>& used) {
+    return std::move(load(ctx, path, cl, diag, used, false).project);
+}
+std::map<std::string, std::string> writerOptions(const FormatRegistry::Entry& e, const CommandLine& cl, std::set<std::string>& used) {
+    return optionsFor(e, cl.options, true, used);
+}
+void rejectUnusedOptions(const CommandLine& cl, const std::set<std::string>& used, const std::string& formats) {
+    rejectUnused(cl.options, used, formats);
+}
+void printDiagnostics(const Diagnostics& d, std::ostream& err, bool verbose, const std::string& what) {
+    printSummary(d, err, verbose, what);
+}
+std::string diagnosticsAsJson(const Diagnostics& d) { return diagnosticsJson(d); }
+void writeTextFile(const std::string& path, const std::string& content, const std::vector<std::string>& inputs) {
+    writeTextAtomically(path, content, inputs);
+}
+void reportIntegrityProblems(const Diagnostics& problems, Diagnostics& diag) { reportIntegrity(problems, diag); }
+int failOnExit(const CommandLine& cl, const Diagnostics& d) { return failOnCode(cl, d); }
+
 bool isCommand(const std::string& name) { return findCommand(name) != nullptr; }
 
 std::string commandHelp(const std::string& command) {
@@ -563,7 +600,13 @@ std::string commandHelp(const std::string& command) {
         if (has("from")) s << "  -f, --from FMT        input format (default: by suffix, then by content)\n";
         if (has("to")) s << "  -t, --to FMT          output format (default: by suffix)\n";
         if (has("option")) s << "  -o, --option KEY=VAL  a reader or writer option (repeatable; see 'qdx format NAME')\n";
-        if (has("report")) s << "      --report FILE     write every diagnostic as JSON to FILE\n";
+        if (has("coders")) s << "      --coders X,Y      compare user X's codings with user Y's (names or ids)\n";
+        if (has("unit")) s << "      --unit U          character (default; NVivo) or segment (MAXQDA)\n";
+        if (has("overlap")) s << "      --overlap P       segment units: least overlap that agrees, percent (default 90)\n";
+        if (has("mapping")) s << "      --mapping FILE    CSV of theme paths 'in A,in B' for renamed codes\n";
+        if (has("coders-from-files")) s << "      --coders-from-files  every coding's user is named after its file\n";
+        if (has("report") && command == "agree") s << "      --report FILE     write an HTML page of the results and every disagreement\n";
+        else if (has("report")) s << "      --report FILE     write every diagnostic as JSON to FILE\n";
         if (has("fail-on")) s << "      --fail-on LEVEL   lossy|skipped: exit 5 (and write nothing) on such losses\n";
         if (has("json")) s << "      --json            machine-readable output\n";
         if (has("zip")) s << "      --zip             write the bag as a zip (also when OUT ends in .zip)\n";
@@ -604,6 +647,8 @@ int runCommand(const CommandLine& cl, Context& ctx) {
     if (c == "check") return cmdCheck(cl, ctx);
     if (c == "diff") return cmdDiff(cl, ctx);
     if (c == "archive") return cmdArchive(cl, ctx);
+    if (c == "agree") return cmdAgree(cl, ctx);
+    if (c == "merge") return cmdMerge(cl, ctx);
     throw UsageError("unknown command '" + c + "'");
 }
 

@@ -6,6 +6,7 @@
 
 #include <iosfwd>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,8 @@ struct CommandLine {
     bool encrypt = false;
     std::string passwordFile;
     std::string passwordEnv;
+    // Options of one command, by long name (agree: coders, unit, overlap, mapping; merge: coders-from-files)
+    std::map<std::string, std::string> values;
 };
 
 struct Context {
@@ -53,6 +56,28 @@ struct Context {
 int runCommand(const CommandLine& cl, Context& ctx);
 /// qdx archive (core/cli/Archive.cpp).
 int cmdArchive(const CommandLine& cl, Context& ctx);
+/// qdx agree and qdx merge (core/cli/Team.cpp; the work is in libs/team).
+int cmdAgree(const CommandLine& cl, Context& ctx);
+int cmdMerge(const CommandLine& cl, Context& ctx);
+
+// What every command does the same way (Commands.cpp), for the commands in other files.
+/// Reads a project as every command does (bags, stdin, -f, the reader's -o options,
+/// which are added to `used`).
+Project readProject(Context& ctx, const std::string& path, const CommandLine& cl, Diagnostics& diag, std::set<std::string>& used);
+/// The -o options that belong to the writer `e` (added to `used`).
+std::map<std::string, std::string> writerOptions(const FormatRegistry::Entry& e, const CommandLine& cl, std::set<std::string>& used);
+/// A UsageError for the first -o option no format took.
+void rejectUnusedOptions(const CommandLine& cl, const std::set<std::string>& used, const std::string& formats);
+/// Diagnostics for people: one line per code, or every one with --verbose.
+void printDiagnostics(const Diagnostics& d, std::ostream& err, bool verbose, const std::string& what);
+/// Every diagnostic as the JSON of --report.
+std::string diagnosticsAsJson(const Diagnostics& d);
+/// Writes a text file atomically, never onto one of `inputs`.
+void writeTextFile(const std::string& path, const std::string& content, const std::vector<std::string>& inputs);
+/// Problems of the integrity check, carried on as lossy diagnostics.
+void reportIntegrityProblems(const Diagnostics& problems, Diagnostics& diag);
+/// kFailOn when --fail-on is given and a loss at or above it was reported.
+int failOnExit(const CommandLine& cl, const Diagnostics& d);
 /// The password of --password-file / --password-env; empty when neither was given.
 std::string passwordOf(const CommandLine& cl);
 /// Help text of one command (empty name = overview).

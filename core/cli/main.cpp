@@ -87,6 +87,12 @@ protected:
         os.addOption(Option("encrypt", "", "encrypt the bag"));
         os.addOption(Option("password-file", "", "password file").argument("FILE"));
         os.addOption(Option("password-env", "", "password variable").argument("VAR"));
+        // agree, merge
+        os.addOption(Option("coders", "", "two users to compare").argument("X,Y"));
+        os.addOption(Option("unit", "", "agreement unit").argument("UNIT"));
+        os.addOption(Option("overlap", "", "segment overlap percent").argument("P"));
+        os.addOption(Option("mapping", "", "theme mapping CSV").argument("FILE"));
+        os.addOption(Option("coders-from-files", "", "users named after the files"));
     }
 
     void handleOption(const std::string& name, const std::string& value) override {
@@ -109,6 +115,9 @@ protected:
             else if (name == "encrypt") _cl.encrypt = true;
             else if (name == "password-file") _cl.passwordFile = value;
             else if (name == "password-env") _cl.passwordEnv = value;
+            else if (name == "coders" || name == "unit" || name == "overlap" || name == "mapping" ||
+                     name == "coders-from-files")
+                _cl.values[name] = value;
             else if (name == "option") {
                 auto eq = value.find('=');
                 if (eq == std::string::npos || eq == 0)

@@ -112,8 +112,9 @@ FormatInfo RefiProvider::info() const
     f.options = readOptions();
     f.options.push_back({"target", OptionType::Choice, "standard",
                          "tool the export is for: offset unit, line endings and BOM of text files "
-                         "(standard = code points, LF as stored, no BOM; nvivo = UTF-16 units, CRLF, BOM; atlasti = CRLF "
-                         "counted once; maxqda = code points, CRLF; qualcoder = code points, BOM)",
+                         "(standard = code points, line ends as stored, no BOM; nvivo = UTF-16 units, CRLF, BOM; atlasti = CRLF "
+                         "counted once; maxqda = code points, LF; qualcoder = code points, LF, no BOM, and what QualCoder's "
+                         "import needs: unique names, no ATLAS.ti origin, names and dates it requires)",
                          {"standard", "nvivo", "atlasti", "maxqda", "qualcoder"}, false, true});
     f.options.push_back({"keep-basepath", OptionType::Bool, "false",
                          "write Project/@basePath (it often holds a local path with a user name)", {}, false, true});

@@ -1512,6 +1512,12 @@ void Reader::resolveContents()
                 _diag->lossy("lossy.transcript-rich-text", "the rich text of a Transcript (" + pt.richTextPath + ") is not kept; its plain text is", who, {}, where());
         }
         if (!txt && pt.hasInline) txt = pt.inlineText;
+        if (txt && txt->empty() && textEntry && !isTr) {
+            // qdx writes an empty file for a text it did not have, so that readers can open the
+            // project: read as a source without text, its selections' offsets kept as they are
+            txt.reset();
+            _diag->info("refi.text-empty", "plain text '" + pt.plainTextPath + "' is empty: read as a source without text", who, where());
+        }
         if (isTr) {
             Transcript& t = src.transcripts[pt.transcript];
             if (txt) store(t.text, std::move(*txt), textEntry);

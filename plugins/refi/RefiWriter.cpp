@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <set>
@@ -21,21 +22,60 @@ constexpr const char* kProjectNs = "urn:QDA-XML:project:1.0";
 constexpr const char* kCodebookNs = "urn:QDA-XML:codebook:1.0";
 constexpr std::uint64_t kMaxInternal = (1ull << 31) - 1;
 
-/// What a target tool expects of text files and offsets.
+/// Line endings of the text files written for a target.
+enum class Eol {
+    AsStored,  ///< as the model holds them
+    Crlf,      ///< every LF preceded by a CR
+    Lf,        ///< every CR LF and lone CR as one LF (how Python's text mode reads a file)
+};
+
+/// What a target tool expects of text files, offsets and names. The evidence for each rule is in
+/// plugins/refi/README.md ("Export targets").
 struct Target {
     std::string name;
     Profile unit = Profile::CodePoints;
-    bool crlf = false;
+    Eol eol = Eol::AsStored;
     bool bom = false;
+    /// QualCoder keeps one code per name and one category per name (unique(name) in its tables)
+    /// and merges the codings of a repeated name into the first.
+    bool uniqueNames = false;
+    /// QualCoder turns its CR LF correction off, and guesses a media folder, for an origin that
+    /// names ATLAS.ti: such an origin is not carried over.
+    bool originWithoutAtlas = false;
+    /// QualCoder joins basePath and a relative:// path without checking either (a missing
+    /// basePath stops its whole import).
+    bool basePathForRelative = false;
+    /// QualCoder opens a TextSource's richTextPath as a file inside the archive, whatever its
+    /// scheme (an external one stops its import): only internal ones are written.
+    bool richTextInternalOnly = false;
+    /// What else QualCoder's import needs: one transcript per audio/video source (a second one of
+    /// a video stops its import: both would get the name "<video>.txt"), a name on every source,
+    /// transcript and user and a date on every transcript, picture selection and note (it stops
+    /// without), a name on every picture selection (its export stops without one). It ignores
+    /// the Codings of a whole source, which is reported.
+    bool qualcoderImport = false;
 };
 
 Target targetFor(const std::string& name)
 {
-    if (name == "nvivo") return {name, Profile::Utf16, true, true};
-    if (name == "atlasti") return {name, Profile::CrlfOnce, true, false};
-    if (name == "maxqda") return {name, Profile::CodePoints, true, false};
-    if (name == "qualcoder") return {name, Profile::CodePoints, false, true};
-    return {"standard", Profile::CodePoints, false, false};
+    Target t;
+    t.name = name;
+    if (name == "nvivo") {
+        t.unit = Profile::Utf16;
+        t.eol = Eol::Crlf;
+        t.bom = true;
+    } else if (name == "atlasti") {
+        t.unit = Profile::CrlfOnce;
+        t.eol = Eol::Crlf;
+    } else if (name == "maxqda") {
+        t.eol = Eol::Lf;
+    } else if (name == "qualcoder") {
+        t.eol = Eol::Lf;
+        t.uniqueNames = t.originWithoutAtlas = t.basePathForRelative = t.richTextInternalOnly = t.qualcoderImport = true;
+    } else {
+        t.name = "standard";
+    }
+    return t;
 }
 
 /// A text as the target gets it, and the mapping of model offsets into it.
@@ -43,34 +83,40 @@ class OutText {
 public:
     OutText(const std::string& stored, const Target& t) : _unit(t.unit)
     {
-        if (t.crlf) {
-            _text.reserve(stored.size() + stored.size() / 32);
+        if (t.eol == Eol::AsStored) {
+            _text = stored;
+        } else {
+            _text.reserve(stored.size() + (t.eol == Eol::Crlf ? stored.size() / 32 : 0));
+            _step = t.eol == Eol::Crlf ? 1 : -1;
             std::int64_t cp = 0;
             for (std::size_t i = 0; i < stored.size(); ++i) {
                 unsigned char c = static_cast<unsigned char>(stored[i]);
-                if (c == '\n' && (i == 0 || stored[i - 1] != '\r')) {
-                    _inserted.push_back(cp);
+                bool pairCr = c == '\r' && i + 1 < stored.size() && stored[i + 1] == '\n';
+                if (t.eol == Eol::Crlf && c == '\n' && (i == 0 || stored[i - 1] != '\r')) {
+                    _moved.push_back(cp);  // a CR goes in before this LF
                     _text.push_back('\r');
                 }
-                _text.push_back(static_cast<char>(c));
+                if (t.eol == Eol::Lf && pairCr) _moved.push_back(cp);  // this CR is left out
+                else if (t.eol == Eol::Lf && c == '\r') _text.push_back('\n');
+                else _text.push_back(static_cast<char>(c));
                 if ((c & 0xC0) != 0x80) ++cp;
             }
-        } else {
-            _text = stored;
         }
         _map = std::make_unique<text::OffsetMap>(_text, unitOf(_unit));
     }
     std::optional<std::int64_t> convert(std::int64_t cp) const
     {
-        std::int64_t shift = std::lower_bound(_inserted.begin(), _inserted.end(), cp) - _inserted.begin();
-        return _map->fromCodePoints(cp + shift);
+        // the CRs put in or left out before cp (a boundary inside a CR LF pair lands before its LF)
+        std::int64_t shift = std::lower_bound(_moved.begin(), _moved.end(), cp) - _moved.begin();
+        return _map->fromCodePoints(cp + _step * shift);
     }
     const std::string& text() const { return _text; }
 
 private:
     Profile _unit;
     std::string _text;
-    std::vector<std::int64_t> _inserted;  // code-point indices (in the stored text) of LFs that got a CR
+    std::int64_t _step = 0;
+    std::vector<std::int64_t> _moved;  // code-point indices (in the stored text) of the LFs that got a CR, or of the CRs left out
     std::unique_ptr<text::OffsetMap> _map;
 };
 
@@ -240,16 +286,57 @@ private:
     /// A creationDateTime/modifiedDateTime attribute: written when it is an xsd:dateTime, the
     /// schema's type (with a T for a space between date and time); else not written, reported.
     void dateAttr(XmlWriter& w, const char* name, const std::string& d);
-    void noteRefs(XmlWriter& w, const std::string& id);
+    /// `d` as an xsd:dateTime (a space for the T mended), or empty when it is none.
+    static std::string schemaDate(const std::string& d);
+    /// For QualCoder, which stops its import at a picture selection, transcript or note without a
+    /// date: when `own` has none, the source's date (`s`, when there is one), else the project's,
+    /// else the time of the export.
+    void requiredDate(XmlWriter& w, const Audit& own, const Source* s, const std::string& id);
+    /// NoteRefs to the memos attached to `id`; with `write` false they are only marked as
+    /// handled (QualCoder: see source()).
+    void noteRefs(XmlWriter& w, const std::string& id, bool write = true);
     void description(XmlWriter& w, const std::string& d);
     void values(XmlWriter& w, const std::vector<AttributeValue>& v);
     void codes(XmlWriter& w, bool codebook);
+    /// For a target that keeps one code per name (QualCoder): the name each theme is written
+    /// with, a repeated one made unique with " (2)", " (3)"...; reported.
+    void uniqueThemeNames();
+    /// The same for sources (QualCoder: one source per name, an audio/video source's transcript
+    /// named "<name>.txt" or "<name>.transcribed", a PDF's name ending in ".pdf"), and a name
+    /// for a source without one.
+    void uniqueSourceNames();
+    /// The name a source (of _p.sources) is written with.
+    const std::string& sourceName(const Source& s) const
+    {
+        return _sourceNames.empty() ? s.name : _sourceNames[static_cast<std::size_t>(&s - _p.sources.data())];
+    }
     void code(XmlWriter& w, std::size_t i, bool codebook, std::set<std::size_t>& done, std::size_t depth);
     void source(XmlWriter& w, const Source& s, bool bare);
+    void wholeCodings(XmlWriter& w, const std::vector<const Excerpt*>& whole);
+    /// path (and currentPath) of a media source.
+    void contentPath(XmlWriter& w, const Source& s, bool bare);
+    void pictureSelections(XmlWriter& w, const Source& s, const std::vector<const Excerpt*>& regions);
+    /// PDFSelections and the Representation of a PDF source.
+    void pdfParts(XmlWriter& w, const Source& s, const std::vector<const Excerpt*>& regions,
+                  const std::vector<const Excerpt*>& spans, bool bare);
+    /// Transcripts and time selections of an audio/video source.
+    void mediaParts(XmlWriter& w, const Source& s, const std::vector<const Excerpt*>& media,
+                    const std::vector<const Excerpt*>& trans, bool bare);
+    void transcript(XmlWriter& w, const Source& s, const Transcript& t, const std::vector<const Excerpt*>& trans, bool bare);
     void textSource(XmlWriter& w, const char* element, const std::string& guid, const std::string& name,
                     const std::optional<std::string>& text, const Audit& a, bool bare, const std::string& ownerId,
                     const std::vector<const Excerpt*>& spans, const Source& src);
     void selectionBody(XmlWriter& w, const Excerpt& e);
+    /// richTextPath of a TextSource whose document was not in the input.
+    void richTextReference(XmlWriter& w, const Source& src, bool bare);
+    /// Reports a text written empty because the input had none.
+    void textMissing(const std::string& id)
+    {
+        _l.add(Severity::Lossy, "lossy.source-text-missing",
+               "a text was not in the input (a bare .qde holds none): written as an empty file so that readers can "
+               "open the project (positions on it are kept as read, unconverted)",
+               id, "convert the .qdpx that holds the source files");
+    }
     void coding(XmlWriter& w, const Coding& c, const std::string& excerptId, std::size_t n);
     void raw(XmlWriter& w, const Json& node, std::size_t depth);
     /// A GUID-typed attribute of a kept Link/Graph part: the id an entity was written with, the
@@ -257,6 +344,18 @@ private:
     /// sourceVertex still names its Vertex).
     std::string rawGuid(const std::string& v);
     void project(std::ostream& os, bool bare);
+    void users(XmlWriter& w);
+    void cases(XmlWriter& w);
+    void notes(XmlWriter& w, bool bare);
+    void sets(XmlWriter& w);
+    /// Whether a source's path is relative:// (resolved against Project/@basePath).
+    bool hasRelativeSource() const
+    {
+        for (const Source& s : _p.sources)
+            if (s.kind != SourceKind::Text && (text::asciiLower(s.path.substr(0, 11)) == "relative://" || (s.path.empty() && !s.content)))
+                return true;  // (a media source without a path is written with a relative one for QualCoder)
+        return false;
+    }
     std::string codebook();
 
     const Project& _p;
@@ -291,6 +390,8 @@ private:
     std::unordered_map<std::string, std::vector<const Excerpt*>> _bySource;
     std::unordered_map<std::string, std::vector<std::size_t>> _children;
     std::unordered_map<std::string, AttributeType> _attrTypes;
+    std::vector<std::string> _themeNames;  // by theme index, when uniqueThemeNames() renamed any
+    std::vector<std::string> _sourceNames;  // by source index, when uniqueSourceNames() renamed any
 };
 
 std::string Writer::assign(const std::string& id, const Extensions& ext, const char* kind)
@@ -390,23 +491,53 @@ void Writer::audit(XmlWriter& w, const Audit& a)
     dateAttr(w, "modifiedDateTime", a.modified);
 }
 
-void Writer::dateAttr(XmlWriter& w, const char* name, const std::string& d)
+std::string Writer::schemaDate(const std::string& d)
 {
-    if (d.empty()) return;
-    if (fitsValueElement(AttributeType::DateTime, d)) {
-        w.attr(name, d);
-        return;
-    }
+    if (d.empty() || fitsValueElement(AttributeType::DateTime, d)) return d;
     std::string t = d;  // "2019-11-02 10:00:00", as SQL and spreadsheets write it: the same time
     if (t.size() >= 19 && t[10] == ' ') {
         t[10] = 'T';
-        if (fitsValueElement(AttributeType::DateTime, t)) {
-            _l.add(Severity::Info, "refi.date-normalised", "a date-time with a space for the T is written with the T ('" + d + "' as '" + t + "')");
-            w.attr(name, t);
-            return;
-        }
+        if (fitsValueElement(AttributeType::DateTime, t)) return t;
     }
-    _l.add(Severity::Lossy, "lossy.date-invalid", std::string(name) + " '" + d + "' is not a date-time the schema accepts (xsd:dateTime); not written");
+    return {};
+}
+
+void Writer::dateAttr(XmlWriter& w, const char* name, const std::string& d)
+{
+    if (d.empty()) return;
+    std::string t = schemaDate(d);
+    if (t.empty()) {
+        _l.add(Severity::Lossy, "lossy.date-invalid", std::string(name) + " '" + d + "' is not a date-time the schema accepts (xsd:dateTime); not written");
+        return;
+    }
+    if (t != d) _l.add(Severity::Info, "refi.date-normalised", "a date-time with a space for the T is written with the T ('" + d + "' as '" + t + "')");
+    w.attr(name, t);
+}
+
+void Writer::requiredDate(XmlWriter& w, const Audit& own, const Source* s, const std::string& id)
+{
+    if (!_t.qualcoderImport || !schemaDate(own.created).empty() || !schemaDate(own.modified).empty()) return;
+    std::string d, from;
+    const Audit none;
+    const Audit& sa = s ? s->audit : none;
+    for (const auto& [date, whose] : {std::pair{sa.created, "its source's"}, {sa.modified, "its source's"},
+                                      {_p.audit.created, "the project's"}, {_p.audit.modified, "the project's"}})
+        if (d.empty() && !schemaDate(date).empty()) {
+            d = schemaDate(date);
+            from = whose;
+        }
+    if (d.empty()) {  // QualCoder itself stamps a text selection without a date with the time of its import
+        std::time_t now = std::time(nullptr);
+        std::tm utc{};
+        gmtime_r(&now, &utc);
+        char buf[32];
+        std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
+        d = buf;
+        from = "the time of the export";
+    }
+    w.attr("creationDateTime", d);
+    _l.add(Severity::Lossy, "lossy.date-supplied",
+           "QualCoder stops its import at a picture selection, transcript or note without a date: one was given " + from + " (" + d + ")", id);
 }
 
 void Writer::description(XmlWriter& w, const std::string& d)
@@ -417,7 +548,7 @@ void Writer::description(XmlWriter& w, const std::string& d)
     w.end("Description");
 }
 
-void Writer::noteRefs(XmlWriter& w, const std::string& id)
+void Writer::noteRefs(XmlWriter& w, const std::string& id, bool write)
 {
     auto it = _memosByTarget.find(normalizeId(id));
     if (it == _memosByTarget.end()) return;
@@ -425,7 +556,7 @@ void Writer::noteRefs(XmlWriter& w, const std::string& id)
         const Memo& m = _p.memos[mi];
         if (!_memoWritten.insert({mi, normalizeId(id)}).second) continue;
         std::string mg = guidOf(m.id);
-        if (_linkPairs.count({normalizeId(mg), normalizeId(guidOf(id))})) continue;  // a Link carries it
+        if (_linkPairs.count({normalizeId(mg), normalizeId(guidOf(id))}) || !write) continue;  // a Link carries it
         w.start("NoteRef");
         w.attr("targetGUID", mg);
         w.end("NoteRef");
@@ -474,7 +605,7 @@ void Writer::code(XmlWriter& w, std::size_t i, bool codebook, std::set<std::size
     if (!t.audit.empty()) _l.add(Severity::Lossy, "lossy.theme-audit", "REFI-QDA codes carry no creator or dates", t.id);
     w.start("Code");
     w.attr("guid", guidOf(t.id));
-    w.attr("name", t.name);
+    w.attr("name", _themeNames.empty() ? t.name : _themeNames[i]);
     w.attr("isCodable", t.codable ? "true" : "false");
     if (!t.color.empty()) {
         Colour c = parseColour(t.color);
@@ -491,8 +622,98 @@ void Writer::code(XmlWriter& w, std::size_t i, bool codebook, std::set<std::size
     w.end("Code");
 }
 
+void Writer::uniqueThemeNames()
+{
+    // QualCoder's code_name and code_cat tables each hold a name once: its import gives a
+    // repeated name the first one's id, so two codes become one. Codable themes are its codes,
+    // the others its categories: a name must be unique within each kind.
+    std::set<std::pair<bool, std::string>> taken;
+    for (const Theme& t : _p.themes) taken.insert({t.codable, t.name});
+    std::set<std::pair<bool, std::string>> used;
+    std::vector<std::string> names;
+    names.reserve(_p.themes.size());
+    for (const Theme& t : _p.themes) {
+        std::string n = t.name;
+        if (!used.insert({t.codable, n}).second) {
+            for (int k = 2;; ++k) {
+                n = t.name + " (" + std::to_string(k) + ")";
+                if (!taken.count({t.codable, n}) && used.insert({t.codable, n}).second) break;
+            }
+            _l.add(Severity::Lossy, "lossy.theme-renamed",
+                   std::string("QualCoder keeps one ") + (t.codable ? "code" : "category") +
+                       " per name and would merge the codes that share one: a repeated name was made unique ('" + t.name +
+                       "' written as '" + n + "')",
+                   t.id);
+        }
+        names.push_back(std::move(n));
+    }
+    for (std::size_t i = 0; i < names.size(); ++i)
+        if (names[i] != _p.themes[i].name) {
+            _themeNames = std::move(names);
+            return;
+        }
+}
+
+namespace {
+
+/// "name (k)", the number before a file extension ("report (2).pdf").
+std::string numbered(const std::string& name, int k)
+{
+    auto dot = name.rfind('.');
+    bool ext = dot != std::string::npos && dot > 0 && name.size() - dot <= 6 && name.find(' ', dot) == std::string::npos;
+    std::string n = " (" + std::to_string(k) + ")";
+    return ext ? name.substr(0, dot) + n + name.substr(dot) : name + n;
+}
+
+}  // namespace
+
+void Writer::uniqueSourceNames()
+{
+    // QualCoder's source table holds a name once (its import stops, or drops the source, at a
+    // second one) and names the transcript of an audio or video source "<name>.txt" (or
+    // "<name>.transcribed" when there is none); it gives a PDF's name a ".pdf" when it has none.
+    auto effective = [](const Source& s, const std::string& n) {
+        bool pdf = n.size() >= 4 && text::asciiLower(n.substr(n.size() - 4)) == ".pdf";
+        return s.kind == SourceKind::Pdf && !pdf ? n + ".pdf" : n;
+    };
+    std::set<std::string> taken, used;
+    for (const Source& s : _p.sources) taken.insert(effective(s, s.name));
+    std::vector<std::string> names;
+    bool changed = false;
+    for (std::size_t i = 0; i < _p.sources.size(); ++i) {
+        const Source& s = _p.sources[i];
+        std::string base = s.name;
+        if (base.empty()) {  // the file's name, else the kind and place
+            std::string file = s.path.substr(s.path.find_last_of('/') == std::string::npos ? 0 : s.path.find_last_of('/') + 1);
+            base = !file.empty() && file.find(':') == std::string::npos ? file : std::string(toString(s.kind)) + " " + std::to_string(i + 1);
+            _l.add(Severity::Lossy, "lossy.name-supplied", "QualCoder stops its import at a source without a name: one was named '" + base + "'", s.id);
+        }
+        std::string n = base;
+        auto free = [&](const std::string& x) {
+            std::string e = effective(s, x);
+            bool media = s.kind == SourceKind::Audio || s.kind == SourceKind::Video;
+            return !used.count(e) && (!media || (!used.count(e + ".txt") && !used.count(e + ".transcribed")));
+        };
+        for (int k = 2; !free(n) || (n != base && taken.count(effective(s, n))); ++k) n = numbered(base, k);
+        if (n != base)
+            _l.add(Severity::Lossy, "lossy.source-renamed",
+                   "QualCoder keeps one source per name (and names an audio or video source's transcript '<name>.txt'): a repeated "
+                   "name was made unique ('" + base + "' written as '" + n + "')",
+                   s.id);
+        used.insert(effective(s, n));
+        if (s.kind == SourceKind::Audio || s.kind == SourceKind::Video) {
+            used.insert(effective(s, n) + ".txt");
+            used.insert(effective(s, n) + ".transcribed");
+        }
+        changed = changed || n != s.name;
+        names.push_back(std::move(n));
+    }
+    if (changed) _sourceNames = std::move(names);
+}
+
 void Writer::codes(XmlWriter& w, bool codebook)
 {
+    if (_t.uniqueNames) uniqueThemeNames();
     std::unordered_map<std::string, std::size_t> byId;
     for (std::size_t i = 0; i < _p.themes.size(); ++i) byId.emplace(normalizeId(_p.themes[i].id), i);
     std::vector<std::size_t> roots;
@@ -552,25 +773,26 @@ void Writer::textSource(XmlWriter& w, const char* element, const std::string& gu
     w.start(element);
     w.attr("guid", guid);
     if (!name.empty()) w.attr("name", name);
-    if (std::string(element) == "TextSource" && src.content && !bare) {
+    const bool isText = std::string(element) == "TextSource";
+    if (isText && src.content && !bare) {
         std::string ext = extensionOf(src.path);
         if (ext.empty() || ext == "txt") ext = extensionForMediaType(src.mediaType);
         if (ext.empty()) ext = "docx";
         std::string n = blobName(src.content, guid, ext, src.path);
         w.attr("richTextPath", "internal://" + n.substr(8));
-    } else if (std::string(element) == "TextSource" && !src.content && !src.path.empty() && extensionOf(src.path) != "txt") {
-        w.attr("richTextPath", src.path);
-        if (!bare) _l.add(Severity::Lossy, "lossy.source-content-missing", "a source's file was not in the input; its path is written but the file is absent", src.id);
+    } else if (isText && !src.content && !src.path.empty() && extensionOf(src.path) != "txt") {
+        richTextReference(w, src, bare);
     }
-    if (!txt && std::string(element) == "TextSource" && !src.content && extensionOf(src.path) == "txt") {
-        w.attr("plainTextPath", src.path);
-        if (!bare) _l.add(Severity::Lossy, "lossy.source-content-missing", "a source's file was not in the input; its path is written but the file is absent", src.id);
-    }
-    if (txt && !bare) {
-        std::string n = internalName(guid, "txt", std::string(element) == "TextSource" && !src.content ? src.path : std::string());
+    if (!txt && isText && !src.content && extensionOf(src.path) == "txt" && bare) w.attr("plainTextPath", src.path);
+    if (!bare) {
+        // A text is always written, empty when the input had none (a bare .qde holds no files): the
+        // schema wants plainTextPath or PlainTextContent, and QualCoder stops its whole import at a
+        // TextSource without a file to open.
+        std::string n = internalName(guid, "txt", isText && !src.content ? src.path : std::string());
         w.attr("plainTextPath", "internal://" + n.substr(8));
-        std::string bytes = (_t.bom ? std::string("\xEF\xBB\xBF") : std::string()) + out->text();
+        std::string bytes = txt ? (_t.bom ? std::string("\xEF\xBB\xBF") : std::string()) + out->text() : std::string();
         _files.push_back({n, std::move(bytes), nullptr});
+        if (!txt) textMissing(src.id);
     }
     audit(w, a);
     if (std::string(element) == "TextSource") description(w, src.description);
@@ -617,6 +839,250 @@ void Writer::textSource(XmlWriter& w, const char* element, const std::string& gu
     (void)ownerId;
 }
 
+void Writer::richTextReference(XmlWriter& w, const Source& src, bool bare)
+{
+    std::string scheme = src.path.find("://") == std::string::npos ? std::string() : text::asciiLower(src.path.substr(0, src.path.find("://")));
+    if (bare) {
+        w.attr("richTextPath", src.path);  // a bare .qde names files it cannot hold
+    } else if (!scheme.empty() && scheme != "internal" && !_t.richTextInternalOnly) {
+        w.attr("richTextPath", src.path);  // an external reference, kept as read
+    } else {
+        // an internal file that is absent would send a reader to nothing; QualCoder opens any
+        // richTextPath as a file inside the archive
+        _l.add(Severity::Lossy, "lossy.source-content-missing",
+               "a source's document was not in the input: its path ('" + src.path + "') is not written, a reader could not follow it",
+               src.id);
+    }
+}
+
+void Writer::wholeCodings(XmlWriter& w, const std::vector<const Excerpt*>& whole)
+{
+    for (const Excerpt* e : whole) {
+        checkExt(e->ext, e->id);
+        if (!e->name.empty() || !e->description.empty() || _memosByTarget.count(normalizeId(e->id)))
+            _l.add(Severity::Lossy, "lossy.whole-source-excerpt", "an excerpt of a whole source is written as source Codings; its name, description and notes are not kept", e->id);
+        // REFI has no element for an excerpt of a whole source: its codings sit on the
+        // source, and a reader makes one excerpt per Coding with an id derived from it.
+        bool idKept = e->codings.size() == 1 &&
+                      normalizeId(e->id) == normalizeId(derivedUuid("source-coding:" + normalizeId(guidOf(e->codings[0].id))));
+        if (!idKept)
+            _l.add(Severity::Lossy, "lossy.whole-source-excerpt-id",
+                   "an excerpt of a whole source becomes one source Coding per theme; a reader gives each its own excerpt id", e->id);
+        if (_t.qualcoderImport && !e->codings.empty())
+            _l.add(Severity::Lossy, "lossy.whole-source-coding",
+                   "the codings of a whole source (outside any selection) are written, but QualCoder's import leaves them out",
+                   e->id, "code the whole text as a selection to keep it in QualCoder");
+        for (std::size_t i = 0; i < e->codings.size(); ++i) coding(w, e->codings[i], e->id, i);
+    }
+}
+
+void Writer::contentPath(XmlWriter& w, const Source& s, bool bare)
+{
+    if (s.content && !bare) {
+        std::string ext = extensionOf(s.path);
+        if (ext.empty()) ext = extensionForMediaType(s.mediaType);
+        if (ext.empty()) ext = extensionOf(s.content->describe());
+        if (ext.empty()) ext = "bin";
+        std::string n = blobName(s.content, guidOf(s.id), ext, s.path);
+        w.attr("path", "internal://" + n.substr(8));
+        auto sz = s.content->size();
+        if (sz && *sz > kMaxInternal)
+            _l.add(Severity::Lossy, "lossy.source-too-large", "an internal file is over 2^31-1 bytes, the REFI-QDA limit; written anyway", s.id);
+    } else if (s.content && bare) {
+        _l.add(Severity::Lossy, "lossy.content-not-embedded", "a bare .qde cannot carry source files; write a .qdpx", s.id);
+    } else if (!s.path.empty() && s.path.find("://") != std::string::npos &&
+               text::asciiLower(s.path.substr(0, s.path.find("://"))) != "internal") {
+        w.attr("path", s.path);  // an external reference, kept as read
+    } else if (!s.path.empty()) {
+        w.attr("path", s.path);
+        _l.add(Severity::Lossy, "lossy.source-content-missing", "a source's file was not in the input; its path is written but the file is absent", s.id);
+    } else if (_t.basePathForRelative) {
+        // QualCoder reads a media source without a path as a text source, and stops; a
+        // relative path of its name is a link it lists as bad, for the user to re-point
+        const std::string& n = sourceName(s);
+        w.attr("path", "relative:///" + n);
+        _l.add(Severity::Lossy, "lossy.source-content-missing",
+               "a media source without content or path is written with the relative path 'relative:///" + n + "'", s.id);
+    } else {
+        _l.add(Severity::Lossy, "lossy.source-content-missing", "a media source without content is written without a path", s.id);
+    }
+    auto cp = s.ext.find(key::kCurrentPath);
+    if (cp != s.ext.end() && cp->second.isString()) w.attr("currentPath", cp->second.asString());
+}
+
+void Writer::pictureSelections(XmlWriter& w, const Source& s, const std::vector<const Excerpt*>& regions)
+{
+    for (const Excerpt* e : regions) {
+        checkExt(e->ext, e->id);
+        ImageRegion r = std::get<ImageRegion>(e->anchor);
+        if (r.x1 > r.x2 || r.y1 > r.y2) {
+            _l.add(Severity::Lossy, "lossy.rectangle-normalised", "an inverted picture rectangle was written with its corners ordered", e->id);
+            if (r.x1 > r.x2) std::swap(r.x1, r.x2);
+            if (r.y1 > r.y2) std::swap(r.y1, r.y2);
+        }
+        w.start("PictureSelection");
+        w.attr("guid", guidOf(e->id));
+        // QualCoder keeps the name as the coding's memo and its export stops at a memo it has none of
+        if (!e->name.empty() || _t.qualcoderImport) w.attr("name", e->name);
+        w.attr("firstX", std::to_string(r.x1));
+        w.attr("firstY", std::to_string(r.y1));
+        w.attr("secondX", std::to_string(r.x2));
+        w.attr("secondY", std::to_string(r.y2));
+        audit(w, e->audit);
+        requiredDate(w, e->audit, &s, e->id);
+        selectionBody(w, *e);
+        w.end("PictureSelection");
+    }
+}
+
+void Writer::pdfParts(XmlWriter& w, const Source& s, const std::vector<const Excerpt*>& regions,
+                      const std::vector<const Excerpt*>& spans, bool bare)
+{
+    for (const Excerpt* e : regions) {
+        checkExt(e->ext, e->id);
+        const PdfRegion& r = std::get<PdfRegion>(e->anchor);
+        w.start("PDFSelection");
+        w.attr("guid", guidOf(e->id));
+        if (!e->name.empty()) w.attr("name", e->name);
+        w.attr("page", std::to_string(r.page));
+        w.attr("firstX", std::to_string(r.x1));
+        w.attr("firstY", std::to_string(r.y1));
+        w.attr("secondX", std::to_string(r.x2));
+        w.attr("secondY", std::to_string(r.y2));
+        audit(w, e->audit);
+        description(w, e->description);
+        if (e->quote) {
+            auto rg = e->ext.find(key::kRepresentationGuid);
+            std::string g = rg != e->ext.end() && rg->second.isString() && isGuid(trim(rg->second.asString()))
+                                ? trim(rg->second.asString()) : derivedUuid("area:" + e->id);
+            w.start("Representation");
+            w.attr("guid", g);
+            w.start("PlainTextContent");
+            w.text(*e->quote);
+            w.end("PlainTextContent");
+            w.end("Representation");
+        }
+        for (std::size_t i = 0; i < e->codings.size(); ++i) coding(w, e->codings[i], e->id, i);
+        noteRefs(w, e->id);
+        w.end("PDFSelection");
+    }
+    if (s.text || !spans.empty() || s.ext.count(key::kRepresentation)) {
+        std::string rg, rn;
+        Audit ra;
+        auto rep = s.ext.find(key::kRepresentation);
+        if (rep != s.ext.end() && rep->second.isObject()) {
+            if (auto* g = rep->second.find("guid"); g && g->isString() && isGuid(trim(g->asString()))) rg = trim(g->asString());
+            if (auto* n = rep->second.find("name"); n && n->isString()) rn = n->asString();
+            if (auto* v = rep->second.find("creatingUser"); v && v->isString()) ra.creator = v->asString();
+            if (auto* v = rep->second.find("creationDateTime"); v && v->isString()) ra.created = v->asString();
+            if (auto* v = rep->second.find("modifyingUser"); v && v->isString()) ra.modifier = v->asString();
+            if (auto* v = rep->second.find("modifiedDateTime"); v && v->isString()) ra.modified = v->asString();
+        }
+        if (rg.empty()) rg = derivedUuid("representation:" + s.id);
+        textSource(w, "Representation", rg, rn, s.text, ra, bare, s.id, spans, s);
+        w.end("Representation");
+    }
+}
+
+void Writer::transcript(XmlWriter& w, const Source& s, const Transcript& t, const std::vector<const Excerpt*>& trans, bool bare)
+{
+    std::unique_ptr<OutText> out;
+    if (!t.text.empty()) out = std::make_unique<OutText>(t.text, _t);
+    w.start("Transcript");
+    w.attr("guid", guidOf(t.id));
+    if (!t.name.empty()) {
+        w.attr("name", t.name);
+    } else if (_t.qualcoderImport) {
+        const std::string named = sourceName(s) + ".txt";
+        w.attr("name", named);
+        _l.add(Severity::Lossy, "lossy.name-supplied",
+               "QualCoder stops its import at a transcript without a name: a transcript was named after its source ('" + named + "')",
+               t.id);
+    }
+    if (!bare) {  // empty when the input had no text, as for a TextSource
+        std::string n = internalName(guidOf(t.id), "txt");
+        w.attr("plainTextPath", "internal://" + n.substr(8));
+        _files.push_back({n, out ? (_t.bom ? std::string("\xEF\xBB\xBF") : std::string()) + out->text() : std::string(), nullptr});
+        if (!out) textMissing(t.id);
+    }
+    audit(w, t.audit);
+    requiredDate(w, t.audit, &s, t.id);
+    auto d = t.ext.find(key::kDescription);
+    if (d != t.ext.end() && d->second.isString()) description(w, d->second.asString());
+    if (out && bare) {
+        w.start("PlainTextContent");
+        w.text(out->text());
+        w.end("PlainTextContent");
+    }
+    for (const SyncPoint& sp : t.syncPoints) {
+        checkExt(sp.ext, sp.id);
+        w.start("SyncPoint");
+        w.attr("guid", guidOf(sp.id));
+        w.attr("timeStamp", std::to_string(sp.timeMs));
+        std::int64_t pos = sp.position;
+        if (out) {
+            auto c = out->convert(sp.position);
+            if (c) pos = *c;
+            else _l.add(Severity::Lossy, "lossy.syncpoint-position", "a sync point lies outside its transcript text; written as stored", sp.id);
+        }
+        w.attr("position", std::to_string(pos));
+        w.end("SyncPoint");
+    }
+    for (const Excerpt* e : trans) {
+        const TranscriptSpan& ts = std::get<TranscriptSpan>(e->anchor);
+        if (normalizeId(ts.transcript()) != normalizeId(t.id)) continue;
+        checkExt(e->ext, e->id);
+        w.start("TranscriptSelection");
+        w.attr("guid", guidOf(e->id));
+        if (!e->name.empty()) w.attr("name", e->name);
+        if (!ts.fromSyncPoint().empty()) w.attr("fromSyncPoint", ref(ts.fromSyncPoint()));
+        if (!ts.toSyncPoint().empty()) w.attr("toSyncPoint", ref(ts.toSyncPoint()));
+        audit(w, e->audit);
+        selectionBody(w, *e);
+        w.end("TranscriptSelection");
+    }
+    noteRefs(w, t.id);
+    w.end("Transcript");
+}
+
+void Writer::mediaParts(XmlWriter& w, const Source& s, const std::vector<const Excerpt*>& media,
+                        const std::vector<const Excerpt*>& trans, bool bare)
+{
+    for (std::size_t ti = 0; ti < s.transcripts.size(); ++ti) {
+        const Transcript& t = s.transcripts[ti];
+        checkExt(t.ext, t.id);
+        if (_t.qualcoderImport && ti > 0) {
+            std::size_t coded = 0;
+            for (const Excerpt* e : trans) coded += normalizeId(std::get<TranscriptSpan>(e->anchor).transcript()) == normalizeId(t.id);
+            _l.add(Severity::Lossy, "lossy.transcript-dropped",
+                   "QualCoder keeps one transcript per audio or video source (a second one stops its import of a video): "
+                   "a further transcript was not written" + (coded ? ", with its " + std::to_string(coded) + " coded selections" : std::string()),
+                   t.id);
+            continue;
+        }
+        transcript(w, s, t, trans, bare);
+    }
+    for (const Excerpt* e : trans) {
+        const TranscriptSpan& ts = std::get<TranscriptSpan>(e->anchor);
+        bool found = false;
+        for (const Transcript& t : s.transcripts) found = found || normalizeId(ts.transcript()) == normalizeId(t.id);
+        if (!found) _l.add(Severity::Skipped, "skipped.excerpt-transcript", "a transcript excerpt names no transcript of its source", e->id);
+    }
+    const char* sel = s.kind == SourceKind::Audio ? "AudioSelection" : "VideoSelection";
+    for (const Excerpt* e : media) {
+        checkExt(e->ext, e->id);
+        const TimeSpan& ts = std::get<TimeSpan>(e->anchor);
+        w.start(sel);
+        w.attr("guid", guidOf(e->id));
+        if (!e->name.empty()) w.attr("name", e->name);
+        w.attr("begin", std::to_string(ts.begin));
+        w.attr("end", std::to_string(ts.end));
+        audit(w, e->audit);
+        selectionBody(w, *e);
+        w.end(sel);
+    }
+}
+
 void Writer::source(XmlWriter& w, const Source& s, bool bare)
 {
     checkExt(s.ext, s.id);
@@ -632,52 +1098,13 @@ void Writer::source(XmlWriter& w, const Source& s, bool bare)
         else if (std::holds_alternative<TranscriptSpan>(e->anchor) && (s.kind == SourceKind::Audio || s.kind == SourceKind::Video)) trans.push_back(e);
         else _l.add(Severity::Skipped, "skipped.excerpt-anchor", std::string("a ") + anchorTypeName(e->anchor) + " excerpt cannot be written on a " + toString(s.kind) + " source", e->id);
     }
-    auto wholeCodings = [&]() {
-        for (const Excerpt* e : whole) {
-            checkExt(e->ext, e->id);
-            if (!e->name.empty() || !e->description.empty() || _memosByTarget.count(normalizeId(e->id)))
-                _l.add(Severity::Lossy, "lossy.whole-source-excerpt", "an excerpt of a whole source is written as source Codings; its name, description and notes are not kept", e->id);
-            // REFI has no element for an excerpt of a whole source: its codings sit on the
-            // source, and a reader makes one excerpt per Coding with an id derived from it.
-            bool idKept = e->codings.size() == 1 &&
-                          normalizeId(e->id) == normalizeId(derivedUuid("source-coding:" + normalizeId(guidOf(e->codings[0].id))));
-            if (!idKept)
-                _l.add(Severity::Lossy, "lossy.whole-source-excerpt-id",
-                       "an excerpt of a whole source becomes one source Coding per theme; a reader gives each its own excerpt id", e->id);
-            for (std::size_t i = 0; i < e->codings.size(); ++i) coding(w, e->codings[i], e->id, i);
-        }
-    };
-    auto contentPath = [&](const char* attrName) {
-        if (s.content && !bare) {
-            std::string ext = extensionOf(s.path);
-            if (ext.empty()) ext = extensionForMediaType(s.mediaType);
-            if (ext.empty()) ext = extensionOf(s.content->describe());
-            if (ext.empty()) ext = "bin";
-            std::string n = blobName(s.content, guid, ext, s.path);
-            w.attr(attrName, "internal://" + n.substr(8));
-            auto sz = s.content->size();
-            if (sz && *sz > kMaxInternal)
-                _l.add(Severity::Lossy, "lossy.source-too-large", "an internal file is over 2^31-1 bytes, the REFI-QDA limit; written anyway", s.id);
-        } else if (s.content && bare) {
-            _l.add(Severity::Lossy, "lossy.content-not-embedded", "a bare .qde cannot carry source files; write a .qdpx", s.id);
-        } else if (!s.path.empty() && s.path.find("://") != std::string::npos &&
-                   text::asciiLower(s.path.substr(0, s.path.find("://"))) != "internal") {
-            w.attr(attrName, s.path);  // an external reference, kept as read
-        } else if (!s.path.empty()) {
-            w.attr(attrName, s.path);
-            _l.add(Severity::Lossy, "lossy.source-content-missing", "a source's file was not in the input; its path is written but the file is absent", s.id);
-        } else if (s.kind != SourceKind::Text) {
-            _l.add(Severity::Lossy, "lossy.source-content-missing", "a media source without content is written without a path", s.id);
-        }
-        auto cp = s.ext.find(key::kCurrentPath);
-        if (cp != s.ext.end() && cp->second.isString()) w.attr("currentPath", cp->second.asString());
-    };
-
     if (s.kind == SourceKind::Text) {
-        textSource(w, "TextSource", guid, s.name, s.text, s.audit, bare, s.id, spans, s);
+        textSource(w, "TextSource", guid, sourceName(s), s.text, s.audit, bare, s.id, spans, s);
         // textSource leaves the element open after the selections
-        wholeCodings();
-        noteRefs(w, s.id);
+        wholeCodings(w, whole);
+        // QualCoder takes a note referenced by a TextSource for an annotation and, without a
+        // span in it, drops it: for it the note stays a journal (lossy.note-attachment)
+        noteRefs(w, s.id, !_t.qualcoderImport);
         values(w, s.values);
         w.end("TextSource");
         return;
@@ -686,147 +1113,14 @@ void Writer::source(XmlWriter& w, const Source& s, bool bare)
                      : s.kind == SourceKind::Audio ? "AudioSource" : "VideoSource";
     w.start(el);
     w.attr("guid", guid);
-    if (!s.name.empty()) w.attr("name", s.name);
-    contentPath("path");
+    if (!sourceName(s).empty()) w.attr("name", sourceName(s));
+    contentPath(w, s, bare);
     audit(w, s.audit);
     description(w, s.description);
-    if (s.kind == SourceKind::Picture) {
-        for (const Excerpt* e : regions) {
-            checkExt(e->ext, e->id);
-            ImageRegion r = std::get<ImageRegion>(e->anchor);
-            if (r.x1 > r.x2 || r.y1 > r.y2) {
-                _l.add(Severity::Lossy, "lossy.rectangle-normalised", "an inverted picture rectangle was written with its corners ordered", e->id);
-                if (r.x1 > r.x2) std::swap(r.x1, r.x2);
-                if (r.y1 > r.y2) std::swap(r.y1, r.y2);
-            }
-            w.start("PictureSelection");
-            w.attr("guid", guidOf(e->id));
-            if (!e->name.empty()) w.attr("name", e->name);
-            w.attr("firstX", std::to_string(r.x1));
-            w.attr("firstY", std::to_string(r.y1));
-            w.attr("secondX", std::to_string(r.x2));
-            w.attr("secondY", std::to_string(r.y2));
-            audit(w, e->audit);
-            selectionBody(w, *e);
-            w.end("PictureSelection");
-        }
-    } else if (s.kind == SourceKind::Pdf) {
-        for (const Excerpt* e : regions) {
-            checkExt(e->ext, e->id);
-            const PdfRegion& r = std::get<PdfRegion>(e->anchor);
-            w.start("PDFSelection");
-            w.attr("guid", guidOf(e->id));
-            if (!e->name.empty()) w.attr("name", e->name);
-            w.attr("page", std::to_string(r.page));
-            w.attr("firstX", std::to_string(r.x1));
-            w.attr("firstY", std::to_string(r.y1));
-            w.attr("secondX", std::to_string(r.x2));
-            w.attr("secondY", std::to_string(r.y2));
-            audit(w, e->audit);
-            description(w, e->description);
-            if (e->quote) {
-                auto rg = e->ext.find(key::kRepresentationGuid);
-                std::string g = rg != e->ext.end() && rg->second.isString() && isGuid(trim(rg->second.asString()))
-                                    ? trim(rg->second.asString()) : derivedUuid("area:" + e->id);
-                w.start("Representation");
-                w.attr("guid", g);
-                w.start("PlainTextContent");
-                w.text(*e->quote);
-                w.end("PlainTextContent");
-                w.end("Representation");
-            }
-            for (std::size_t i = 0; i < e->codings.size(); ++i) coding(w, e->codings[i], e->id, i);
-            noteRefs(w, e->id);
-            w.end("PDFSelection");
-        }
-        if (s.text || !spans.empty() || s.ext.count(key::kRepresentation)) {
-            std::string rg, rn;
-            Audit ra;
-            auto rep = s.ext.find(key::kRepresentation);
-            if (rep != s.ext.end() && rep->second.isObject()) {
-                if (auto* g = rep->second.find("guid"); g && g->isString() && isGuid(trim(g->asString()))) rg = trim(g->asString());
-                if (auto* n = rep->second.find("name"); n && n->isString()) rn = n->asString();
-                if (auto* v = rep->second.find("creatingUser"); v && v->isString()) ra.creator = v->asString();
-                if (auto* v = rep->second.find("creationDateTime"); v && v->isString()) ra.created = v->asString();
-                if (auto* v = rep->second.find("modifyingUser"); v && v->isString()) ra.modifier = v->asString();
-                if (auto* v = rep->second.find("modifiedDateTime"); v && v->isString()) ra.modified = v->asString();
-            }
-            if (rg.empty()) rg = derivedUuid("representation:" + s.id);
-            textSource(w, "Representation", rg, rn, s.text, ra, bare, s.id, spans, s);
-            w.end("Representation");
-        }
-    } else {
-        for (const Transcript& t : s.transcripts) {
-            checkExt(t.ext, t.id);
-            std::unique_ptr<OutText> out;
-            if (!t.text.empty()) out = std::make_unique<OutText>(t.text, _t);
-            w.start("Transcript");
-            w.attr("guid", guidOf(t.id));
-            if (!t.name.empty()) w.attr("name", t.name);
-            if (out && !bare) {
-                std::string n = internalName(guidOf(t.id), "txt");
-                w.attr("plainTextPath", "internal://" + n.substr(8));
-                _files.push_back({n, (_t.bom ? std::string("\xEF\xBB\xBF") : std::string()) + out->text(), nullptr});
-            }
-            audit(w, t.audit);
-            auto d = t.ext.find(key::kDescription);
-            if (d != t.ext.end() && d->second.isString()) description(w, d->second.asString());
-            if (out && bare) {
-                w.start("PlainTextContent");
-                w.text(out->text());
-                w.end("PlainTextContent");
-            }
-            for (const SyncPoint& sp : t.syncPoints) {
-                checkExt(sp.ext, sp.id);
-                w.start("SyncPoint");
-                w.attr("guid", guidOf(sp.id));
-                w.attr("timeStamp", std::to_string(sp.timeMs));
-                std::int64_t pos = sp.position;
-                if (out) {
-                    auto c = out->convert(sp.position);
-                    if (c) pos = *c;
-                    else _l.add(Severity::Lossy, "lossy.syncpoint-position", "a sync point lies outside its transcript text; written as stored", sp.id);
-                }
-                w.attr("position", std::to_string(pos));
-                w.end("SyncPoint");
-            }
-            for (const Excerpt* e : trans) {
-                const TranscriptSpan& ts = std::get<TranscriptSpan>(e->anchor);
-                if (normalizeId(ts.transcript()) != normalizeId(t.id)) continue;
-                checkExt(e->ext, e->id);
-                w.start("TranscriptSelection");
-                w.attr("guid", guidOf(e->id));
-                if (!e->name.empty()) w.attr("name", e->name);
-                if (!ts.fromSyncPoint().empty()) w.attr("fromSyncPoint", ref(ts.fromSyncPoint()));
-                if (!ts.toSyncPoint().empty()) w.attr("toSyncPoint", ref(ts.toSyncPoint()));
-                audit(w, e->audit);
-                selectionBody(w, *e);
-                w.end("TranscriptSelection");
-            }
-            noteRefs(w, t.id);
-            w.end("Transcript");
-        }
-        for (const Excerpt* e : trans) {
-            const TranscriptSpan& ts = std::get<TranscriptSpan>(e->anchor);
-            bool found = false;
-            for (const Transcript& t : s.transcripts) found = found || normalizeId(ts.transcript()) == normalizeId(t.id);
-            if (!found) _l.add(Severity::Skipped, "skipped.excerpt-transcript", "a transcript excerpt names no transcript of its source", e->id);
-        }
-        const char* sel = s.kind == SourceKind::Audio ? "AudioSelection" : "VideoSelection";
-        for (const Excerpt* e : media) {
-            checkExt(e->ext, e->id);
-            const TimeSpan& ts = std::get<TimeSpan>(e->anchor);
-            w.start(sel);
-            w.attr("guid", guidOf(e->id));
-            if (!e->name.empty()) w.attr("name", e->name);
-            w.attr("begin", std::to_string(ts.begin));
-            w.attr("end", std::to_string(ts.end));
-            audit(w, e->audit);
-            selectionBody(w, *e);
-            w.end(sel);
-        }
-    }
-    wholeCodings();
+    if (s.kind == SourceKind::Picture) pictureSelections(w, s, regions);
+    else if (s.kind == SourceKind::Pdf) pdfParts(w, s, regions, spans, bare);
+    else mediaParts(w, s, media, trans, bare);
+    wholeCodings(w, whole);
     noteRefs(w, s.id);
     values(w, s.values);
     w.end(el);
@@ -869,6 +1163,144 @@ std::string Writer::rawGuid(const std::string& v)
     return g;
 }
 
+void Writer::users(XmlWriter& w)
+{
+    if (!_p.users.empty()) {
+        w.start("Users");
+        for (const User& u : _p.users) {
+            checkExt(u.ext, u.id);
+            w.start("User");
+            w.attr("guid", guidOf(u.id));
+            if (!u.name.empty()) {
+                w.attr("name", u.name);
+            } else if (_t.qualcoderImport) {  // QualCoder names codings and sources after their user
+                auto uid = u.ext.find(key::kUserId);
+                std::string n = uid != u.ext.end() && uid->second.isString() && !uid->second.asString().empty()
+                                    ? uid->second.asString() : "user " + guidOf(u.id).substr(0, 8);
+                w.attr("name", n);
+                _l.add(Severity::Lossy, "lossy.name-supplied", "QualCoder's export stops at a user without a name: one was named '" + n + "'", u.id);
+            }
+            auto id = u.ext.find(key::kUserId);
+            if (id != u.ext.end() && id->second.isString()) w.attr("id", id->second.asString());
+            w.end("User");
+        }
+        w.end("Users");
+    }
+}
+
+void Writer::cases(XmlWriter& w)
+{
+    if (!_p.cases.empty()) {
+        w.start("Cases");
+        for (const Case& c : _p.cases) {
+            checkExt(c.ext, c.id);
+            w.start("Case");
+            w.attr("guid", guidOf(c.id));
+            if (!c.name.empty()) w.attr("name", c.name);
+            description(w, c.description);
+            for (const auto& t : c.themes) {
+                w.start("CodeRef");
+                w.attr("targetGUID", ref(t));
+                w.end("CodeRef");
+            }
+            values(w, c.values);
+            for (const auto& s : c.sources) {
+                w.start("SourceRef");
+                w.attr("targetGUID", ref(s));
+                w.end("SourceRef");
+            }
+            for (const auto& x : c.excerpts) {
+                w.start("SelectionRef");
+                w.attr("targetGUID", ref(x));
+                w.end("SelectionRef");
+            }
+            w.end("Case");
+        }
+        w.end("Cases");
+    }
+}
+
+void Writer::notes(XmlWriter& w, bool bare)
+{
+    if (_p.memos.empty()) return;
+    // QualCoder makes a journal of a note, keyed by its name (a repeated name stops its import),
+    // and reads the text only from a file: for it, each note gets a name and a .txt
+    const bool journal = _t.qualcoderImport && !bare;
+    std::set<std::string> used;
+    if (journal)
+        for (const Memo& m : _p.memos) used.insert(m.name);
+    std::set<std::string> written;
+    w.start("Notes");
+    for (std::size_t i = 0; i < _p.memos.size(); ++i) {
+        const Memo& m = _p.memos[i];
+        checkExt(m.ext, m.id);
+        w.start("Note");
+        w.attr("guid", guidOf(m.id));
+        std::string name = m.name;
+        if (journal && (name.empty() || written.count(name))) {
+            std::string base = name.empty() ? "note " + std::to_string(i + 1) : name;
+            name = base;
+            for (int k = 2; written.count(name) || (name != m.name && used.count(name)); ++k) name = numbered(base, k);
+            _l.add(Severity::Lossy, m.name.empty() ? "lossy.name-supplied" : "lossy.note-renamed",
+                   "QualCoder keeps a note as a journal of a unique name: '" + m.name + "' written as '" + name + "'", m.id);
+        }
+        written.insert(name);
+        if (!name.empty()) w.attr("name", name);
+        if (journal) {
+            std::string n = internalName(guidOf(m.id), "txt");
+            w.attr("plainTextPath", "internal://" + n.substr(8));
+            _files.push_back({n, OutText(m.text, _t).text(), nullptr});
+            if (!m.targets.empty())
+                _l.add(Severity::Lossy, "lossy.note-attachment",
+                       "QualCoder imports a note as a journal and keeps nothing of what it is attached to (a note on a text "
+                       "source is not referenced from it: QualCoder would take it for an annotation and drop it)", m.id);
+        }
+        audit(w, m.audit);
+        requiredDate(w, m.audit, nullptr, m.id);
+        auto d = m.ext.find(key::kDescription);
+        if (d != m.ext.end() && d->second.isString()) description(w, d->second.asString());
+        if (!m.text.empty() && !journal) {
+            w.start("PlainTextContent");
+            w.text(m.text);
+            w.end("PlainTextContent");
+        }
+        noteRefs(w, m.id);
+        w.end("Note");
+    }
+    w.end("Notes");
+}
+
+void Writer::sets(XmlWriter& w)
+{
+    if (!_p.sets.empty()) {
+        w.start("Sets");
+        for (const Set& s : _p.sets) {
+            checkExt(s.ext, s.id);
+            w.start("Set");
+            w.attr("guid", guidOf(s.id));
+            w.attr("name", s.name);
+            description(w, s.description);
+            for (const auto& x : s.themes) {
+                w.start("MemberCode");
+                w.attr("targetGUID", ref(x));
+                w.end("MemberCode");
+            }
+            for (const auto& x : s.sources) {
+                w.start("MemberSource");
+                w.attr("targetGUID", ref(x));
+                w.end("MemberSource");
+            }
+            for (const auto& x : s.memos) {
+                w.start("MemberNote");
+                w.attr("targetGUID", ref(x));
+                w.end("MemberNote");
+            }
+            w.end("Set");
+        }
+        w.end("Sets");
+    }
+}
+
 void Writer::project(std::ostream& os, bool bare)
 {
     assignIds();
@@ -898,31 +1330,30 @@ void Writer::project(std::ostream& os, bool bare)
         w.attr("name", _p.name.empty() ? std::string("Untitled") : _p.name);
         if (_p.name.empty()) _l.add(Severity::Info, "refi.project-name-default", "the project has no name; written as 'Untitled' (Project/@name is required)");
         std::string origin = "qdx 0.1 target=" + _t.name;
-        if (!_p.origin.empty()) origin += "; was: " + _p.origin;
+        if (_t.originWithoutAtlas && text::asciiLower(_p.origin).find("atlas") != std::string::npos)
+            _l.add(Severity::Lossy, "lossy.project-origin",
+                   "the original origin '" + _p.origin + "' is not written: QualCoder reads a project whose origin names "
+                   "ATLAS.ti by ATLAS.ti's rules (a CR LF counted once, media in a '<project> Media' folder)");
+        else if (!_p.origin.empty())
+            origin += "; was: " + _p.origin;
         w.attr("origin", origin);
         if (!_p.audit.creator.empty()) w.attr("creatingUserGUID", ref(_p.audit.creator));
         dateAttr(w, "creationDateTime", _p.audit.created);
         if (!_p.audit.modifier.empty()) w.attr("modifyingUserGUID", ref(_p.audit.modifier));
         dateAttr(w, "modifiedDateTime", _p.audit.modified);
-        if (!_p.basePath.empty()) {
-            if (_o.keepBasePath) w.attr("basePath", _p.basePath);
-            else _l.add(Severity::Lossy, "lossy.basepath", "Project/@basePath ('" + _p.basePath + "') was not written: it may reveal a local user name", {}, "-o keep-basepath=true");
+        bool basePathWritten = !_p.basePath.empty() && _o.keepBasePath;
+        if (basePathWritten) w.attr("basePath", _p.basePath);
+        else if (!_p.basePath.empty())
+            _l.add(Severity::Lossy, "lossy.basepath", "Project/@basePath ('" + _p.basePath + "') was not written: it may reveal a local user name", {}, "-o keep-basepath=true");
+        if (!basePathWritten && _t.basePathForRelative && !bare && hasRelativeSource()) {
+            w.attr("basePath", "");
+            _l.add(Severity::Info, "refi.basepath-empty",
+                   "a relative:// source needs Project/@basePath in QualCoder (it stops the import without one): written empty, "
+                   "so QualCoder imports the source and lists its file as a bad link to re-point");
         }
         checkExt(_p.ext, {});
 
-        if (!_p.users.empty()) {
-            w.start("Users");
-            for (const User& u : _p.users) {
-                checkExt(u.ext, u.id);
-                w.start("User");
-                w.attr("guid", guidOf(u.id));
-                if (!u.name.empty()) w.attr("name", u.name);
-                auto id = u.ext.find(key::kUserId);
-                if (id != u.ext.end() && id->second.isString()) w.attr("id", id->second.asString());
-                w.end("User");
-            }
-            w.end("Users");
-        }
+        users(w);
         if (!_p.themes.empty()) {
             w.start("CodeBook");
             codes(w, false);
@@ -941,91 +1372,20 @@ void Writer::project(std::ostream& os, bool bare)
             }
             w.end("Variables");
         }
-        if (!_p.cases.empty()) {
-            w.start("Cases");
-            for (const Case& c : _p.cases) {
-                checkExt(c.ext, c.id);
-                w.start("Case");
-                w.attr("guid", guidOf(c.id));
-                if (!c.name.empty()) w.attr("name", c.name);
-                description(w, c.description);
-                for (const auto& t : c.themes) {
-                    w.start("CodeRef");
-                    w.attr("targetGUID", ref(t));
-                    w.end("CodeRef");
-                }
-                values(w, c.values);
-                for (const auto& s : c.sources) {
-                    w.start("SourceRef");
-                    w.attr("targetGUID", ref(s));
-                    w.end("SourceRef");
-                }
-                for (const auto& x : c.excerpts) {
-                    w.start("SelectionRef");
-                    w.attr("targetGUID", ref(x));
-                    w.end("SelectionRef");
-                }
-                w.end("Case");
-            }
-            w.end("Cases");
-        }
+        cases(w);
         if (!_p.sources.empty()) {
+            if (_t.uniqueNames) uniqueSourceNames();
             w.start("Sources");
             for (const Source& s : _p.sources) source(w, s, bare);
             w.end("Sources");
         }
-        if (!_p.memos.empty()) {
-            w.start("Notes");
-            for (const Memo& m : _p.memos) {
-                checkExt(m.ext, m.id);
-                w.start("Note");
-                w.attr("guid", guidOf(m.id));
-                if (!m.name.empty()) w.attr("name", m.name);
-                audit(w, m.audit);
-                auto d = m.ext.find(key::kDescription);
-                if (d != m.ext.end() && d->second.isString()) description(w, d->second.asString());
-                if (!m.text.empty()) {
-                    w.start("PlainTextContent");
-                    w.text(m.text);
-                    w.end("PlainTextContent");
-                }
-                noteRefs(w, m.id);
-                w.end("Note");
-            }
-            w.end("Notes");
-        }
+        notes(w, bare);
         if (links != _p.ext.end() && links->second.isArray() && !links->second.asArray().empty()) {
             w.start("Links");
             for (const Json& l : links->second.asArray()) raw(w, l, 0);
             w.end("Links");
         }
-        if (!_p.sets.empty()) {
-            w.start("Sets");
-            for (const Set& s : _p.sets) {
-                checkExt(s.ext, s.id);
-                w.start("Set");
-                w.attr("guid", guidOf(s.id));
-                w.attr("name", s.name);
-                description(w, s.description);
-                for (const auto& x : s.themes) {
-                    w.start("MemberCode");
-                    w.attr("targetGUID", ref(x));
-                    w.end("MemberCode");
-                }
-                for (const auto& x : s.sources) {
-                    w.start("MemberSource");
-                    w.attr("targetGUID", ref(x));
-                    w.end("MemberSource");
-                }
-                for (const auto& x : s.memos) {
-                    w.start("MemberNote");
-                    w.attr("targetGUID", ref(x));
-                    w.end("MemberNote");
-                }
-                w.end("Set");
-            }
-            w.end("Sets");
-        }
+        sets(w);
         auto graphs = _p.ext.find(key::kGraphs);
         if (graphs != _p.ext.end() && graphs->second.isArray() && !graphs->second.asArray().empty()) {
             w.start("Graphs");

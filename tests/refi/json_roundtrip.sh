@@ -5,7 +5,8 @@
 # of a round trip must have been reported): inverted rectangles normalised
 # (lossy.rectangle-normalised), attributes/elements outside the schema not
 # written back (lossy.refi-nonstandard), internal files renamed to
-# <GUID>.<ext> (refi.path-renamed).
+# <GUID>.<ext> (refi.path-renamed), the path of a document that was not in the input
+# left out (lossy.source-content-missing).
 # Needs the json plugin beside the qdx command; exit 77 (ctest: skipped) without it.
 set -u
 qdx="$QDX_BIN_DIR/qdx"
@@ -13,7 +14,7 @@ data="$1"
 "$qdx" formats 2>/dev/null | grep -q '^ *json ' || { echo "json plugin not built: skipping" >&2; exit 77; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 files="$data/nvivo-like.qdpx $data/atlasti-like.qdpx $data/qc-like.qdpx $data/transana-like.qde $data/maxqda-like.qdpx
-  $data/nvivo-mac-like.qdpx $data/pasted-codebook-like.qdpx $data/inline-text.qde $data/openqda-like.qdpx $data/atlasti26-like.qdpx $data/qualcoder13-like.qdpx $data/qualcoder2-like.qdpx $data/quackdas-like.qdpx $data/transact-qda-like.qdpx"
+  $data/nvivo-mac-like.qdpx $data/pasted-codebook-like.qdpx $data/inline-text.qde $data/openqda-like.qdpx $data/atlasti26-like.qdpx $data/qualcoder13-like.qdpx $data/qualcoder2-like.qdpx $data/quackdas-like.qdpx $data/transact-qda-like.qdpx $data/nvivo-cases-like.qdpx"
 if [ -n "${QDX_CORPUS:-}" ]; then
   files="$files $(find "$QDX_CORPUS/refi" -name '*.qdpx' -o -name '*.qde' | sort)"
 else
@@ -33,6 +34,8 @@ for f in $files; do
     grep -q '"lossy.rectangle-normalised"' "$rep" && sed -i -E '/\.anchor\.[xy][12]: /d' "$tmp/lines"
     grep -q '"lossy.refi-nonstandard"' "$rep" && sed -i -E '/ext\[refi:(attributes|unknown)\]/d' "$tmp/lines"
     grep -q '"refi.path-renamed"' "$rep" && sed -i -E '/\.path: /d' "$tmp/lines"
+    # a document that was not in the input is not named (lossy.source-content-missing)
+    grep -q '"lossy.source-content-missing"' "$rep" && sed -i -E '/\.(path|mediaType): /d' "$tmp/lines"
     if grep -q '"refi.guid-minted"' "$rep"; then  # ids that are not GUIDs (an entity's, a Vertex's) are minted
       sed -i -E '/ext\[refi:(graphs|links)\]: /d' "$tmp/lines"
       { grep -v -E '\.id: ' "$tmp/lines"; grep -E '\.id: \{?[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\}? \|' "$tmp/lines"; } > "$tmp/l2"

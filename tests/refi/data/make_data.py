@@ -526,3 +526,31 @@ qde = f'''<?xml version="1.0" encoding="UTF-8"?>
   </tq:Participations>
 </Project>'''
 zwrite('transact-qda-like.qdpx', [('project.qde', qde), (f'Sources/{X("a1")}.txt', t), (f'Sources/{X("a2")}.docx', docx)])
+
+# --- NVivo with cases, an annotation and a set (issue 14: what QualCoder makes of them): a case is
+# a code of the same GUID; an annotation is a Note with a txt, linked from the Note to the span;
+# a document set; UTF-16 offsets over a BOM + CRLF text with an emoji ------------------------------
+def N(k): return f'c4a5e000-0000-4000-8000-{k:012x}'
+t = 'Anna: I like \U0001F600 buses.\r\nBen: trains are late.\r\nAnna: and the tram?\r\n'
+spans = [('buses', 1), ('trains are late', 3), ('tram', 2), ('Anna: I like', 4)]
+sel = ''.join(
+    f'<PlainTextSelection guid="{N(100 + k)}" name="" startPosition="{u16(t, t.index(w))}" '
+    f'endPosition="{u16(t, t.index(w) + len(w))}" creatingUser="{N(1)}" creationDateTime="2024-01-01T00:00:00Z">'
+    f'<Coding guid="{N(200 + k)}" creatingUser="{N(1)}"><CodeRef targetGUID="{N(10 + c)}" /></Coding></PlainTextSelection>'
+    for k, (w, c) in enumerate(spans))
+qde = f'''<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" name="Untitled" origin="NVivo for Windows 12.6" basePath="" xmlns="urn:QDA-XML:project:1.0">
+  <Users><User guid="{N(1)}" name="coder" /></Users>
+  <CodeBook><Codes>
+    <Code guid="{N(11)}" name="transport" isCodable="true"><Description />
+      <Code guid="{N(12)}" name="tram" isCodable="true" /><Code guid="{N(13)}" name="delay" isCodable="true" /></Code>
+    <Code guid="{N(14)}" name="Anna" isCodable="true" />
+  </Codes></CodeBook>
+  <Cases><Case guid="{N(14)}" name="Anna"><Description /></Case></Cases>
+  <Sources><TextSource guid="{N(20)}" name="focus group" plainTextPath="internal://{N(20)}.txt"><Description />{sel}</TextSource></Sources>
+  <Notes><Note guid="{N(30)}" name="" plainTextPath="internal://{N(30)}.txt" creatingUser="{N(1)}" creationDateTime="2024-01-02T00:00:00Z" /></Notes>
+  <Links><Link guid="{N(40)}" name="Annotation" direction="OneWay" originGUID="{N(30)}" targetGUID="{N(100)}" /></Links>
+  <Sets><Set guid="{N(50)}" name="Transcripts"><MemberSource targetGUID="{N(20)}" /></Set></Sets>
+</Project>'''
+zwrite('nvivo-cases-like.qdpx', [('project.qde', qde), (f'Sources/{N(20)}.txt', '\ufeff' + t),
+                                 (f'Sources/{N(30)}.txt', '\ufeff' + 'Anna means the 12 bus.')])
