@@ -1,4 +1,4 @@
-// The HTML building blocks (plugins/htmlkit): escaping of untrusted text,
+// The HTML building blocks (libs/htmlkit): escaping of untrusted text,
 // bidi controls, colours and links, tables and charts.
 
 #include "qdx/htmlkit/Charts.h"
