@@ -63,7 +63,8 @@ const std::vector<CommandSpec>& commands() {
          "qdx archive IN OUT [--zip] [-f FMT] [-o key=value]... [--encrypt --password-file FILE | --password-env VAR]\n"
          "            qdx archive --verify BAG [--password-file FILE | --password-env VAR]",
          "Archive a project as a BagIt 1.0 bag (RFC 8493): canonical JSON, the original file, the source\n"
-         "documents and media, the JSON Schema, SHA-256 manifests, bag-info.txt and a README. OUT is a\n"
+         "documents and media, the JSON Schema, a report to read in any browser (data/report.html),\n"
+         "SHA-256 manifests, bag-info.txt and a README. OUT is a\n"
          "folder, or a zip with --zip or a name ending in .zip. --encrypt wraps the bag zip in an AES-256\n"
          "zip (password from a file or an environment variable, never the command line; see\n"
          "docs/archiving.md for what it does not hide). --verify checks completeness and checksums and\n"
@@ -115,9 +116,12 @@ std::string pad(std::string s, std::size_t n) {
 /// messages (ESC sequences, line breaks) is shown escaped (text::printable).
 std::string shown(const std::string& s) { return text::printable(s); }
 
-void printSummary(const Diagnostics& d, std::ostream& err, bool verbose, const std::string& what) {
+/// Prints diagnostics items[from..] whose counts per code are `counts`.
+void printSummary(const std::vector<Diagnostic>& items, std::size_t from, std::map<std::string, std::size_t> counts,
+                  std::ostream& err, bool verbose, const std::string& what) {
     if (verbose) {
-        for (const auto& x : d.all()) {
+        for (std::size_t i = from; i < items.size(); ++i) {
+            const Diagnostic& x = items[i];
             err << toString(x.severity) << " " << shown(x.code);
             if (!x.entityId.empty()) err << " [" << shown(x.entityId) << "]";
             if (!x.location.empty()) err << " at " << shown(x.location.str());
@@ -130,7 +134,8 @@ void printSummary(const Diagnostics& d, std::ostream& err, bool verbose, const s
     // One line per code for lossy/skipped; infos only counted.
     std::map<std::string, std::pair<std::size_t, const Diagnostic*>> byCode;
     std::size_t infos = 0;
-    for (const auto& x : d.all()) {
+    for (std::size_t i = from; i < items.size(); ++i) {
+        const Diagnostic& x = items[i];
         if (x.severity == Severity::Info) {
             ++infos;
             continue;
@@ -138,7 +143,6 @@ void printSummary(const Diagnostics& d, std::ostream& err, bool verbose, const s
         auto& slot = byCode[x.code];
         if (!slot.second) slot.second = &x;
     }
-    auto counts = d.summary();
     for (auto& [code, slot] : byCode) {
         const Diagnostic& x = *slot.second;
         err << what << ": " << toString(x.severity) << " " << shown(code) << " x" << counts[code] << ": " << shown(x.message);
@@ -148,6 +152,44 @@ void printSummary(const Diagnostics& d, std::ostream& err, bool verbose, const s
     }
     if (infos > 0) err << what << ": " << infos << " informational note(s); --verbose lists them\n";
 }
+
+void printSummary(const Diagnostics& d, std::ostream& err, bool verbose, const std::string& what) {
+    printSummary(d.all(), 0, d.summary(), err, verbose, what);
+}
+
+/// The sink an exporter reports to. It starts with what reading reported,
+/// so that an exporter can show it (the html report lists it): one sink per
+/// operation, as Diagnostics.h says. What the writer adds is told apart by
+/// position (items) and by difference (counts), which stay exact past the
+/// per-code storage limit.
+struct WriterSink {
+    Diagnostics diag;
+    std::size_t readItems;
+    std::map<std::string, std::size_t> readCounts;
+    std::size_t readLosses;
+
+    explicit WriterSink(const Diagnostics& read)
+        : diag(read), readItems(read.all().size()), readCounts(read.summary()),
+          readLosses(read.count(Severity::Lossy) + read.count(Severity::Skipped)) {
+        diag.setStrict(false);  // strictness is about reading quirks
+    }
+    std::map<std::string, std::size_t> counts() const {
+        auto c = diag.summary();
+        for (auto it = c.begin(); it != c.end();) {
+            auto r = readCounts.find(it->first);
+            if (r != readCounts.end()) it->second -= r->second;
+            it = it->second == 0 ? c.erase(it) : std::next(it);
+        }
+        return c;
+    }
+    std::size_t losses() const { return diag.count(Severity::Lossy) + diag.count(Severity::Skipped) - readLosses; }
+    void mergeInto(Diagnostics& d) const {
+        for (std::size_t i = readItems; i < diag.all().size(); ++i) d.report(diag.all()[i]);
+    }
+    void print(std::ostream& out, bool verbose, const std::string& what) const {
+        printSummary(diag.all(), readItems, counts(), out, verbose, what);
+    }
+};
 
 std::string diagnosticsJson(const Diagnostics& d) {
     Json arr = Json::array();
@@ -373,9 +415,9 @@ int cmdConvert(const CommandLine& cl, Context& ctx) {
     // time. The check stays on this thread so that its tables reuse the memory
     // the importer freed (a new thread allocates from a fresh malloc arena).
     // Its findings join the read diagnostics before anything is decided.
-    Diagnostics wdiag;
+    WriterSink wsink(diag);
     auto writeChecked = [&](const std::string& path) {
-        auto written = std::async(std::launch::async, [&] { ctx.registry.write(we, l.project, path, wopts, wdiag); });
+        auto written = std::async(std::launch::async, [&] { ctx.registry.write(we, l.project, path, wopts, wsink.diag); });
         Diagnostics problems;
         validateProject(l.project, problems);
         reportIntegrity(problems, diag);
@@ -388,7 +430,7 @@ int cmdConvert(const CommandLine& cl, Context& ctx) {
     if (outPath == "-") {
         ScratchFile tmp;  // exporters write files; stdout gets a copy, from a private folder
         writeChecked(tmp.path());
-        for (const auto& d : wdiag.all()) diag.report(d);
+        wsink.mergeInto(diag);
         rc = failOnCode(cl, diag);
         if (rc == kOk) {
             std::ifstream f(tmp.path(), std::ios::binary);
@@ -397,17 +439,17 @@ int cmdConvert(const CommandLine& cl, Context& ctx) {
         }
     } else if (folder) {
         writeChecked(folder->tempPath());
-        for (const auto& d : wdiag.all()) diag.report(d);
+        wsink.mergeInto(diag);
         rc = failOnCode(cl, diag);
         if (rc == kOk) folder->commit();
     } else {
         AtomicFile af(outPath, inputs);
         writeChecked(af.tempPath());
-        for (const auto& d : wdiag.all()) diag.report(d);
+        wsink.mergeInto(diag);
         rc = failOnCode(cl, diag);
         if (rc == kOk) af.commit();
     }
-    if (!cl.quiet) printSummary(wdiag, ctx.err, cl.verbose, "write");
+    if (!cl.quiet) wsink.print(ctx.err, cl.verbose, "write");
     if (!cl.report.empty()) writeTextAtomically(cl.report, diagnosticsJson(diag), inputs);
     if (rc != kOk)
         ctx.err << "qdx: not written: losses at or above '" << cl.failOn << "' (--fail-on); '" << shown(outPath)
@@ -504,14 +546,14 @@ int cmdCheck(const CommandLine& cl, Context& ctx) {
     Loaded l = load(ctx, cl.args[0], cl, diag, used, false);
     rejectUnused(cl.options, used, "'" + l.entry->info.name + "' or '" + we.info.name + "'");
     Options wopts = FormatRegistry::makeOptions(we, wraw, true);
-    Diagnostics wdiag;
-    ctx.registry.check(we, l.project, wopts, wdiag);
-    std::size_t losses = wdiag.count(Severity::Lossy) + wdiag.count(Severity::Skipped);
+    WriterSink wsink(diag);
+    ctx.registry.check(we, l.project, wopts, wsink.diag);
+    std::size_t losses = wsink.losses();
     printSummary(diag, ctx.err, cl.verbose, "read");
-    printSummary(wdiag, ctx.out, cl.verbose, we.info.name);
+    wsink.print(ctx.out, cl.verbose, we.info.name);
     ctx.out << shown(cl.args[0]) << " -> " << we.info.name << ": "
             << (losses == 0 ? "nothing would be lost" : std::to_string(losses) + " loss(es)") << "\n";
-    for (const auto& d : wdiag.all()) diag.report(d);
+    wsink.mergeInto(diag);
     if (!cl.report.empty()) writeTextAtomically(cl.report, diagnosticsJson(diag), {cl.args[0]});
     return failOnCode(cl, diag);
 }

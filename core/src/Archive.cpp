@@ -493,8 +493,28 @@ private:
     std::shared_ptr<PayloadFile> _f;
 };
 
+/// data/report.html, the project as a page any browser shows, written by the
+/// "html" format (plugins/html) when it is loaded. It lists what reading
+/// reported; what it leaves out of the page it says on the page, so its own
+/// diagnostics are not the bag's (the bag's data are in project.json).
+std::shared_ptr<PayloadFile> readableReport(const Project& p, const FormatRegistry& registry,
+                                            const std::string& scratchFolder, Diagnostics& diag) {
+    const FormatRegistry::Entry* e = registry.find("html");
+    if (!e || !e->info.canWrite) {
+        diag.info("info.archive-no-report", "the html format is not loaded: the bag holds no data/report.html");
+        return nullptr;
+    }
+    std::string path = scratchFolder + "/report.html";
+    Diagnostics rdiag = diag;
+    registry.write(*e, p, path, FormatRegistry::makeOptions(*e, {}, true), rdiag);
+    auto f = std::make_shared<PayloadFile>();
+    f->rel = "data/report.html";
+    f->blob = std::make_shared<FileBlob>(path);
+    return f;
+}
+
 std::string readmeText(const Project& p, bool hasOriginal, const std::string& originalRel,
-                       std::size_t sourceFiles) {
+                       std::size_t sourceFiles, bool hasReport) {
     std::ostringstream r;
     r << "This folder is a BagIt bag (RFC 8493, BagIt 1.0) made by qdx " QDX_CORE_VERSION ".\n"
       << "It archives the coded qualitative-research project \"" << infoValue(p.name) << "\".\n\n"
@@ -502,6 +522,10 @@ std::string readmeText(const Project& p, bool hasOriginal, const std::string& or
       << "  data/project.json      the whole project in qdx's canonical JSON (version " << kModelVersion << "):\n"
       << "                         codes (\"themes\"), sources, coded excerpts with their codes, memos,\n"
       << "                         cases, attributes, users. UTF-8, readable in any text editor.\n";
+    if (hasReport)
+        r << "  data/report.html       the project as a page to read in any web browser, with no software:\n"
+          << "                         codebook, themes x sources matrix, charts, the excerpts by theme,\n"
+          << "                         sources, memos, cases. Self-contained: it loads nothing.\n";
     if (hasOriginal)
         r << "  " << originalRel << "\n"
           << "                         the file qdx was given, byte for byte as received.\n";
@@ -531,7 +555,8 @@ std::string readmeText(const Project& p, bool hasOriginal, const std::string& or
 
 /// Builds the plan: file names, payload list, bag-info fields.
 BagPlan makePlan(const Project& p, const std::string& originalPath, const std::string& baseName,
-                 const ArchiveOptions& opts, std::map<std::size_t, std::string>& hrefBySource, std::string& originalRel) {
+                 const ArchiveOptions& opts, bool hasReport, std::map<std::size_t, std::string>& hrefBySource,
+                 std::string& originalRel) {
     BagPlan plan;
     plan.baseName = baseName;
     std::set<std::string> usedFolded;
@@ -593,7 +618,7 @@ BagPlan makePlan(const Project& p, const std::string& originalPath, const std::s
     f.emplace_back("QDX-Attributes", std::to_string(p.attributes.size()));
     f.emplace_back("QDX-Users", std::to_string(p.users.size()));
     f.emplace_back("QDX-Sets", std::to_string(p.sets.size()));
-    plan.readme = readmeText(p, !originalRel.empty(), originalRel, sourceFiles);
+    plan.readme = readmeText(p, !originalRel.empty(), originalRel, sourceFiles, hasReport);
     return plan;
 }
 
@@ -1051,12 +1076,14 @@ ArchiveSummary writeBag(const Project& p, const std::string& originalPath, const
 
     std::map<std::size_t, std::string> hrefBySource;
     std::string originalRel;
-    BagPlan plan = makePlan(p, originalPath, baseName, options, hrefBySource, originalRel);
     PrivateTempDir scratch(options.tempFolder);
+    std::shared_ptr<PayloadFile> report = readableReport(p, registry, scratch.path(), diag);
+    BagPlan plan = makePlan(p, originalPath, baseName, options, report != nullptr, hrefBySource, originalRel);
     auto json = std::make_shared<PayloadFile>();
     json->rel = "data/project.json";
     json->bytes = canonicalJsonWithHrefs(p, hrefBySource, registry, scratch.path(), diag);
     plan.payload.insert(plan.payload.begin(), json);
+    if (report) plan.payload.insert(plan.payload.begin() + 1, report);
     auto schema = std::make_shared<PayloadFile>();
     schema->rel = "data/schemas/" + schemaFileName();
     schema->bytes.assign(reinterpret_cast<const char*>(detail::kProjectSchema), detail::kProjectSchemaSize);

@@ -81,12 +81,13 @@ case $PART in
 folder)
     expect 0 "folder" -- "$QDX" archive "$DATA/tiny-media.json" bag
     for f in bagit.txt bag-info.txt README.txt manifest-sha256.txt tagmanifest-sha256.txt data/project.json \
-             data/original/tiny-media.json data/schemas/qdx-project-1.0.schema.json data/sources/S3.pdf; do
+             data/original/tiny-media.json data/schemas/qdx-project-1.0.schema.json data/sources/S3.pdf \
+             data/report.html; do
         [ -f "bag/$f" ] && pass "has $f" || fail "bag lacks $f"
     done
     ls bag/data/sources/*.mp4 >/dev/null 2>&1 && pass "video kept" || fail "no video in data/sources"
     cmp -s "$DATA/tiny-media.json" bag/data/original/tiny-media.json && pass "original byte-identical" || fail "original differs"
-    grep -q '^Payload-Oxum: [0-9]*\.5$' bag/bag-info.txt && pass "Payload-Oxum" || fail "Payload-Oxum"
+    grep -q '^Payload-Oxum: [0-9]*\.6$' bag/bag-info.txt && pass "Payload-Oxum" || fail "Payload-Oxum"  # with data/report.html
     for k in Bagging-Date QDX-Version QDX-Schema-Version QDX-Producing-Tool QDX-Sources QDX-Excerpts QDX-Themes QDX-Cases; do
         grep -q "^$k: " bag/bag-info.txt && pass "bag-info $k" || fail "bag-info lacks $k"
     done

@@ -15,6 +15,8 @@
 #include <catch2/catch.hpp>
 
 #include <Poco/TemporaryFile.h>
+#include <Poco/DirectoryIterator.h>
+#include <Poco/File.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -182,6 +184,32 @@ TEST_CASE("the empty project goes out and back in, and is recognised by content"
                           std::find(chosen.info.extensions.begin(), chosen.info.extensions.end(), suffixFor(w)) !=
                               chosen.info.extensions.end();
         CHECK(sameFamily);
+    }
+}
+
+TEST_CASE("every writer writes the rich project, write-only formats included, and check() works") {
+    auto& P = plugins();
+    const Project original = test::withGuidIds(test::richProject());
+    for (const auto& w : P.registry.entries()) {
+        if (!w.info.canWrite) continue;
+        INFO("format " << w.info.name);
+        Poco::TemporaryFile tmp;
+        std::string path = tmp.path() + "." + suffixFor(w);
+        Poco::TemporaryFile::registerForDeletion(path);
+        Diagnostics wd;
+        P.registry.write(w, original, path, FormatRegistry::makeOptions(w, {}, true), wd);
+        if (w.info.writesFolder) {  // a project folder (qualcoder): it exists and holds something
+            CHECK(Poco::File(path).isDirectory());
+            CHECK(Poco::DirectoryIterator(path) != Poco::DirectoryIterator());
+        } else {
+            std::ifstream in(path, std::ios::binary);
+            CHECK(in.good());
+            CHECK(in.peek() != std::ifstream::traits_type::eof());
+        }
+        // check() foresees losses without a target name (csv then assumes one
+        // table, not a bundle), so its findings may differ from write's.
+        Diagnostics cd;
+        CHECK_NOTHROW(P.registry.check(w, original, FormatRegistry::makeOptions(w, {}, true), cd));
     }
 }
 

@@ -104,7 +104,9 @@ public:
     /// that does not exist yet, with the target's own name, in an existing
     /// private folder: it creates the folder there and fills it, and the core
     /// renames it into place on success (AtomicFolder) or removes it.
-    /// Reports every loss to `diag`.
+    /// Reports every loss to `diag`. `diag` may already hold what reading `p`
+    /// reported (the qdx command passes it on, so that a report format such as
+    /// html can list it); report only your own, never re-report those.
     virtual void write(const Project& p, const std::string& path, const Options& opts, Diagnostics& diag) = 0;
     /// What writing `p` would lose, without writing anything. The default
     /// writes to a scratch path (nothing there yet) and removes whatever was

@@ -1,0 +1,5 @@
+#include "HtmlFormat.h"
+
+#include "qdx/plugin/Plugin.h"
+
+QDX_PLUGIN(qdx::html::HtmlFormatProvider)
